@@ -2,9 +2,11 @@ package dev.seed.websocket.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.function.IntSupplier;
 
 /** Literal wire bytes and frames for the codec tests. */
@@ -41,6 +43,46 @@ final class TestFrames {
             return String.format("Frame[opcode=0x%X, fin=%s, rsv=0x%X, %d bytes %s%s]", opcode, fin,
                     rsv, payload.length, head, payload.length > 8 ? "..." : "");
         }
+    }
+
+    /**
+     * A valid stream of frames of every shape: every opcode, RSV bits, payload lengths around
+     * each length form's limits, and fragmented messages with control frames between fragments.
+     * Payload bytes are random from {@code random}.
+     */
+    static List<Frame> allShapes(Random random) {
+        List<Frame> frames = new ArrayList<>();
+        int[] rsvs = {0, WireFormat.B0_FLAG_RSV1, WireFormat.B0_FLAG_RSV2, WireFormat.B0_FLAG_RSV3,
+            WireFormat.B0_MASK_RSV};
+        int i = 0;
+        for (int length : new int[] {0, 1, 125, 126, 127, 65535, 65536, 70000}) {
+            frames.add(new Frame(WireFormat.OPCODE_TEXT, true, rsvs[i++ % rsvs.length], bytes(random, length)));
+            frames.add(new Frame(WireFormat.OPCODE_BINARY, true, rsvs[i++ % rsvs.length], bytes(random, length)));
+        }
+        // RFC 6455 5.4: control frames MAY be injected in the middle of a fragmented message.
+        for (int length : new int[] {0, 1, 126, 70000}) {
+            int opcode = length % 2 == 0 ? WireFormat.OPCODE_TEXT : WireFormat.OPCODE_BINARY;
+            frames.add(new Frame(opcode, false, WireFormat.B0_FLAG_RSV1, bytes(random, length)));
+            frames.add(new Frame(WireFormat.OPCODE_PING, true, 0, bytes(random, 125)));
+            frames.add(new Frame(WireFormat.OPCODE_CONTINUATION, false, 0, bytes(random, length)));
+            frames.add(new Frame(WireFormat.OPCODE_PONG, true, 0, bytes(random, 0)));
+            frames.add(new Frame(WireFormat.OPCODE_CONTINUATION, false, 0, bytes(random, 1)));
+            frames.add(new Frame(WireFormat.OPCODE_PING, true, 0, bytes(random, 1)));
+            frames.add(new Frame(WireFormat.OPCODE_CONTINUATION, true, 0, bytes(random, length)));
+        }
+        for (int opcode : new int[] {WireFormat.OPCODE_PING, WireFormat.OPCODE_PONG, WireFormat.OPCODE_CLOSE}) {
+            for (int length : new int[] {0, 1, 125}) {
+                frames.add(new Frame(opcode, true, rsvs[i++ % rsvs.length], bytes(random, length)));
+            }
+        }
+        frames.add(Frame.of(WireFormat.OPCODE_CLOSE, true, 0, "03 e8"));
+        return frames;
+    }
+
+    static byte[] bytes(Random random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
     }
 
     /** Bytes from hex digits, spaces ignored: {@code hex("81 05")}. */
