@@ -1,11 +1,86 @@
 package dev.seed.websocket.protocol;
 
+import static dev.seed.websocket.CloseCodes.WS_MESSAGE_TOO_LARGE;
+import static dev.seed.websocket.CloseCodes.WS_PROTOCOL_ERROR;
+import static dev.seed.websocket.protocol.WireFormat.B0_FLAG_FIN;
+import static dev.seed.websocket.protocol.WireFormat.B0_MASK_OPCODE;
+import static dev.seed.websocket.protocol.WireFormat.B0_MASK_RSV;
+import static dev.seed.websocket.protocol.WireFormat.B1_FLAG_MASK;
+import static dev.seed.websocket.protocol.WireFormat.B1_MASK_LENGTH;
+import static dev.seed.websocket.protocol.WireFormat.CONTROL_PAYLOAD_MAX;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_BINARY;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_CLOSE;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_CONTINUATION;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_PING;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_PONG;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_TEXT;
+import static dev.seed.websocket.protocol.WireFormat.PAYLOAD_LONG;
+import static dev.seed.websocket.protocol.WireFormat.PAYLOAD_SHORT;
+
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * Incremental decoder of RFC 6455 section 5.2 frames. This class is not thread safe.
+ *
+ * <p>Bytes may be split anywhere between calls: the handler sees the same frames whatever the
+ * split. Data frames are streamed as chunks that are views of the caller's buffer, unmasked in
+ * place; control frames are delivered whole, gathered in a 125-byte buffer only when they arrive
+ * split. The header is kept in a few fields, so decoding allocates no header object per frame.
+ *
+ * <p>The decoder enforces the rules a frame can break on its own, plus the fragmentation rules
+ * of section 5.4. Message-level rules (UTF-8 of text, close frame payload, extension semantics)
+ * belong to the engine.
  */
 public final class FrameDecoder {
+
+    private enum State {
+        /** Waiting for byte 0: FIN, RSV and opcode. */
+        READING_FIRST,
+        /** Waiting for byte 1: MASK and the 7-bit length. */
+        READING_SECOND,
+        /** Reading the 16-bit or 64-bit extended length. */
+        READING_SIZE,
+        /** Reading the 4-byte masking key. */
+        MASKING_KEY,
+        /** Delivering (data) or gathering (control) the payload. */
+        PAYLOAD,
+        /** A rule was broken or the handler threw: all input is discarded. Final. */
+        CORRUPT
+    }
+
+    /** SERVER requires masked frames, CLIENT refuses them; fixed. */
+    private final Role role;
+    /** The longest payload accepted, at least 0; fixed. */
+    private final long maxFramePayload;
+    /** The RSV bits that negotiated extensions own; a subset of B0_MASK_RSV. */
+    private int allowedRsv;
+
+    /** Where decoding stands; CORRUPT is final. */
+    private State state = State.READING_FIRST;
+    /** FIN of the current frame; valid after READING_FIRST. */
+    private boolean fin;
+    /** RSV bits of the current frame (byte 0 masked with B0_MASK_RSV); valid after READING_FIRST. */
+    private int rsv;
+    /** Opcode of the current frame, one of the six defined; valid after READING_FIRST. */
+    private int opcode;
+    /** Whether the current frame has a masking key; valid after READING_SECOND. */
+    private boolean masked;
+    /** Bytes of the extended length (2 or 8) or of the key (4) still to read in those states. */
+    private int headerBytesLeft;
+    /** Payload length of the current frame; partial in READING_SIZE, then 0..maxFramePayload. */
+    private long payloadLength;
+    /** Masking key of the current frame, big-endian; partial in MASKING_KEY; 0 when unmasked. */
+    private int maskKey;
+    /** Payload bytes of the current frame delivered or gathered so far, 0..payloadLength. */
+    private long payloadOffset;
+    /** Whether a data frame without FIN began a message that no final frame ended yet (5.4). */
+    private boolean fragmentedMessage;
+    /** Gathers a control payload split across calls; null until first needed, then 125 bytes. */
+    private byte[] controlBuffer;
+    /** Wraps all of controlBuffer (index 0 is array index 0); handed out reset each time. */
+    private ByteBuffer controlView;
 
     /**
      * @param role the role of the endpoint that decodes: a SERVER decoder requires masked
@@ -13,19 +88,257 @@ public final class FrameDecoder {
      * @param maxFramePayload frames longer than this fail with 1009 before any payload is read
      */
     public FrameDecoder(Role role, long maxFramePayload) {
-        throw new UnsupportedOperationException("stub");
+        this.role = Objects.requireNonNull(role, "role");
+        if (maxFramePayload < 0) {
+            throw new IllegalArgumentException("maxFramePayload < 0: " + maxFramePayload);
+        }
+        this.maxFramePayload = maxFramePayload;
     }
 
     /** Sets the RSV bits that negotiated extensions own; others fail with 1002. */
     public void allowReservedBits(int rsvMask) {
-        throw new UnsupportedOperationException("stub");
+        if ((rsvMask & ~B0_MASK_RSV) != 0) {
+            throw new IllegalArgumentException("Not RSV bits: 0x" + Integer.toHexString(rsvMask));
+        }
+        this.allowedRsv = rsvMask;
     }
 
     /**
      * Decodes as much of {@code in} as possible, consuming all of it; unmasks in place.
      * After an exception the decoder is corrupt and discards all further input.
+     *
+     * <p>Payload buffers given to the handler have their own position and limit. When this
+     * method throws (a broken rule, or an exception from the handler), {@code in}'s position is
+     * just past the last byte the decoder took: the byte that broke the rule, or the end of the
+     * header, chunk or control frame the handler was given.
      */
     public void decode(ByteBuffer in, FrameHandler handler) throws ProtocolException {
-        throw new UnsupportedOperationException("stub");
+        try {
+            while (true) {
+                switch (state) {
+                    case READING_FIRST -> {
+                        if (!in.hasRemaining()) {
+                            return;
+                        }
+                        readFirst(in.get());
+                    }
+                    case READING_SECOND -> {
+                        if (!in.hasRemaining()) {
+                            return;
+                        }
+                        readSecond(in.get(), handler);
+                    }
+                    case READING_SIZE -> {
+                        if (!in.hasRemaining()) {
+                            return;
+                        }
+                        readSize(in.get(), handler);
+                    }
+                    case MASKING_KEY -> {
+                        if (!in.hasRemaining()) {
+                            return;
+                        }
+                        readMaskingKey(in.get(), handler);
+                    }
+                    case PAYLOAD -> {
+                        boolean progress = WireFormat.isControl(opcode)
+                                ? readControlPayload(in, handler)
+                                : readDataPayload(in, handler);
+                        if (!progress) {
+                            return;
+                        }
+                    }
+                    case CORRUPT -> {
+                        in.position(in.limit());
+                        return;
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            state = State.CORRUPT;
+            throw t;
+        }
+    }
+
+    private void readFirst(byte b) throws ProtocolException {
+        fin = (b & B0_FLAG_FIN) != 0;
+        rsv = b & B0_MASK_RSV;
+        opcode = b & B0_MASK_OPCODE;
+        // 5.2: "MUST be 0 unless an extension is negotiated that defines meanings for non-zero
+        // values. If a nonzero value is received and none of the negotiated extensions defines
+        // the meaning of such a nonzero value, the receiving endpoint MUST _Fail the WebSocket
+        // Connection_."
+        if ((rsv & ~allowedRsv) != 0) {
+            throw protocolViolation("Reserved bits set without an extension.");
+        }
+        switch (opcode) {
+            case OPCODE_CONTINUATION -> {
+                // 5.4: a continuation frame only follows a first fragment without FIN.
+                if (!fragmentedMessage) {
+                    throw protocolViolation("Continuation frame without a message to continue.");
+                }
+            }
+            case OPCODE_TEXT, OPCODE_BINARY -> {
+                // 5.4: "The fragments of one message MUST NOT be interleaved between the
+                // fragments of another message unless an extension has been negotiated".
+                if (fragmentedMessage) {
+                    throw protocolViolation("Data frame inside a fragmented message.");
+                }
+            }
+            case OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG -> {
+                // 5.5: "Control frames themselves MUST NOT be fragmented."
+                if (!fin) {
+                    throw protocolViolation("Control frames must be final.");
+                }
+            }
+            // 5.2: "If an unknown opcode is received, the receiving endpoint MUST _Fail the
+            // WebSocket Connection_."
+            default -> throw protocolViolation(String.format("Unknown opcode 0x%X.", opcode));
+        }
+        state = State.READING_SECOND;
+    }
+
+    private void readSecond(byte b, FrameHandler handler) throws ProtocolException {
+        masked = (b & B1_FLAG_MASK) != 0;
+        // 5.1: "The server MUST close the connection upon receiving a frame that is not masked."
+        // and "A client MUST close a connection if it detects a masked frame."
+        if (role == Role.SERVER && !masked) {
+            throw protocolViolation("Client frames must be masked.");
+        }
+        if (role == Role.CLIENT && masked) {
+            throw protocolViolation("Server frames must not be masked.");
+        }
+        int length7 = b & B1_MASK_LENGTH;
+        // 5.5: "All control frames MUST have a payload length of 125 bytes or less". The 126 and
+        // 127 forms exist for longer payloads, so they fail here without reading the length,
+        // even if it would be small: the leniency about non-minimal lengths is for data frames.
+        if (WireFormat.isControl(opcode) && length7 > CONTROL_PAYLOAD_MAX) {
+            throw protocolViolation("Control frame payload too long.");
+        }
+        payloadLength = 0;
+        maskKey = 0;
+        if (length7 == PAYLOAD_SHORT) {
+            headerBytesLeft = 2;
+            state = State.READING_SIZE;
+        } else if (length7 == PAYLOAD_LONG) {
+            headerBytesLeft = 8;
+            state = State.READING_SIZE;
+        } else {
+            payloadLength = length7;
+            lengthRead(handler);
+        }
+    }
+
+    private void readSize(byte b, FrameHandler handler) throws ProtocolException {
+        // 5.2: "the most significant bit MUST be 0". Checked on the first of the 8 bytes, before
+        // anything is sized from the length.
+        if (headerBytesLeft == 8 && (b & 0x80) != 0) {
+            throw protocolViolation("Frame length has its most significant bit set.");
+        }
+        payloadLength = (payloadLength << 8) | (b & 0xFF);
+        if (--headerBytesLeft == 0) {
+            // 5.2: "the minimal number of bytes MUST be used to encode the length". A longer
+            // form than needed (126 for 100 bytes, 127 for 5) is accepted on purpose: it is
+            // unambiguous and harmless, and refusing it would only break lenient peers.
+            lengthRead(handler);
+        }
+    }
+
+    private void lengthRead(FrameHandler handler) throws ProtocolException {
+        // 10.4: limits on frame size are checked before any payload is read or buffered.
+        if (payloadLength > maxFramePayload) {
+            throw new ProtocolException(WS_MESSAGE_TOO_LARGE, "Frame too large.");
+        }
+        if (masked) {
+            headerBytesLeft = 4;
+            state = State.MASKING_KEY;
+        } else {
+            headerRead(handler);
+        }
+    }
+
+    private void readMaskingKey(byte b, FrameHandler handler) throws ProtocolException {
+        maskKey = (maskKey << 8) | (b & 0xFF);
+        if (--headerBytesLeft == 0) {
+            headerRead(handler);
+        }
+    }
+
+    private void headerRead(FrameHandler handler) throws ProtocolException {
+        payloadOffset = 0;
+        state = State.PAYLOAD;
+        if (!WireFormat.isControl(opcode)) {
+            // 5.4: a message is in progress from a first fragment without FIN to a final frame.
+            fragmentedMessage = !fin;
+            handler.onDataFrameStart(opcode, fin, rsv, payloadLength);
+        }
+    }
+
+    /** Delivers the next chunk of a data frame; false when more input is needed. */
+    private boolean readDataPayload(ByteBuffer in, FrameHandler handler) throws ProtocolException {
+        long left = payloadLength - payloadOffset;
+        int n = (int) Math.min(left, in.remaining());
+        if (n == 0 && left != 0) {
+            return false;
+        }
+        // Here n > 0, or the frame is empty and gets its one empty chunk.
+        // Hot path: a view of the caller's bytes (one small object, no copy), unmasked in place.
+        int start = in.position();
+        ByteBuffer chunk = in.slice(start, n);
+        if (masked) {
+            Masking.mask(chunk, maskKey, payloadOffset);
+        }
+        in.position(start + n);
+        payloadOffset += n;
+        boolean frameEnd = payloadOffset == payloadLength;
+        if (frameEnd) {
+            state = State.READING_FIRST;
+        }
+        handler.onDataFramePayload(chunk, frameEnd);
+        return true;
+    }
+
+    /** Delivers a control frame once its payload is all there; false when more input is needed. */
+    private boolean readControlPayload(ByteBuffer in, FrameHandler handler) throws ProtocolException {
+        int length = (int) payloadLength;
+        int start = in.position();
+        if (payloadOffset == 0 && in.remaining() >= length) {
+            // The whole payload is in the input: a view, unmasked in place, as for data.
+            ByteBuffer payload = in.slice(start, length);
+            if (masked) {
+                Masking.mask(payload, maskKey, 0);
+            }
+            in.position(start + length);
+            state = State.READING_FIRST;
+            handler.onControlFrame(opcode, rsv, payload);
+            return true;
+        }
+        if (!in.hasRemaining()) {
+            return false;
+        }
+        if (controlBuffer == null) {
+            // Allocated once per decoder, the first time a control frame arrives split.
+            controlBuffer = new byte[CONTROL_PAYLOAD_MAX];
+            controlView = ByteBuffer.wrap(controlBuffer);
+        }
+        int gathered = (int) payloadOffset;
+        int n = Math.min(length - gathered, in.remaining());
+        in.get(controlBuffer, gathered, n);
+        payloadOffset += n;
+        if (payloadOffset < length) {
+            return false;
+        }
+        if (masked) {
+            Masking.mask(controlBuffer, 0, length, maskKey, 0);
+        }
+        controlView.clear().limit(length);
+        controlView.order(ByteOrder.BIG_ENDIAN);
+        state = State.READING_FIRST;
+        handler.onControlFrame(opcode, rsv, controlView);
+        return true;
+    }
+
+    private static ProtocolException protocolViolation(String message) {
+        return new ProtocolException(WS_PROTOCOL_ERROR, message);
     }
 }
