@@ -4,14 +4,16 @@ import static dev.seed.websocket.protocol.TestFrames.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.seed.websocket.protocol.TestFrames.Frame;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** RFC 6455 section 5.2 frame headers as written. */
+/** RFC 6455 section 5.2 frame headers as written, and their round trip through the decoder. */
 class FrameEncoderTest {
 
     private static final int RFC_KEY = 0x37fa213d;
@@ -122,6 +124,44 @@ class FrameEncoderTest {
         assertThatThrownBy(() -> FrameEncoder.writeHeader(ByteBuffer.allocate(14), 0x82, -1, false, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("length < 0: -1");
+    }
+
+    // Round trip: what the encoder writes, the decoder reads back.
+
+    @Test
+    void clientFramesRoundTripThroughServerDecoder() throws ProtocolException {
+        roundTrip(Role.SERVER, true);
+    }
+
+    @Test
+    void serverFramesRoundTripThroughClientDecoder() throws ProtocolException {
+        roundTrip(Role.CLIENT, false);
+    }
+
+    @Test
+    void decodedSection5_7ExamplesMatchWhatWasEncoded() throws ProtocolException {
+        RecordingFrameHandler handler = new RecordingFrameHandler();
+        FrameDecoder decoder = new FrameDecoder(Role.SERVER, Long.MAX_VALUE);
+        decoder.decode(ByteBuffer.wrap(encode(0x81, HELLO, true, RFC_KEY)), handler);
+        decoder.decode(ByteBuffer.wrap(encode(0x8a, HELLO, true, RFC_KEY)), handler);
+        assertThat(handler.takeFrame()).isEqualTo(new Frame(0x1, true, 0, HELLO));
+        assertThat(handler.takeFrame()).isEqualTo(new Frame(0xA, true, 0, HELLO));
+        handler.assertExhausted();
+    }
+
+    private static void roundTrip(Role decoderRole, boolean masked) throws ProtocolException {
+        Random random = new Random(5);
+        List<Frame> frames = TestFrames.allShapes(random);
+        FrameDecoder decoder = new FrameDecoder(decoderRole, Long.MAX_VALUE);
+        decoder.allowReservedBits(WireFormat.B0_MASK_RSV);
+        RecordingFrameHandler handler = new RecordingFrameHandler();
+        for (Frame frame : frames) {
+            ByteBuffer in = ByteBuffer.wrap(TestFrames.encode(frame, masked, random.nextInt()));
+            decoder.decode(in, handler);
+            assertThat(in.hasRemaining()).isFalse();
+            assertThat(handler.takeFrame()).isEqualTo(frame);
+            handler.assertExhausted();
+        }
     }
 
     /** Header by the encoder, payload copied and masked in place: a whole frame. */
