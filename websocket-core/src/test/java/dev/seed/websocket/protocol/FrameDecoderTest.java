@@ -636,7 +636,8 @@ class FrameDecoderTest {
             String message) {
         ByteBuffer in = ByteBuffer.wrap(hex(hexBytes + " 81 01 41"));
         in.limit(in.limit() - 3);
-        ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> decoder.decode(in, handler));
+        ProtocolException e = catchThrowableOfType(ProtocolException.class,
+                () -> decoder.decode(in, handler));
         assertThat(e).as("refused").isNotNull().hasMessage(message);
         assertThat(e.closeCode()).isEqualTo(closeCode);
         assertThat(in.position()).as("bytes consumed").isEqualTo(consumed);

@@ -56,8 +56,10 @@ final class TestFrames {
             WireFormat.B0_MASK_RSV};
         int i = 0;
         for (int length : new int[] {0, 1, 125, 126, 127, 65535, 65536, 70000}) {
-            frames.add(new Frame(WireFormat.OPCODE_TEXT, true, rsvs[i++ % rsvs.length], bytes(random, length)));
-            frames.add(new Frame(WireFormat.OPCODE_BINARY, true, rsvs[i++ % rsvs.length], bytes(random, length)));
+            frames.add(new Frame(WireFormat.OPCODE_TEXT, true, rsvs[i++ % rsvs.length],
+                    bytes(random, length)));
+            frames.add(new Frame(WireFormat.OPCODE_BINARY, true, rsvs[i++ % rsvs.length],
+                    bytes(random, length)));
         }
         // RFC 6455 5.4: control frames MAY be injected in the middle of a fragmented message.
         for (int length : new int[] {0, 1, 126, 70000}) {
@@ -70,7 +72,8 @@ final class TestFrames {
             frames.add(new Frame(WireFormat.OPCODE_PING, true, 0, bytes(random, 1)));
             frames.add(new Frame(WireFormat.OPCODE_CONTINUATION, true, 0, bytes(random, length)));
         }
-        for (int opcode : new int[] {WireFormat.OPCODE_PING, WireFormat.OPCODE_PONG, WireFormat.OPCODE_CLOSE}) {
+        int[] controls = {WireFormat.OPCODE_PING, WireFormat.OPCODE_PONG, WireFormat.OPCODE_CLOSE};
+        for (int opcode : controls) {
             for (int length : new int[] {0, 1, 125}) {
                 frames.add(new Frame(opcode, true, rsvs[i++ % rsvs.length], bytes(random, length)));
             }

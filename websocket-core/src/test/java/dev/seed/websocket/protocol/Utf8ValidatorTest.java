@@ -74,9 +74,11 @@ class Utf8ValidatorTest {
                 Arguments.of("2-byte cut by a lead byte", "C2 C2 80", 1, false),
                 Arguments.of("valid then invalid", "E2 82 AC FF", 3, false),
                 Arguments.of("ASCII run then lone continuation", "41 42 43 44 45 46 47 48 49 80", 9, false),
-                Arguments.of("ASCII run of 16 then bad", "41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 F5", 16, false)));
+                Arguments.of("ASCII run of 16 then bad",
+                        "41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 F5", 16, false)));
         for (int b = 0xF5; b <= 0xFF; b++) {
-            cases.add(Arguments.of(String.format("never %02X", b), String.format("%02X 80 80 80", b), 0, false));
+            cases.add(Arguments.of(String.format("never %02X", b), String.format("%02X 80 80 80", b),
+                    0, false));
         }
         return cases.stream();
     }
@@ -216,7 +218,8 @@ class Utf8ValidatorTest {
             byte[] bytes = randomCandidate(random);
             boolean expected = jdkAccepts(bytes);
             valid += expected ? 1 : 0;
-            assertThat(Utf8Validator.isValid(bytes, 0, bytes.length)).as("%s", hexOf(bytes)).isEqualTo(expected);
+            assertThat(Utf8Validator.isValid(bytes, 0, bytes.length)).as("%s", hexOf(bytes))
+                    .isEqualTo(expected);
 
             // Same verdict in random pieces, direct buffers included.
             Utf8Validator validator = new Utf8Validator();
@@ -229,7 +232,8 @@ class Utf8ValidatorTest {
                 accepted &= validator.feed(piece);
                 i += size;
             }
-            assertThat(accepted && validator.isComplete()).as("%s in pieces", hexOf(bytes)).isEqualTo(expected);
+            assertThat(accepted && validator.isComplete()).as("%s in pieces", hexOf(bytes))
+                    .isEqualTo(expected);
         }
         assertThat(valid).as("the generator makes valid text too").isGreaterThan(1000);
     }
