@@ -254,6 +254,16 @@ public final class PerMessageDeflateExtension implements Extension {
         return ByteBuffer.wrap(compressed);
     }
 
+    /** Messages with fewer payload bytes go uncompressed. */
+    public int compressionThreshold() {
+        return compressionThreshold;
+    }
+
+    /** The zlib compression level. */
+    public int compressionLevel() {
+        return compressionLevel;
+    }
+
     /**
      * Whether a message compressed by {@link PerMessageDeflate#compressStandalone} may be sent on
      * this connection (with RSV1, in place of {@link #encode}): only when the peer accepts our

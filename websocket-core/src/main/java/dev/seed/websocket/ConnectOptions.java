@@ -1,0 +1,194 @@
+package dev.seed.websocket;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Per-connection options of a client connect: headers, Origin, cookies, subprotocols, timeouts,
+ * proxy, redirects and reconnection. Immutable; build with {@link #builder()}.
+ */
+public final class ConnectOptions {
+
+    private static final ConnectOptions DEFAULTS = builder().build();
+
+    private final Map<String, List<String>> headers;
+    private final String origin;
+    private final Map<String, String> cookies;
+    private final List<String> subprotocols;
+    private final Duration connectTimeout;
+    private final Duration handshakeTimeout;
+    private final int maxRedirects;
+    private final InetSocketAddress proxy;
+    private final String proxyUser;
+    private final String proxyPassword;
+    private final ReconnectPolicy reconnect;
+
+    private ConnectOptions(Builder b) {
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        b.headers.forEach((k, v) -> h.put(k, List.copyOf(v)));
+        this.headers = java.util.Collections.unmodifiableMap(h);
+        this.origin = b.origin;
+        this.cookies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.cookies));
+        this.subprotocols = List.copyOf(b.subprotocols);
+        this.connectTimeout = b.connectTimeout;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.maxRedirects = b.maxRedirects;
+        this.proxy = b.proxy;
+        this.proxyUser = b.proxyUser;
+        this.proxyPassword = b.proxyPassword;
+        this.reconnect = b.reconnect;
+    }
+
+    /** No headers, no subprotocols, the client's timeouts, no proxy, no redirects, no reconnection. */
+    public static ConnectOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    public Map<String, String> cookies() {
+        return cookies;
+    }
+
+    public List<String> subprotocols() {
+        return subprotocols;
+    }
+
+    /** Null: the client's default. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Null: the client's default. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    public int maxRedirects() {
+        return maxRedirects;
+    }
+
+    public InetSocketAddress proxy() {
+        return proxy;
+    }
+
+    public String proxyUser() {
+        return proxyUser;
+    }
+
+    public String proxyPassword() {
+        return proxyPassword;
+    }
+
+    public ReconnectPolicy reconnect() {
+        return reconnect;
+    }
+
+    /** Builder of {@link ConnectOptions}. Not thread safe. */
+    public static final class Builder {
+        private final Map<String, List<String>> headers = new LinkedHashMap<>();
+        private String origin;
+        private final Map<String, String> cookies = new LinkedHashMap<>();
+        private final List<String> subprotocols = new ArrayList<>();
+        private Duration connectTimeout;
+        private Duration handshakeTimeout;
+        private int maxRedirects;
+        private InetSocketAddress proxy;
+        private String proxyUser;
+        private String proxyPassword;
+        private ReconnectPolicy reconnect;
+
+        private Builder() {
+        }
+
+        /** Adds a request header. */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("Header " + name + " contains CR or LF");
+            }
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        /** The Origin header. */
+        public Builder origin(String origin) {
+            this.origin = origin;
+            return this;
+        }
+
+        /** Adds a cookie. */
+        public Builder cookie(String name, String value) {
+            cookies.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** The subprotocols to offer, most preferred first. */
+        public Builder subprotocols(String... protocols) {
+            subprotocols.clear();
+            subprotocols.addAll(List.of(protocols));
+            return this;
+        }
+
+        /** TCP connect timeout (default: the client's). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Opening handshake timeout (default: the client's). */
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /** Follow up to this many HTTP redirects during the handshake (default 0: none). */
+        public Builder followRedirects(int max) {
+            if (max < 0 || max > 20) {
+                throw new IllegalArgumentException("followRedirects must be 0-20: " + max);
+            }
+            this.maxRedirects = max;
+            return this;
+        }
+
+        /** Tunnels through an HTTP CONNECT proxy. */
+        public Builder proxy(InetSocketAddress proxy) {
+            this.proxy = proxy;
+            return this;
+        }
+
+        /** Tunnels through an HTTP CONNECT proxy with basic credentials. */
+        public Builder proxy(InetSocketAddress proxy, String user, String password) {
+            this.proxy = proxy;
+            this.proxyUser = user;
+            this.proxyPassword = password;
+            return this;
+        }
+
+        /** Reconnects automatically after an abnormal close, with this policy. */
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.reconnect = policy;
+            return this;
+        }
+
+        public ConnectOptions build() {
+            return new ConnectOptions(this);
+        }
+    }
+}

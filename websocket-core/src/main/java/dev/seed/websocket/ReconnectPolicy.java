@@ -1,0 +1,49 @@
+package dev.seed.websocket;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Automatic reconnection of a client: exponential backoff with full jitter, bounded in attempts,
+ * that stops on close codes meaning "do not come back". Immutable.
+ *
+ * @param initialDelay delay before the first attempt
+ * @param maxDelay the cap of the backoff
+ * @param multiplier growth per attempt (at least 1)
+ * @param maxAttempts attempts in a row before giving up (0: unbounded)
+ * @param stopCodes close codes after which the client does not reconnect
+ */
+public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, double multiplier, int maxAttempts,
+        Set<Integer> stopCodes) {
+
+    /** Codes that mean "don't come back": policy, unacceptable data, bad data, too big, missing extension. */
+    public static final Set<Integer> DEFAULT_STOP_CODES = Set.of(
+            CloseCodes.WS_FORBIDDEN, CloseCodes.WS_NOT_ACCEPTABLE, CloseCodes.WS_BAD_MESSAGE,
+            CloseCodes.WS_MESSAGE_TOO_LARGE, CloseCodes.WS_EXTENSIONS_NOT_AVAILABLE);
+
+    public ReconnectPolicy {
+        if (initialDelay.isNegative() || maxDelay.compareTo(initialDelay) < 0 || multiplier < 1 || maxAttempts < 0) {
+            throw new IllegalArgumentException("Invalid reconnect policy");
+        }
+        stopCodes = Set.copyOf(stopCodes);
+    }
+
+    /** 250 ms doubling up to 30 s, forever, stopping on the default codes. */
+    public static ReconnectPolicy exponential() {
+        return new ReconnectPolicy(Duration.ofMillis(250), Duration.ofSeconds(30), 2.0, 0, DEFAULT_STOP_CODES);
+    }
+
+    /** The delay before attempt {@code attempt} (1-based): random in [0, min(max, initial * multiplier^(attempt-1))]. */
+    public Duration delay(int attempt) {
+        double ceiling = initialDelay.toNanos() * Math.pow(multiplier, Math.max(0, attempt - 1));
+        long cap = (long) Math.min(maxDelay.toNanos(), ceiling);
+        long jittered = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+        return Duration.ofNanos(jittered);
+    }
+
+    /** Whether a connection closed with {@code code} should be reopened. */
+    public boolean shouldReconnect(int code, int attempt) {
+        return !stopCodes.contains(code) && code != CloseCodes.WS_OK && (maxAttempts == 0 || attempt <= maxAttempts);
+    }
+}

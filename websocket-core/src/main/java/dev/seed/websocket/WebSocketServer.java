@@ -1,0 +1,313 @@
+package dev.seed.websocket;
+
+import dev.seed.websocket.internal.EndpointConfig;
+import dev.seed.websocket.internal.Router;
+import dev.seed.websocket.internal.ServerRuntime;
+import dev.seed.websocket.internal.ServerSettings;
+import dev.seed.websocket.protocol.handshake.WebSocketVersion;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A WebSocket server on its own port, on plain Java NIO.
+ *
+ * <pre>{@code
+ * WebSocketServer server = WebSocketServer.builder()
+ *         .host("127.0.0.1").port(0)
+ *         .extensions("permessage-deflate; client_max_window_bits")
+ *         .route("/echo", new EchoHandler())
+ *         .build()
+ *         .start();
+ * int port = server.port();
+ * server.shutdown(Duration.ofSeconds(5));
+ * }</pre>
+ *
+ * Thread safe.
+ */
+public final class WebSocketServer implements AutoCloseable {
+
+    private final EndpointConfig config;
+    private final ServerSettings settings;
+    private volatile ServerRuntime runtime;
+
+    private WebSocketServer(EndpointConfig config, ServerSettings settings) {
+        this.config = config;
+        this.settings = settings;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds and starts accepting; returns this server. A port in use fails with an
+     * {@link java.io.UncheckedIOException} that names the address.
+     */
+    public synchronized WebSocketServer start() {
+        if (runtime != null) {
+            throw new IllegalStateException("Server already started");
+        }
+        ServerRuntime r = new ServerRuntime(config, settings);
+        r.start();
+        runtime = r;
+        return this;
+    }
+
+    /** The port the server listens on (the chosen one when 0 was configured). */
+    public int port() {
+        return running().address().getPort();
+    }
+
+    /** The address the server listens on. */
+    public InetSocketAddress address() {
+        return running().address();
+    }
+
+    /** Whether the server is started and accepting. */
+    public boolean isRunning() {
+        ServerRuntime r = runtime;
+        return r != null && r.isRunning();
+    }
+
+    /** The open connections. */
+    public Collection<WebSocketConnection> connections() {
+        ServerRuntime r = runtime;
+        return r == null ? List.of() : r.connections();
+    }
+
+    /** Sends a text message to every open connection; the future gives how many got it. */
+    public CompletableFuture<Integer> broadcast(String text) {
+        return running().broadcast(Objects.requireNonNull(text, "text"), null);
+    }
+
+    /** Sends a text message to the open connections that pass {@code filter}. */
+    public CompletableFuture<Integer> broadcast(String text, Predicate<WebSocketConnection> filter) {
+        return running().broadcast(Objects.requireNonNull(text, "text"), filter);
+    }
+
+    /** Sends a binary message to every open connection. */
+    public CompletableFuture<Integer> broadcast(ByteBuffer data) {
+        return running().broadcast(Objects.requireNonNull(data, "data"), null);
+    }
+
+    /** Sends a binary message to the open connections that pass {@code filter}. */
+    public CompletableFuture<Integer> broadcast(ByteBuffer data, Predicate<WebSocketConnection> filter) {
+        return running().broadcast(Objects.requireNonNull(data, "data"), filter);
+    }
+
+    /** Subscribes a connection of this server to a topic; it leaves every topic when it closes. */
+    public void subscribe(WebSocketConnection connection, String topic) {
+        running().subscribe(connection, Objects.requireNonNull(topic, "topic"));
+    }
+
+    /** Unsubscribes a connection from a topic. */
+    public void unsubscribe(WebSocketConnection connection, String topic) {
+        running().unsubscribe(connection, Objects.requireNonNull(topic, "topic"));
+    }
+
+    /** The connections subscribed to a topic. */
+    public Set<WebSocketConnection> subscribers(String topic) {
+        return running().subscribers(topic);
+    }
+
+    /** Sends a text message to every subscriber of {@code topic}, encoded once. */
+    public CompletableFuture<Integer> publish(String topic, String text) {
+        return running().publish(topic, Objects.requireNonNull(text, "text"));
+    }
+
+    /** Sends a binary message to every subscriber of {@code topic}, encoded once. */
+    public CompletableFuture<Integer> publish(String topic, ByteBuffer data) {
+        return running().publish(topic, Objects.requireNonNull(data, "data"));
+    }
+
+    /**
+     * Graceful shutdown: stops accepting, sends 1001 to every peer, waits for their close up to
+     * {@code grace}, then closes what is left. Returns whether every connection closed in time.
+     */
+    public synchronized boolean shutdown(Duration grace) {
+        ServerRuntime r = runtime;
+        if (r == null) {
+            return true;
+        }
+        boolean clean = r.shutdown(grace);
+        runtime = null;
+        return clean;
+    }
+
+    /** Stops at once: no grace period. */
+    public void stop() {
+        shutdown(Duration.ZERO);
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(1));
+    }
+
+    private ServerRuntime running() {
+        ServerRuntime r = runtime;
+        if (r == null) {
+            throw new IllegalStateException("Server not started");
+        }
+        return r;
+    }
+
+    /** Builder of {@link WebSocketServer}. Not thread safe. */
+    public static final class Builder extends AbstractEndpointBuilder<Builder> {
+
+        private String host;
+        private int port = 8080;
+        private int backlog = 1024;
+        private final Router router = new Router();
+        private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private HandshakeInterceptor interceptor;
+        private int maxConnections;
+        private int maxConnectionsPerAddress;
+        private Duration maxLifetime;
+        private Predicate<InetSocketAddress> acceptFilter;
+        private final Set<WebSocketVersion> versions = EnumSet.of(WebSocketVersion.RFC_6455);
+        private final List<ServerSettings.Tick> ticks = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The address to bind (default: all interfaces). */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** The port to bind; 0 picks a free one (see {@link WebSocketServer#port()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0-65535: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The listen backlog (default 1024). */
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** Routes {@code path} (exact, or a template such as {@code /rooms/{id}}) to {@code handler}. */
+        public Builder route(String path, WebSocketHandler handler) {
+            return route(path, handler, List.of());
+        }
+
+        /**
+         * Routes {@code path} to {@code handler}, which speaks these subprotocols: the first one in
+         * the client's list that is here is chosen.
+         */
+        public Builder route(String path, WebSocketHandler handler, List<String> subprotocols) {
+            router.add(path, Objects.requireNonNull(handler, "handler"), subprotocols);
+            return this;
+        }
+
+        /** Origins allowed to connect (exact, e.g. {@code https://example.com}); none = any. Others get 403. */
+        public Builder allowedOrigins(String... origins) {
+            for (String o : origins) {
+                allowedOrigins.add(o.toLowerCase(Locale.ROOT));
+            }
+            return this;
+        }
+
+        /** As {@link #allowedOrigins(String...)}. */
+        public Builder allowedOrigins(Collection<String> origins) {
+            return allowedOrigins(origins.toArray(new String[0]));
+        }
+
+        /** Sees every upgrade request before it is answered (authentication). */
+        public Builder interceptor(HandshakeInterceptor interceptor) {
+            this.interceptor = interceptor;
+            return this;
+        }
+
+        /** Most connections at once (0: no limit); past it new peers get 503. */
+        public Builder maxConnections(int max) {
+            this.maxConnections = Math.max(0, max);
+            return this;
+        }
+
+        /** Most connections at once from one remote address (0: no limit); past it 503. */
+        public Builder maxConnectionsPerAddress(int max) {
+            this.maxConnectionsPerAddress = Math.max(0, max);
+            return this;
+        }
+
+        /** Connections older than this are closed with 1001 (null or 0: never). */
+        public Builder maxLifetime(Duration lifetime) {
+            this.maxLifetime = lifetime;
+            return this;
+        }
+
+        /** Decides on each TCP connection before any byte is read; false closes it. */
+        public Builder acceptFilter(Predicate<InetSocketAddress> filter) {
+            this.acceptFilter = filter;
+            return this;
+        }
+
+        /** Whether the hybi drafts 7 and 8 are accepted (default false). */
+        public Builder hybiDrafts(boolean enabled) {
+            if (enabled) {
+                versions.add(WebSocketVersion.HYBI_07);
+                versions.add(WebSocketVersion.HYBI_08);
+            } else {
+                versions.remove(WebSocketVersion.HYBI_07);
+                versions.remove(WebSocketVersion.HYBI_08);
+            }
+            return this;
+        }
+
+        /** Whether the legacy hixie-76 protocol is accepted (default false, as in Netty). */
+        public Builder hixie76(boolean enabled) {
+            if (enabled) {
+                versions.add(WebSocketVersion.HIXIE_76);
+            } else {
+                versions.remove(WebSocketVersion.HIXIE_76);
+            }
+            return this;
+        }
+
+        /** Runs {@code task} every {@code period} on each of the server's event loops. */
+        public Builder tick(Duration period, Runnable task) {
+            if (period.isZero() || period.isNegative()) {
+                throw new IllegalArgumentException("tick period must be positive: " + period);
+            }
+            ticks.add(new ServerSettings.Tick(period, Objects.requireNonNull(task, "task")));
+            return this;
+        }
+
+        /** Lets {@code customizer} change this builder (for frameworks). */
+        public Builder apply(Consumer<Builder> customizer) {
+            customizer.accept(this);
+            return this;
+        }
+
+        /** Builds the server (not started). Throws IllegalArgumentException for bad configuration. */
+        public WebSocketServer build() {
+            if (router.routes().isEmpty()) {
+                throw new IllegalArgumentException("A server needs at least one route");
+            }
+            EndpointConfig config = endpointConfig();
+            ServerSettings settings = new ServerSettings(host, port, backlog, router, Set.copyOf(allowedOrigins),
+                    interceptor, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
+                    EnumSet.copyOf(versions), List.copyOf(ticks));
+            return new WebSocketServer(config, settings);
+        }
+    }
+}

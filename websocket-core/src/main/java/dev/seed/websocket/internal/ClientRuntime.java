@@ -1,0 +1,242 @@
+package dev.seed.websocket.internal;
+
+import dev.seed.websocket.ConnectOptions;
+import dev.seed.websocket.ReconnectPolicy;
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketException;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.CloseCause;
+import dev.seed.websocket.transport.EventLoop;
+import dev.seed.websocket.transport.EventLoopGroup;
+import dev.seed.websocket.transport.SocketTransport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+
+/** The running part of a client: its loops and connections. Thread safe. */
+public final class ClientRuntime {
+
+    private final EndpointConfig config;
+    private final Duration connectTimeout;
+    private final EventLoopGroup group;
+    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public ClientRuntime(EndpointConfig config, Duration connectTimeout) {
+        this.config = config;
+        this.connectTimeout = connectTimeout;
+        this.group = new EventLoopGroup(config.eventLoops(), "websocket-client");
+    }
+
+    EndpointConfig config() {
+        return config;
+    }
+
+    Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    SSLContext sslContext() {
+        if (config.sslContext() != null) {
+            return config.sslContext();
+        }
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("No default TLS context", e);
+        }
+    }
+
+    /** Opens a connection; with a reconnect policy the handler keeps being served by new connections. */
+    public CompletableFuture<WebSocketConnection> connect(URI uri, ConnectOptions options, WebSocketHandler handler) {
+        checkUri(uri);
+        CompletableFuture<WebSocketConnection> result = new CompletableFuture<>();
+        ReconnectPolicy policy = options.reconnect();
+        WebSocketHandler h = policy == null ? handler : new Reconnecting(uri, options, handler, policy);
+        connect(uri, options, h, result, options.maxRedirects());
+        return result;
+    }
+
+    private static void checkUri(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new IllegalArgumentException("WebSocket URI scheme must be ws or wss: " + uri);
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("WebSocket URI has no host: " + uri);
+        }
+        if (uri.getFragment() != null) {
+            throw new IllegalArgumentException("WebSocket URI must not have a fragment (RFC 6455 3): " + uri);
+        }
+    }
+
+    void connect(URI uri, ConnectOptions options, WebSocketHandler handler,
+            CompletableFuture<WebSocketConnection> result, int redirectsLeft) {
+        if (closed) {
+            result.completeExceptionally(new WebSocketException("Client is closed."));
+            return;
+        }
+        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
+        InetSocketAddress target = options.proxy() != null ? options.proxy() : new InetSocketAddress(uri.getHost(), port);
+        if (target.isUnresolved()) {
+            result.completeExceptionally(new WebSocketException("Cannot resolve host " + target.getHostString() + "."));
+            return;
+        }
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
+            boolean connected = ch.connect(target);
+            SSLEngine tls = secure && options.proxy() == null
+                    ? Tls.clientEngine(sslContext(), config.tlsProtocols(), uri.getHost(), port) : null;
+            EventLoop loop = group.next();
+            SocketTransport transport = new SocketTransport(loop, ch, tls);
+            loop.execute(() -> new ClientUpgrade(this, uri, options, handler, result, redirectsLeft, transport)
+                    .start(!connected));
+        } catch (IOException | RuntimeException e) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // failed anyway
+                }
+            }
+            result.completeExceptionally(new WebSocketException("Cannot connect to " + target + ": " + e.getMessage(), e));
+        }
+    }
+
+    void connectionOpened(WsConnection c) {
+        connections.add(c);
+    }
+
+    void connectionFinished(WsConnection c) {
+        connections.remove(c);
+    }
+
+    void upgradeEnded(ClientUpgrade upgrade) {
+        // nothing held per upgrade
+    }
+
+    public Collection<WebSocketConnection> connections() {
+        return List.copyOf(connections);
+    }
+
+    /** Closes every connection (1001) and stops the loops. */
+    public void close(Duration grace) {
+        closed = true;
+        for (WsConnection c : connections) {
+            c.closeWith(dev.seed.websocket.CloseCodes.WS_GONE, "Client closing.", CloseCause.LOCAL_CLOSE);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (WsConnection c : connections) {
+            c.abort();
+        }
+        group.shutdown(Duration.ofSeconds(2));
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Serves one application handler across reconnections: after an abnormal close the client
+     * waits (exponential backoff with jitter) and connects again, unless the close code says not
+     * to come back or the application closed the connection itself.
+     */
+    private final class Reconnecting implements WebSocketHandler {
+        private final URI uri;
+        private final ConnectOptions options;
+        private final WebSocketHandler delegate;
+        private final ReconnectPolicy policy;
+        /** Failed attempts in a row; reset by a successful open. */
+        private volatile int attempt;
+
+        Reconnecting(URI uri, ConnectOptions options, WebSocketHandler delegate, ReconnectPolicy policy) {
+            this.uri = uri;
+            this.options = options;
+            this.delegate = delegate;
+            this.policy = policy;
+        }
+
+        @Override
+        public void onOpen(WebSocketConnection c) {
+            attempt = 0;
+            delegate.onOpen(c);
+        }
+
+        @Override
+        public void onText(WebSocketConnection c, String text) {
+            delegate.onText(c, text);
+        }
+
+        @Override
+        public void onBinary(WebSocketConnection c, ByteBuffer data) {
+            delegate.onBinary(c, data);
+        }
+
+        @Override
+        public void onPing(WebSocketConnection c, ByteBuffer data) {
+            delegate.onPing(c, data);
+        }
+
+        @Override
+        public void onPong(WebSocketConnection c, ByteBuffer data) {
+            delegate.onPong(c, data);
+        }
+
+        @Override
+        public void onError(WebSocketConnection c, Throwable error) {
+            delegate.onError(c, error);
+        }
+
+        @Override
+        public void onClose(WebSocketConnection c, int code, String reason) {
+            delegate.onClose(c, code, reason);
+            boolean localClose = c.closeCause() == CloseCause.LOCAL_CLOSE;
+            if (!closed && !localClose && policy.shouldReconnect(code, attempt + 1)) {
+                scheduleAttempt();
+            }
+        }
+
+        private void scheduleAttempt() {
+            int n = ++attempt;
+            Duration delay = policy.delay(n);
+            EventLoop loop = group.next();
+            loop.scheduleFromAnyThread(() -> {
+                if (closed) {
+                    return;
+                }
+                CompletableFuture<WebSocketConnection> next = new CompletableFuture<>();
+                next.whenComplete((c, e) -> {
+                    if (e != null && !closed && (policy.maxAttempts() == 0 || attempt < policy.maxAttempts())) {
+                        scheduleAttempt();
+                    }
+                });
+                ClientRuntime.this.connect(uri, options, this, next, options.maxRedirects());
+            }, delay.toNanos());
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.seed.websocket.internal;
+
+import dev.seed.websocket.ConnectOptions;
+import dev.seed.websocket.ConnectionListener;
+import dev.seed.websocket.HandshakeFailedException;
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketException;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.protocol.Role;
+import dev.seed.websocket.protocol.WebSocketProtocol;
+import dev.seed.websocket.protocol.extension.Extension;
+import dev.seed.websocket.protocol.handshake.ClientHandshake;
+import dev.seed.websocket.protocol.handshake.HandshakeException;
+import dev.seed.websocket.protocol.handshake.HttpHeaders;
+import dev.seed.websocket.protocol.handshake.HttpResponse;
+import dev.seed.websocket.protocol.handshake.HttpResponseParser;
+import dev.seed.websocket.transport.EventLoop;
+import dev.seed.websocket.transport.SocketTransport;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * The client side of one TCP connection until the opening handshake completes (RFC 6455 section
+ * 4.1): optional HTTP CONNECT tunnel, optional TLS, the upgrade request, the response's
+ * validation, redirects. Then hands the transport to a {@link WsConnection}. Loop thread only.
+ */
+final class ClientUpgrade implements SocketTransport.Handler {
+
+    private enum Phase { CONNECTING, PROXY, HANDSHAKE, DONE }
+
+    private final ClientRuntime client;
+    private final URI uri;
+    private final ConnectOptions options;
+    private final WebSocketHandler handler;
+    private final CompletableFuture<WebSocketConnection> result;
+    private final int redirectsLeft;
+    private final SocketTransport transport;
+    private final EventLoop loop;
+    private final ClientHandshake handshake;
+    private HttpResponseParser parser;
+    private Phase phase = Phase.CONNECTING;
+    private EventLoop.Timer timer;
+
+    ClientUpgrade(ClientRuntime client, URI uri, ConnectOptions options, WebSocketHandler handler,
+            CompletableFuture<WebSocketConnection> result, int redirectsLeft, SocketTransport transport) {
+        this.client = client;
+        this.uri = uri;
+        this.options = options;
+        this.handler = handler;
+        this.result = result;
+        this.redirectsLeft = redirectsLeft;
+        this.transport = transport;
+        this.loop = transport.loop();
+        ClientHandshake.Builder b = ClientHandshake.builder(uri)
+                .origin(options.origin())
+                .subprotocols(options.subprotocols())
+                .extensions(client.config().extensions())
+                .cookies(options.cookies());
+        options.headers().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
+        this.handshake = b.build();
+    }
+
+    void start(boolean connecting) {
+        Duration connect = options.connectTimeout() != null ? options.connectTimeout() : client.connectTimeout();
+        Duration hs = options.handshakeTimeout() != null ? options.handshakeTimeout() : client.config().handshakeTimeout();
+        timer = loop.schedule(this::timedOut, connect.plus(hs).toNanos());
+        transport.start(this, connecting);
+    }
+
+    private void timedOut() {
+        if (phase != Phase.DONE) {
+            fail(new WebSocketException(phase == Phase.CONNECTING
+                    ? "Connect to " + uri.getHost() + ":" + handshake.port() + " timed out."
+                    : "Opening handshake with " + uri + " timed out."));
+        }
+    }
+
+    @Override
+    public void onConnected() {
+        if (phase == Phase.CONNECTING && options.proxy() != null) {
+            phase = Phase.PROXY;
+            parser = new HttpResponseParser(client.config().maxHeaderSize());
+            transport.write(connectRequest());
+            transport.flush();
+            return;
+        }
+        phase = Phase.HANDSHAKE;
+        parser = new HttpResponseParser(client.config().maxHeaderSize());
+        transport.write(handshake.requestBytes());
+        transport.flush();
+    }
+
+    private ByteBuffer connectRequest() {
+        String authority = uri.getHost() + ":" + handshake.port();
+        StringBuilder sb = new StringBuilder();
+        sb.append("CONNECT ").append(authority).append(" HTTP/1.1\r\n");
+        sb.append("Host: ").append(authority).append("\r\n");
+        if (options.proxyUser() != null) {
+            String credentials = options.proxyUser() + ":" + (options.proxyPassword() == null ? "" : options.proxyPassword());
+            sb.append("Proxy-Authorization: Basic ")
+                    .append(Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+                    .append("\r\n");
+        }
+        sb.append("\r\n");
+        return ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Override
+    public void onData(ByteBuffer data) {
+        if (phase == Phase.DONE || phase == Phase.CONNECTING) {
+            data.position(data.limit());
+            return;
+        }
+        HttpResponse response;
+        try {
+            response = parser.parse(data);
+        } catch (HandshakeException e) {
+            fail(new HandshakeFailedException(e.getMessage(), 0, Map.of(), ""));
+            return;
+        }
+        if (response == null) {
+            return;
+        }
+        if (phase == Phase.PROXY) {
+            tunnelAnswered(response, data);
+        } else {
+            upgradeAnswered(response, data);
+        }
+    }
+
+    private void tunnelAnswered(HttpResponse response, ByteBuffer rest) {
+        if (response.status() / 100 != 2) {
+            fail(refused("Proxy refused the tunnel with status " + response.status() + ".", response));
+            return;
+        }
+        if (handshake.secure()) {
+            phase = Phase.CONNECTING;
+            transport.startTls(Tls.clientEngine(client.sslContext(), client.config().tlsProtocols(),
+                    uri.getHost(), handshake.port()));
+            return;
+        }
+        onConnected();
+        if (rest.hasRemaining()) {
+            onData(rest);
+        }
+    }
+
+    private void upgradeAnswered(HttpResponse response, ByteBuffer rest) {
+        int status = response.status();
+        if (status >= 300 && status < 400 && response.header("Location") != null && redirectsLeft > 0) {
+            phase = Phase.DONE;
+            timer.cancel();
+            URI next;
+            try {
+                next = redirectTarget(response.header("Location"));
+            } catch (IllegalArgumentException e) {
+                fail(refused("Invalid redirect location.", response));
+                return;
+            }
+            transport.close(null);
+            client.connect(next, options, handler, result, redirectsLeft - 1);
+            return;
+        }
+        ClientHandshake.Result accepted;
+        try {
+            accepted = handshake.validate(response);
+        } catch (HandshakeException e) {
+            fail(refused(e.getMessage(), response));
+            return;
+        }
+        phase = Phase.DONE;
+        timer.cancel();
+        List<String> names = new ArrayList<>();
+        for (Extension e : accepted.extensions()) {
+            names.add(e.parameters().toString());
+        }
+        DefaultHandshakeRequest view = new DefaultHandshakeRequest(uri, handshake.request().path(),
+                handshake.request().query(), handshake.request().headers(), options.cookies(), options.origin(),
+                Map.of(), (InetSocketAddress) transport.remoteAddress());
+        WsConnection connection = new WsConnection(transport, client.config(), ConnectionListener.Side.CLIENT,
+                handler, view, accepted.subprotocol(), names, null, client::connectionFinished);
+        WebSocketProtocol engine = new WebSocketProtocol(Role.CLIENT, client.config().protocol(),
+                accepted.extensions(), connection, connection);
+        client.connectionOpened(connection);
+        connection.open(engine, rest);
+        result.complete(connection);
+    }
+
+    private URI redirectTarget(String location) {
+        URI target = uri.resolve(location);
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        String mapped = switch (scheme) {
+            case "http", "ws" -> "ws";
+            case "https", "wss" -> "wss";
+            default -> throw new IllegalArgumentException("scheme " + scheme);
+        };
+        return URI.create(mapped + target.toString().substring(scheme.length()));
+    }
+
+    private static HandshakeFailedException refused(String message, HttpResponse response) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        HttpHeaders h = response.headers();
+        for (String name : h.names()) {
+            headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(h.getAll(name)));
+        }
+        byte[] body = response.body();
+        String text = body == null ? "" : new String(body, 0, Math.min(body.length, 512), StandardCharsets.UTF_8);
+        return new HandshakeFailedException(message, response.status(), headers, text);
+    }
+
+    private void fail(Throwable error) {
+        if (phase == Phase.DONE && result.isDone()) {
+            return;
+        }
+        phase = Phase.DONE;
+        if (timer != null) {
+            timer.cancel();
+        }
+        int status = error instanceof HandshakeFailedException h ? h.status() : 0;
+        for (ConnectionListener l : client.config().connectionListeners()) {
+            l.onHandshakeRefused(ConnectionListener.Side.CLIENT, status);
+        }
+        result.completeExceptionally(error);
+        transport.close(null);
+    }
+
+    @Override
+    public void onEof() {
+        if (phase != Phase.DONE) {
+            fail(new WebSocketException("Connection closed by " + uri.getHost() + " during the opening handshake."));
+        }
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+        if (phase != Phase.DONE) {
+            String what = cause == null ? "Connection closed during the opening handshake."
+                    : cause instanceof SSLHandshakeException ? "TLS handshake with " + uri.getHost() + " failed: " + cause.getMessage()
+                    : "Cannot connect to " + uri.getHost() + ":" + handshake.port() + ": " + cause.getMessage();
+            fail(new WebSocketException(what, cause));
+        }
+        client.upgradeEnded(this);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.seed.websocket.internal;
+
+import dev.seed.websocket.BackpressurePolicy;
+import dev.seed.websocket.ConnectionListener;
+import dev.seed.websocket.FrameListener;
+import dev.seed.websocket.protocol.ProtocolConfig;
+import dev.seed.websocket.protocol.extension.ExtensionFactory;
+import dev.seed.websocket.protocol.extension.Extensions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+
+/** The resolved options shared by server and client connections. Immutable. */
+public record EndpointConfig(
+        ProtocolConfig protocol,
+        List<ExtensionFactory> extensions,
+        Duration idleTimeout,
+        Duration pingInterval,
+        Duration pongTimeout,
+        Duration handshakeTimeout,
+        Duration closeTimeout,
+        boolean tcpNoDelay,
+        long backpressureLimit,
+        BackpressurePolicy backpressurePolicy,
+        Executor handlerExecutor,
+        int eventLoops,
+        List<ConnectionListener> connectionListeners,
+        FrameListener frameListener,
+        int maxHeaderSize,
+        SSLContext sslContext,
+        List<String> tlsProtocols) {
+
+    /** Resolves extension configuration written in header syntax. */
+    public static List<ExtensionFactory> parseExtensions(List<String> elements, int compressionThreshold) {
+        if (elements.isEmpty()) {
+            return List.of();
+        }
+        return Extensions.fromConfig(elements, compressionThreshold);
+    }
+}

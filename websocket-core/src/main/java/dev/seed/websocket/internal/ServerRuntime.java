@@ -1,0 +1,388 @@
+package dev.seed.websocket.internal;
+
+import dev.seed.websocket.CloseCause;
+import dev.seed.websocket.CloseCodes;
+import dev.seed.websocket.ConnectionListener;
+import dev.seed.websocket.HandshakeInterceptor;
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.protocol.WireFormat;
+import dev.seed.websocket.protocol.handshake.ServerHandshake;
+import dev.seed.websocket.transport.EventLoop;
+import dev.seed.websocket.transport.EventLoopGroup;
+import dev.seed.websocket.transport.SocketTransport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLEngine;
+
+/** The running part of a server: sockets, loops, connections, topics. Thread safe. */
+public final class ServerRuntime {
+
+    private static final System.Logger LOG = System.getLogger(ServerRuntime.class.getName());
+
+    private final EndpointConfig config;
+    private final ServerSettings settings;
+    private final ServerHandshake handshake;
+    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Accepted sockets, handshaking or open: what max-connections bounds. */
+    private final AtomicInteger accepted = new AtomicInteger();
+    /** Accepted sockets per remote address, for the per-address cap. */
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final Map<String, Set<WsConnection>> topics = new ConcurrentHashMap<>();
+    private EventLoopGroup group;
+    private ServerSocketChannel serverChannel;
+    private EventLoop acceptLoop;
+    private volatile boolean accepting;
+    private volatile InetSocketAddress boundAddress;
+
+    public ServerRuntime(EndpointConfig config, ServerSettings settings) {
+        this.config = config;
+        this.settings = settings;
+        this.handshake = ServerHandshake.builder().versions(settings.versions()).extensions(config.extensions()).build();
+    }
+
+    EndpointConfig config() {
+        return config;
+    }
+
+    Router router() {
+        return settings.router();
+    }
+
+    ServerHandshake handshake() {
+        return handshake;
+    }
+
+    HandshakeInterceptor interceptor() {
+        return settings.interceptor();
+    }
+
+    Duration maxLifetime() {
+        return settings.maxLifetime();
+    }
+
+    /** Binds and starts accepting. Throws UncheckedIOException naming the address when the bind fails. */
+    public void start() {
+        group = new EventLoopGroup(config.eventLoops(), "websocket-server");
+        InetSocketAddress address = settings.host() == null
+                ? new InetSocketAddress(settings.port()) : new InetSocketAddress(settings.host(), settings.port());
+        try {
+            serverChannel = ServerSocketChannel.open();
+            serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            serverChannel.bind(address, settings.backlog());
+            boundAddress = (InetSocketAddress) serverChannel.getLocalAddress();
+        } catch (IOException e) {
+            group.shutdown(Duration.ofSeconds(1));
+            closeQuietly();
+            String what = (settings.host() == null ? "*" : settings.host()) + ":" + settings.port();
+            String message = e instanceof BindException
+                    ? "Cannot bind " + what + ": " + e.getMessage() + " (is the port already in use?)"
+                    : "Cannot bind " + what + ": " + e.getMessage();
+            throw new UncheckedIOException(message, e);
+        }
+        accepting = true;
+        acceptLoop = group.loops().get(0);
+        CompletableFuture<Void> registered = new CompletableFuture<>();
+        acceptLoop.execute(() -> {
+            try {
+                acceptLoop.register(serverChannel, SelectionKey.OP_ACCEPT, new Acceptor());
+                registered.complete(null);
+            } catch (IOException | RuntimeException e) {
+                registered.completeExceptionally(e);
+            }
+        });
+        registered.join();
+        for (ServerSettings.Tick tick : settings.ticks()) {
+            for (EventLoop loop : group.loops()) {
+                loop.execute(() -> scheduleTick(loop, tick));
+            }
+        }
+    }
+
+    private void scheduleTick(EventLoop loop, ServerSettings.Tick tick) {
+        loop.schedule(() -> {
+            if (!accepting) {
+                return;
+            }
+            try {
+                tick.task().run();
+            } finally {
+                scheduleTick(loop, tick);
+            }
+        }, tick.every().toNanos());
+    }
+
+    /** The bound address (with the chosen port when 0 was asked). */
+    public InetSocketAddress address() {
+        return boundAddress;
+    }
+
+    /** Whether the server is accepting connections. */
+    public boolean isRunning() {
+        return accepting;
+    }
+
+    private final class Acceptor implements EventLoop.IoHandler {
+        @Override
+        public void onReady(SelectionKey key, int readyOps) throws IOException {
+            for (int i = 0; i < 256 && accepting; i++) {
+                SocketChannel ch = serverChannel.accept();
+                if (ch == null) {
+                    return;
+                }
+                accept(ch);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            LOG.log(Level.ERROR, "accept failed", error);
+        }
+    }
+
+    private void accept(SocketChannel ch) {
+        InetSocketAddress remote;
+        try {
+            remote = (InetSocketAddress) ch.getRemoteAddress();
+            if (settings.acceptFilter() != null && !settings.acceptFilter().test(remote)) {
+                ch.close();
+                return;
+            }
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
+        } catch (IOException | RuntimeException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // gone anyway
+            }
+            return;
+        }
+        accepted.incrementAndGet();
+        perAddress.computeIfAbsent(remote.getAddress(), a -> new AtomicInteger()).incrementAndGet();
+        SSLEngine tls = null;
+        if (config.sslContext() != null) {
+            tls = Tls.serverEngine(config.sslContext(), config.tlsProtocols());
+        }
+        EventLoop loop = group.next();
+        SocketTransport transport = new SocketTransport(loop, ch, tls);
+        loop.execute(() -> new ServerUpgrade(this, transport).start());
+    }
+
+    /** Null when the server may take this connection, else the refusal message (503). */
+    String capacityRefusal(InetSocketAddress remote) {
+        if (!accepting) {
+            return "Server is shutting down.";
+        }
+        if (settings.maxConnections() > 0 && accepted.get() > settings.maxConnections()) {
+            return "Server at its connection limit.";
+        }
+        if (settings.maxConnectionsPerAddress() > 0 && remote != null) {
+            AtomicInteger n = perAddress.get(remote.getAddress());
+            if (n != null && n.get() > settings.maxConnectionsPerAddress()) {
+                return "Too many connections from this address.";
+            }
+        }
+        return null;
+    }
+
+    boolean originAllowed(String origin) {
+        Set<String> allowed = settings.allowedOrigins();
+        if (allowed.isEmpty() || allowed.contains("*")) {
+            return true;
+        }
+        return origin != null && allowed.contains(origin.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    void handshakeRefused(int status) {
+        for (ConnectionListener l : config.connectionListeners()) {
+            l.onHandshakeRefused(ConnectionListener.Side.SERVER, status);
+        }
+    }
+
+    void handshakeEnded(SocketTransport transport) {
+        released(transport.remoteAddress());
+    }
+
+    void connectionOpened(WsConnection c) {
+        connections.add(c);
+    }
+
+    void connectionFinished(WsConnection c) {
+        if (connections.remove(c)) {
+            released(c.remoteAddress());
+        }
+        for (Set<WsConnection> subscribers : topics.values()) {
+            subscribers.remove(c);
+        }
+    }
+
+    private void released(java.net.SocketAddress address) {
+        accepted.decrementAndGet();
+        if (address instanceof InetSocketAddress a) {
+            AtomicInteger n = perAddress.get(a.getAddress());
+            if (n != null && n.decrementAndGet() <= 0) {
+                perAddress.remove(a.getAddress(), n);
+            }
+        }
+    }
+
+    /** The open connections. */
+    public Collection<WebSocketConnection> connections() {
+        return List.copyOf(connections);
+    }
+
+    /** Number of sockets accepted and not yet closed (handshaking or open). */
+    public int acceptedCount() {
+        return accepted.get();
+    }
+
+    // ------------------------------------------------------------------ broadcast and topics
+
+    /** Sends one text message to every open connection that passes the filter, encoding it once. */
+    public CompletableFuture<Integer> broadcast(String text, Predicate<WebSocketConnection> filter) {
+        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), connections, filter);
+    }
+
+    /** Sends one binary message to every open connection that passes the filter, encoding it once. */
+    public CompletableFuture<Integer> broadcast(ByteBuffer data, Predicate<WebSocketConnection> filter) {
+        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), connections, filter);
+    }
+
+    public void subscribe(WebSocketConnection c, String topic) {
+        if (c instanceof WsConnection w && w.isOpen()) {
+            topics.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(w);
+        }
+    }
+
+    public void unsubscribe(WebSocketConnection c, String topic) {
+        Set<WsConnection> s = topics.get(topic);
+        if (s != null && c instanceof WsConnection w) {
+            s.remove(w);
+            if (s.isEmpty()) {
+                topics.remove(topic, s);
+            }
+        }
+    }
+
+    public Set<WebSocketConnection> subscribers(String topic) {
+        Set<WsConnection> s = topics.get(topic);
+        return s == null ? Set.of() : Set.copyOf(s);
+    }
+
+    public CompletableFuture<Integer> publish(String topic, String text) {
+        Set<WsConnection> s = topics.get(topic);
+        if (s == null) {
+            return CompletableFuture.completedFuture(0);
+        }
+        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), s, null);
+    }
+
+    public CompletableFuture<Integer> publish(String topic, ByteBuffer data) {
+        Set<WsConnection> s = topics.get(topic);
+        if (s == null) {
+            return CompletableFuture.completedFuture(0);
+        }
+        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), s, null);
+    }
+
+    private CompletableFuture<Integer> broadcast(int opcode, ByteBuffer payload, Collection<WsConnection> targets,
+            Predicate<WebSocketConnection> filter) {
+        SharedMessage message = new SharedMessage(opcode, payload);
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        for (WsConnection c : targets) {
+            if (c.isOpen() && (filter == null || filter.test(c))) {
+                sends.add(message.sendTo(c));
+            }
+        }
+        AtomicInteger delivered = new AtomicInteger();
+        CompletableFuture<?>[] all = sends.stream()
+                .map(f -> f.handle((v, e) -> e == null ? delivered.incrementAndGet() : 0))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all).thenApply(v -> delivered.get());
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /**
+     * Graceful shutdown: stop accepting, send 1001 to every peer, wait for their close up to
+     * {@code grace}, then close what is left and stop the loops. Returns whether every connection
+     * closed within the grace period.
+     */
+    public boolean shutdown(Duration grace) {
+        if (group == null) {
+            return true;
+        }
+        accepting = false;
+        closeAcceptor();
+        for (WsConnection c : connections) {
+            c.closeWith(CloseCodes.WS_GONE, "Server shutting down.", CloseCause.SHUTDOWN);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (accepted.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        boolean clean = connections.isEmpty();
+        for (WsConnection c : connections) {
+            c.abort();
+        }
+        // give aborted connections a moment to report their close
+        long abortDeadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < abortDeadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        group.shutdown(Duration.ofSeconds(5));
+        group = null;
+        return clean;
+    }
+
+    private void closeAcceptor() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        acceptLoop.run(() -> {
+            closeQuietly();
+            done.complete(null);
+        });
+        if (!acceptLoop.inLoop()) {
+            done.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (serverChannel != null) {
+                serverChannel.close();
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing server socket", e);
+        }
+    }
+}

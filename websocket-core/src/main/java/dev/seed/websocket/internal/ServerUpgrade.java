@@ -1,0 +1,228 @@
+package dev.seed.websocket.internal;
+
+import dev.seed.websocket.ConnectionListener;
+import dev.seed.websocket.HandshakeInterceptor;
+import dev.seed.websocket.protocol.ProtocolEngine;
+import dev.seed.websocket.protocol.Role;
+import dev.seed.websocket.protocol.WebSocketProtocol;
+import dev.seed.websocket.protocol.Hixie76Protocol;
+import dev.seed.websocket.protocol.extension.Extension;
+import dev.seed.websocket.protocol.handshake.HandshakeException;
+import dev.seed.websocket.protocol.handshake.HttpRequest;
+import dev.seed.websocket.protocol.handshake.HttpRequestParser;
+import dev.seed.websocket.protocol.handshake.HttpResponse;
+import dev.seed.websocket.protocol.handshake.ServerHandshake;
+import dev.seed.websocket.protocol.handshake.WebSocketVersion;
+import dev.seed.websocket.transport.EventLoop;
+import dev.seed.websocket.transport.SocketTransport;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server side of one TCP connection until its opening handshake is answered (RFC 6455
+ * section 4.2): reads the request incrementally within the header bound and the handshake
+ * timeout, routes it, checks origin, capacity and the interceptor, then either answers with an
+ * HTTP error and closes, or answers 101 and hands the transport to a {@link WsConnection}.
+ * Loop thread only.
+ */
+final class ServerUpgrade implements SocketTransport.Handler {
+
+    private final ServerRuntime server;
+    private final SocketTransport transport;
+    private final EventLoop loop;
+    private final HttpRequestParser parser;
+    private EventLoop.Timer timer;
+    /** Whether the request was answered (refused or upgraded): later bytes are not ours. */
+    private boolean answered;
+    /** Whether the transport now belongs to a WebSocket connection. */
+    private boolean upgraded;
+
+    ServerUpgrade(ServerRuntime server, SocketTransport transport) {
+        this.server = server;
+        this.transport = transport;
+        this.loop = transport.loop();
+        this.parser = new HttpRequestParser(server.config().maxHeaderSize());
+    }
+
+    void start() {
+        timer = loop.schedule(this::timedOut, server.config().handshakeTimeout().toNanos());
+        transport.start(this, false);
+    }
+
+    private void timedOut() {
+        if (!answered) {
+            server.handshakeRefused(408);
+            refuse(HttpResponse.refusal(408, "Opening handshake timed out."), 408);
+        } else if (!upgraded) {
+            transport.close(null);
+        }
+    }
+
+    @Override
+    public void onConnected() {
+        // TCP (and TLS) established: wait for the request.
+    }
+
+    @Override
+    public void onData(ByteBuffer data) {
+        if (answered) {
+            data.position(data.limit());
+            return;
+        }
+        HttpRequest request;
+        try {
+            request = parser.parse(data);
+        } catch (HandshakeException e) {
+            server.handshakeRefused(e.status());
+            refuse(e.toResponse(), e.status());
+            data.position(data.limit());
+            return;
+        }
+        if (request != null) {
+            handle(request, data);
+        }
+    }
+
+    private void handle(HttpRequest request, ByteBuffer rest) {
+        answered = true;
+        Router.Match match = server.router().match(request.path());
+        if (match == null) {
+            reject(404, "No WebSocket endpoint at this path.");
+            return;
+        }
+        String origin = request.origin();
+        if (!server.originAllowed(origin)) {
+            reject(403, "Origin not allowed.");
+            return;
+        }
+        InetSocketAddress remote = (InetSocketAddress) transport.remoteAddress();
+        String capacity = server.capacityRefusal(remote);
+        if (capacity != null) {
+            reject(503, capacity);
+            return;
+        }
+        ServerHandshake.Accepted accepted;
+        try {
+            accepted = server.handshake().accept(request, match.route().subprotocols(), transport.secure());
+        } catch (HandshakeException e) {
+            server.handshakeRefused(e.status());
+            refuse(e.toResponse(), e.status());
+            return;
+        }
+        DefaultHandshakeRequest view = new DefaultHandshakeRequest(uri(request), request.path(), request.query(),
+                request.headers(), request.cookies(), origin, match.variables(), remote);
+        Interception interception = new Interception();
+        HandshakeInterceptor interceptor = server.interceptor();
+        if (interceptor != null) {
+            try {
+                interceptor.beforeUpgrade(view, interception);
+            } catch (RuntimeException e) {
+                closeExtensions(accepted);
+                reject(500, "Handshake interceptor failed.");
+                return;
+            }
+            if (interception.status != 0) {
+                closeExtensions(accepted);
+                reject(interception.status, interception.message);
+                return;
+            }
+            interception.headers.forEach((name, values) -> values.forEach(v -> accepted.responseHeaders().add(name, v)));
+        }
+        transport.write(accepted.responseBytes());
+        List<String> extensionNames = new ArrayList<>();
+        for (Extension e : accepted.extensions()) {
+            extensionNames.add(e.parameters().toString());
+        }
+        upgraded = true;
+        timer.cancel();
+        WsConnection connection = new WsConnection(transport, server.config(), ConnectionListener.Side.SERVER,
+                match.route().handler(), view, accepted.subprotocol(), extensionNames, server.maxLifetime(),
+                server::connectionFinished);
+        interception.attributes.forEach(connection::attribute);
+        ProtocolEngine engine = accepted.version() == WebSocketVersion.HIXIE_76
+                ? new Hixie76Protocol(connection, connection, server.config().protocol().maxMessageSize())
+                : new WebSocketProtocol(Role.SERVER, server.config().protocol(), accepted.extensions(), connection,
+                        connection);
+        server.connectionOpened(connection);
+        connection.open(engine, rest);
+    }
+
+    private static void closeExtensions(ServerHandshake.Accepted accepted) {
+        accepted.extensions().forEach(Extension::close);
+    }
+
+    private static URI uri(HttpRequest request) {
+        String host = request.headers().get("Host");
+        try {
+            return URI.create("ws://" + (host == null ? "localhost" : host) + request.target());
+        } catch (IllegalArgumentException e) {
+            return URI.create(request.path() == null ? "/" : "/");
+        }
+    }
+
+    private void reject(int status, String message) {
+        server.handshakeRefused(status);
+        refuse(HttpResponse.refusal(status, message), status);
+    }
+
+    /** Answers with an HTTP error, then closes once it is written (the peer may still read it). */
+    private void refuse(HttpResponse response, int status) {
+        answered = true;
+        transport.write(response.toBytes());
+        transport.shutdownOutputAfterFlush();
+        if (timer != null) {
+            timer.cancel();
+        }
+        timer = loop.schedule(() -> transport.close(null), server.config().closeTimeout().toNanos());
+    }
+
+    @Override
+    public void onEof() {
+        if (!upgraded) {
+            transport.close(null);
+        }
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+        if (timer != null) {
+            timer.cancel();
+        }
+        if (!upgraded) {
+            server.handshakeEnded(transport);
+        }
+    }
+
+    /** What the interceptor decided. */
+    private static final class Interception implements HandshakeInterceptor.UpgradeResponse {
+        int status;
+        String message;
+        final Map<String, List<String>> headers = new LinkedHashMap<>();
+        final Map<String, Object> attributes = new LinkedHashMap<>();
+
+        @Override
+        public void reject(int status, String message) {
+            if (status < 400 || status > 599) {
+                throw new IllegalArgumentException("A refusal status is 4xx or 5xx: " + status);
+            }
+            this.status = status;
+            this.message = message == null ? "Refused." : message;
+        }
+
+        @Override
+        public void header(String name, String value) {
+            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+
+        @Override
+        public void attribute(String name, Object value) {
+            attributes.put(name, value);
+        }
+    }
+
+}

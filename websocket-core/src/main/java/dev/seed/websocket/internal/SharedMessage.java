@@ -1,0 +1,54 @@
+package dev.seed.websocket.internal;
+
+import dev.seed.websocket.protocol.extension.PerMessageDeflate;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One message sent to many connections (broadcast, topics), encoded once: the payload is UTF-8
+ * encoded once and, where the receivers' negotiated compression allows it, compressed once. A
+ * server never masks, so every receiver writes the same payload bytes after its own header.
+ * Thread safe.
+ */
+final class SharedMessage {
+
+    final int opcode;
+    /** The plain payload; never modified. */
+    final ByteBuffer payload;
+
+    SharedMessage(int opcode, ByteBuffer payload) {
+        this.opcode = opcode;
+        this.payload = payload.asReadOnlyBuffer();
+    }
+
+    /** The payload compressed standalone at {@link #level}; computed once, on first need. */
+    private ByteBuffer compressed;
+    /** Level of {@link #compressed}. */
+    private int level;
+    /** Whether compressing was tried and did not make the payload smaller. */
+    private boolean incompressible;
+
+    /**
+     * The payload raw-deflated once with a fresh context (RFC 7692 section 7.2.1, tail removed),
+     * shared read-only by every receiver; null when compression does not make it smaller.
+     */
+    synchronized ByteBuffer compressed(int compressionLevel) {
+        if (incompressible) {
+            return null;
+        }
+        if (compressed == null || level != compressionLevel) {
+            ByteBuffer c = PerMessageDeflate.compressStandalone(payload.duplicate(), compressionLevel);
+            if (c.remaining() >= payload.remaining()) {
+                incompressible = true;
+                return null;
+            }
+            compressed = c.asReadOnlyBuffer();
+            level = compressionLevel;
+        }
+        return compressed.duplicate();
+    }
+
+    CompletableFuture<Void> sendTo(WsConnection c) {
+        return c.sendShared(this);
+    }
+}

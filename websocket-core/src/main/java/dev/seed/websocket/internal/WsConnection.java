@@ -1,0 +1,704 @@
+package dev.seed.websocket.internal;
+
+import dev.seed.websocket.BackpressureException;
+import dev.seed.websocket.BackpressurePolicy;
+import dev.seed.websocket.CloseCause;
+import dev.seed.websocket.CloseCodes;
+import dev.seed.websocket.ConnectionListener;
+import dev.seed.websocket.ConnectionListener.Side;
+import dev.seed.websocket.HandshakeRequest;
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketException;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.protocol.ProtocolEngine;
+import dev.seed.websocket.protocol.ProtocolException;
+import dev.seed.websocket.protocol.ProtocolListener;
+import dev.seed.websocket.protocol.ProtocolOutput;
+import dev.seed.websocket.protocol.WebSocketProtocol;
+import dev.seed.websocket.protocol.WireFormat;
+import dev.seed.websocket.protocol.extension.Extension;
+import dev.seed.websocket.protocol.extension.PerMessageDeflateExtension;
+import dev.seed.websocket.transport.EventLoop;
+import dev.seed.websocket.transport.SocketTransport;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * An open WebSocket connection: glues the transport, the sans-I/O engine and the application's
+ * handler, and runs the connection's timers (idle, keepalive, close, lifetime). The engine and
+ * the transport are touched by the connection's event loop only; the public methods are safe
+ * from any thread and hand work to the loop.
+ */
+public final class WsConnection implements WebSocketConnection, ProtocolListener, ProtocolOutput,
+        SocketTransport.Handler {
+
+    private static final System.Logger LOG = System.getLogger(WsConnection.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final String id;
+    private final SocketTransport transport;
+    private final EventLoop loop;
+    private final EndpointConfig config;
+    private final Side side;
+    private final WebSocketHandler handler;
+    private final HandshakeRequest request;
+    private final String subprotocol;
+    private final List<String> extensions;
+    /** Runs handler calls in order; null: on the loop itself. */
+    private final Executor dispatcher;
+    /** Connection listeners (metrics); never null. */
+    private final ConnectionListener[] listeners;
+    /** Called once on the loop when the connection is finished (the owner forgets it). */
+    private final Consumer<WsConnection> onFinished;
+    /** Server: the longest this connection may live (null: forever). */
+    private final Duration maxLifetime;
+
+    /** The engine; loop thread only after {@link #open}. */
+    private ProtocolEngine engine;
+    /** Application attributes; created on first use (an idle connection stays small). */
+    private volatile Map<String, Object> attributes;
+    /** Bytes of sends handed to the loop and not yet queued in the transport. */
+    private final AtomicLong pendingBytes = new AtomicLong();
+    /** Whether data may flow: open and no close frame sent or received. */
+    private volatile boolean open;
+    /** Why the connection ended or is ending; null while open. */
+    private volatile CloseCause cause;
+    /** Round-trip time of the last keepalive ping in nanoseconds; -1 before the first. */
+    private volatile long rttNanos = -1;
+    /** Whether our side sent the first close frame (or failed the connection). Loop only. */
+    private boolean locallyInitiated;
+    /** Whether {@link #finish} ran. Loop only. */
+    private boolean finished;
+    /** When the last bytes arrived (System.nanoTime). Loop only. */
+    private long lastReadNanos;
+    /** When the pending keepalive ping was sent; 0 when none is pending. Loop only. */
+    private long pingSentNanos;
+    private EventLoop.Timer idleTimer;
+    private EventLoop.Timer pingTimer;
+    private EventLoop.Timer pongTimer;
+    private EventLoop.Timer closeTimer;
+    private EventLoop.Timer lifetimeTimer;
+
+    public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
+            HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
+            Consumer<WsConnection> onFinished) {
+        this.id = (side == Side.SERVER ? "s-" : "c-") + IDS.incrementAndGet();
+        this.transport = transport;
+        this.loop = transport.loop();
+        this.config = config;
+        this.side = side;
+        this.handler = handler;
+        this.request = request;
+        this.subprotocol = subprotocol;
+        this.extensions = List.copyOf(extensions);
+        this.maxLifetime = maxLifetime;
+        this.onFinished = onFinished;
+        this.dispatcher = config.handlerExecutor() == null ? null : new SerialExecutor(config.handlerExecutor());
+        this.listeners = config.connectionListeners().toArray(new ConnectionListener[0]);
+    }
+
+    /**
+     * Starts the connection on its loop with its engine: notifies onOpen, arms the timers, then
+     * feeds the bytes that arrived right after the handshake.
+     */
+    public void open(ProtocolEngine engine, ByteBuffer leftover) {
+        this.engine = engine;
+        if (engine instanceof WebSocketProtocol p && config.frameListener() != null) {
+            p.frameObserver((in, op, fin, rsv, len) -> config.frameListener().onFrame(this, in, op, fin, rsv, len));
+        }
+        transport.handler(this);
+        open = true;
+        lastReadNanos = System.nanoTime();
+        for (ConnectionListener l : listeners) {
+            l.onOpen(this);
+        }
+        dispatch(() -> handler.onOpen(this));
+        armTimers();
+        if (leftover != null && leftover.hasRemaining()) {
+            onData(leftover);
+        }
+        transport.flushSoon();
+    }
+
+    /** The engine (loop thread only). */
+    ProtocolEngine engine() {
+        return engine;
+    }
+
+    /** The connection's loop. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** One send operation run on the loop; returns false when the engine refused it. */
+    @FunctionalInterface
+    private interface Send {
+        boolean run(ProtocolEngine engine);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        return submit(text.length(), true, e -> {
+            boolean sent = e.sendText(text);
+            if (sent) {
+                messageSent(true, e, text.length());
+            }
+            return sent;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        // A direct buffer sent from the loop may be the loop's own read buffer handed to onBinary
+        // (valid during the call only): copy it, so that echoing a received message is safe.
+        ByteBuffer view = data.isDirect() && loop.inLoop() ? copy(data) : data.duplicate();
+        return submit(view.remaining(), true, e -> {
+            int size = view.remaining();
+            boolean sent = e.sendBinary(view);
+            if (sent) {
+                messageSent(false, e, size);
+            }
+            return sent;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(byte[] data) {
+        return sendBinary(ByteBuffer.wrap(Objects.requireNonNull(data, "data")));
+    }
+
+    /**
+     * Sends a message shared by many connections (broadcast): encoded once by the caller and,
+     * where this connection's permessage-deflate allows a standalone-compressed message,
+     * compressed once for all of them.
+     */
+    CompletableFuture<Void> sendShared(SharedMessage message) {
+        return submit(message.payload.remaining(), true, e -> {
+            boolean text = message.opcode == WireFormat.OPCODE_TEXT;
+            int size = message.payload.remaining();
+            boolean sent;
+            if (e instanceof WebSocketProtocol p) {
+                PerMessageDeflateExtension deflate = deflateOf(p);
+                ByteBuffer compressed = null;
+                if (deflate != null && size >= deflate.compressionThreshold() && deflate.acceptsSharedCompressed()) {
+                    compressed = message.compressed(deflate.compressionLevel());
+                }
+                if (compressed != null) {
+                    sent = p.sendEncoded(message.opcode, WireFormat.B0_FLAG_RSV1, compressed);
+                    deflate.afterSharedCompressedMessage();
+                } else if (deflate != null) {
+                    sent = p.sendMessage(message.opcode, message.payload.duplicate());
+                } else {
+                    sent = p.sendEncoded(message.opcode, 0, message.payload.duplicate());
+                }
+            } else {
+                sent = text && e.sendText(StandardCharsets.UTF_8.decode(message.payload.duplicate()));
+            }
+            if (sent) {
+                messageSent(text, e, size);
+            }
+            return sent;
+        });
+    }
+
+    private static PerMessageDeflateExtension deflateOf(WebSocketProtocol p) {
+        for (Extension x : p.extensions()) {
+            if (x instanceof PerMessageDeflateExtension d) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public CompletableFuture<Void> ping(ByteBuffer data) {
+        ByteBuffer view = controlPayload(data);
+        return submit(view.remaining(), false, e -> e.sendPing(view));
+    }
+
+    @Override
+    public CompletableFuture<Void> pong(ByteBuffer data) {
+        ByteBuffer view = controlPayload(data);
+        return submit(view.remaining(), false, e -> e.sendPong(view));
+    }
+
+    private static ByteBuffer controlPayload(ByteBuffer data) {
+        ByteBuffer view = Objects.requireNonNull(data, "data").duplicate();
+        if (view.remaining() > WireFormat.CONTROL_PAYLOAD_MAX) {
+            throw new IllegalArgumentException("Control frame payload longer than 125 bytes.");
+        }
+        return view;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        return close(CloseCodes.WS_OK, "");
+    }
+
+    @Override
+    public CompletableFuture<Void> close(int code, String reason) {
+        String text = reason == null ? "" : reason;
+        if (!CloseCodes.isValidForApplication(code)) {
+            throw new IllegalArgumentException("Close code " + code + " may not be sent.");
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > WireFormat.CONTROL_PAYLOAD_MAX - 2) {
+            throw new IllegalArgumentException("Close reason longer than 123 UTF-8 bytes.");
+        }
+        return closeWith(code, text, CloseCause.LOCAL_CLOSE);
+    }
+
+    /** Starts the close handshake with a cause; a no-op when a close frame was already sent. */
+    public CompletableFuture<Void> closeWith(int code, String reason, CloseCause why) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.run(() -> {
+            if (engine == null || finished || engine.closeSent()) {
+                f.complete(null);
+                return;
+            }
+            if (cause == null) {
+                cause = why;
+            }
+            if (!engine.closeReceived()) {
+                locallyInitiated = true;
+            }
+            open = false;
+            engine.sendClose(code, WebSocketProtocol.truncateReason(reason));
+            transport.completeAfterQueued(f);
+            transport.flushSoon();
+            armCloseTimer();
+        });
+        return f;
+    }
+
+    @Override
+    public void abort() {
+        loop.run(() -> {
+            if (cause == null) {
+                cause = CloseCause.LOCAL_CLOSE;
+                locallyInitiated = true;
+            }
+            transport.close(null);
+        });
+    }
+
+    private CompletableFuture<Void> submit(long size, boolean data, Send send) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (data && bufferedAmount() >= config.backpressureLimit()) {
+            overLimit(f);
+            return f;
+        }
+        if (loop.inLoop()) {
+            perform(send, f);
+        } else {
+            pendingBytes.addAndGet(size);
+            loop.execute(() -> {
+                pendingBytes.addAndGet(-size);
+                perform(send, f);
+            });
+        }
+        return f;
+    }
+
+    private void perform(Send send, CompletableFuture<Void> f) {
+        if (engine == null || finished || transport.isClosed()) {
+            sendFailed(f, new WebSocketException("Connection is closed."));
+            return;
+        }
+        boolean sent;
+        try {
+            sent = send.run(engine);
+        } catch (RuntimeException e) {
+            sendFailed(f, e);
+            return;
+        }
+        if (!sent) {
+            sendFailed(f, new WebSocketException("Connection is closing."));
+            return;
+        }
+        transport.completeAfterQueued(f);
+        transport.flushSoon();
+    }
+
+    private void overLimit(CompletableFuture<Void> f) {
+        BackpressureException e = new BackpressureException(
+                "Backpressure limit of " + config.backpressureLimit() + " bytes reached.");
+        if (config.backpressurePolicy() == BackpressurePolicy.CLOSE) {
+            closeWith(CloseCodes.WS_FORBIDDEN, "Backpressure limit exceeded.", CloseCause.BACKPRESSURE);
+        }
+        sendFailed(f, e);
+    }
+
+    private void sendFailed(CompletableFuture<Void> f, Throwable e) {
+        for (ConnectionListener l : listeners) {
+            try {
+                l.onSendFailed(this, e);
+            } catch (RuntimeException ex) {
+                LOG.log(Level.WARNING, "connection listener failed", ex);
+            }
+        }
+        f.completeExceptionally(e);
+    }
+
+    private void messageSent(boolean text, ProtocolEngine e, int fallbackSize) {
+        if (listeners.length == 0) {
+            return;
+        }
+        int bytes = fallbackSize;
+        int wire = fallbackSize;
+        if (e instanceof WebSocketProtocol p) {
+            bytes = p.lastSentBytes();
+            wire = p.lastSentWireBytes();
+        }
+        for (ConnectionListener l : listeners) {
+            l.onMessageSent(this, text, bytes, wire);
+        }
+    }
+
+    // ------------------------------------------------------------------ engine events
+
+    @Override
+    public void onText(String text) {
+        for (ConnectionListener l : listeners) {
+            l.onMessageReceived(this, true, text.length());
+        }
+        dispatch(() -> handler.onText(this, text));
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        for (ConnectionListener l : listeners) {
+            l.onMessageReceived(this, false, data.remaining());
+        }
+        ByteBuffer message = dispatcher == null ? data : copy(data);
+        dispatch(() -> handler.onBinary(this, message));
+    }
+
+    @Override
+    public void onPing(ByteBuffer data) {
+        ByteBuffer payload = dispatcher == null ? data : copy(data);
+        dispatch(() -> handler.onPing(this, payload));
+    }
+
+    @Override
+    public void onPong(ByteBuffer data) {
+        if (pingSentNanos != 0) {
+            long rtt = System.nanoTime() - pingSentNanos;
+            pingSentNanos = 0;
+            rttNanos = rtt;
+            if (pongTimer != null) {
+                pongTimer.cancel();
+                pongTimer = null;
+            }
+            for (ConnectionListener l : listeners) {
+                l.onPingRoundTrip(this, rtt);
+            }
+        }
+        ByteBuffer payload = dispatcher == null ? data : copy(data);
+        dispatch(() -> handler.onPong(this, payload));
+    }
+
+    @Override
+    public void onCloseFrame(int code, String reason) {
+        open = false;
+        if (cause == null) {
+            cause = CloseCause.PEER_CLOSED;
+        }
+        // A client waits for the server to close TCP (RFC 6455 section 7.1.1), but not forever.
+        armCloseTimer();
+    }
+
+    @Override
+    public void onProtocolError(ProtocolException error) {
+        open = false;
+        if (cause == null) {
+            cause = CloseCause.PROTOCOL_ERROR;
+        }
+        if (!engine.closeReceived()) {
+            locallyInitiated = true;
+        }
+        armCloseTimer();
+        dispatch(() -> handler.onError(this, error));
+    }
+
+    // ------------------------------------------------------------------ transport
+
+    @Override
+    public void write(ByteBuffer bytes) {
+        transport.write(bytes);
+    }
+
+    @Override
+    public void closeTransport() {
+        transport.shutdownOutputAfterFlush();
+        armCloseTimer();
+    }
+
+    @Override
+    public void onConnected() {
+        // the handshake already happened
+    }
+
+    @Override
+    public void onData(ByteBuffer data) {
+        lastReadNanos = System.nanoTime();
+        engine.receive(data);
+    }
+
+    @Override
+    public void onEof() {
+        open = false;
+        engine.receiveEof();
+        transport.shutdownOutputAfterFlush();
+    }
+
+    @Override
+    public void onClosed(Throwable error) {
+        finish(error);
+    }
+
+    private void finish(Throwable error) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        open = false;
+        cancelTimers();
+        engine.receiveEof();
+        int code = engine.closeCode();
+        String reason = engine.closeReason();
+        CloseCause why = cause;
+        if (why == null) {
+            why = engine.closeReceived() ? CloseCause.PEER_CLOSED : CloseCause.ABNORMAL;
+        }
+        cause = why;
+        for (ConnectionListener l : listeners) {
+            try {
+                l.onClose(this, code, why, locallyInitiated);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "connection listener failed", e);
+            }
+        }
+        if (onFinished != null) {
+            onFinished.accept(this);
+        }
+        if (error != null && !(error instanceof ClosedChannelException) && why == CloseCause.ABNORMAL) {
+            dispatch(() -> handler.onError(this, error));
+        }
+        dispatch(() -> handler.onClose(this, code, reason));
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    private void armTimers() {
+        if (!config.idleTimeout().isZero()) {
+            idleTimer = loop.schedule(this::checkIdle, config.idleTimeout().toNanos());
+        }
+        if (!config.pingInterval().isZero()) {
+            pingTimer = loop.schedule(this::keepalive, config.pingInterval().toNanos());
+        }
+        if (maxLifetime != null && !maxLifetime.isZero()) {
+            lifetimeTimer = loop.schedule(() -> closeWith(CloseCodes.WS_GONE, "Maximum connection lifetime reached.",
+                    CloseCause.MAX_LIFETIME), maxLifetime.toNanos());
+        }
+    }
+
+    private void checkIdle() {
+        if (finished) {
+            return;
+        }
+        long idle = System.nanoTime() - lastReadNanos;
+        long limit = config.idleTimeout().toNanos();
+        if (idle >= limit) {
+            closeWith(CloseCodes.WS_GONE, "Idle timeout.", CloseCause.IDLE_TIMEOUT);
+        } else {
+            idleTimer = loop.schedule(this::checkIdle, limit - idle);
+        }
+    }
+
+    private void keepalive() {
+        if (finished || !open) {
+            return;
+        }
+        if (pingSentNanos == 0) {
+            long now = System.nanoTime();
+            ByteBuffer payload = ByteBuffer.allocate(8).putLong(0, now);
+            if (engine.sendPing(payload)) {
+                pingSentNanos = now;
+                transport.flushSoon();
+                pongTimer = loop.schedule(this::pongTimedOut, config.pongTimeout().toNanos());
+            }
+        }
+        pingTimer = loop.schedule(this::keepalive, config.pingInterval().toNanos());
+    }
+
+    private void pongTimedOut() {
+        if (finished || pingSentNanos == 0) {
+            return;
+        }
+        closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Keepalive timeout.", CloseCause.PONG_TIMEOUT);
+    }
+
+    private void armCloseTimer() {
+        if (closeTimer == null && !finished) {
+            closeTimer = loop.schedule(() -> {
+                if (cause == null) {
+                    cause = CloseCause.CLOSE_TIMEOUT;
+                }
+                transport.close(null);
+            }, config.closeTimeout().toNanos());
+        }
+    }
+
+    private void cancelTimers() {
+        for (EventLoop.Timer t : new EventLoop.Timer[] {idleTimer, pingTimer, pongTimer, closeTimer, lifetimeTimer}) {
+            if (t != null) {
+                t.cancel();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ handler dispatch
+
+    private void dispatch(Runnable call) {
+        if (dispatcher == null) {
+            runGuarded(call);
+        } else {
+            dispatcher.execute(() -> runGuarded(call));
+        }
+    }
+
+    private void runGuarded(Runnable call) {
+        try {
+            call.run();
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    /** A handler threw: close this connection only, with 1011, and tell the handler. */
+    private void handlerFailed(Throwable t) {
+        LOG.log(Level.DEBUG, () -> "handler of " + id + " threw", t);
+        closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Internal error.", CloseCause.HANDLER_ERROR);
+        try {
+            handler.onError(this, t);
+        } catch (Throwable again) {
+            LOG.log(Level.WARNING, "onError of " + id + " threw", again);
+        }
+    }
+
+    private static ByteBuffer copy(ByteBuffer data) {
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data.duplicate()).flip();
+        return copy;
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** Which end this connection is. */
+    public Side side() {
+        return side;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public long bufferedAmount() {
+        return transport.queuedBytes() + pendingBytes.get();
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return extensions;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) transport.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) transport.localAddress();
+    }
+
+    @Override
+    public boolean isSecure() {
+        return transport.secure();
+    }
+
+    @Override
+    public HandshakeRequest request() {
+        return request;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        Map<String, Object> a = attributes;
+        if (a == null) {
+            synchronized (this) {
+                a = attributes;
+                if (a == null) {
+                    a = new ConcurrentHashMap<>();
+                    attributes = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    @Override
+    public CloseCause closeCause() {
+        return finished || !open ? cause : null;
+    }
+
+    @Override
+    public Duration roundTripTime() {
+        long rtt = rttNanos;
+        return rtt < 0 ? null : Duration.ofNanos(rtt);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    @Override
+    public void schedule(Runnable task, Duration delay) {
+        loop.scheduleFromAnyThread(task, delay.toNanos());
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketConnection[" + id + " " + side.tag() + " " + remoteAddress() + "]";
+    }
+}

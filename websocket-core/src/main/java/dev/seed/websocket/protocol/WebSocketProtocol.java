@@ -1,0 +1,690 @@
+package dev.seed.websocket.protocol;
+
+import static dev.seed.websocket.protocol.WireFormat.B0_FLAG_FIN;
+import static dev.seed.websocket.protocol.WireFormat.CONTROL_PAYLOAD_MAX;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_BINARY;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_CLOSE;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_CONTINUATION;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_PING;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_PONG;
+import static dev.seed.websocket.protocol.WireFormat.OPCODE_TEXT;
+
+import dev.seed.websocket.CloseCodes;
+import dev.seed.websocket.protocol.extension.Extension;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.IntSupplier;
+
+/**
+ * The sans-I/O RFC 6455 engine of one connection after its opening handshake: frames, message
+ * assembly, UTF-8, ping/pong, the close handshake and extensions. Also drives hybi drafts 7 and
+ * 8, which share the framing. This class is not thread safe: one thread (the connection's event
+ * loop) drives it.
+ *
+ * <p>Received data frames are streamed from {@link FrameDecoder} straight into validation; a
+ * message that arrives as one uncompressed frame in one read is delivered as a slice of the read
+ * buffer, without a copy. Only fragmented, split or compressed messages are assembled.
+ *
+ * <p>State follows python-websockets: an enum of RFC states plus the two close flags.
+ */
+public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
+
+    /** Largest frame sent as one buffer (header and payload copied together): one write call. */
+    private static final int COALESCE_MAX = 4096;
+
+    private static final ThreadLocal<byte[]> TEXT_SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
+
+    /** Largest text message decoded through the per-thread scratch array. */
+    private static final int TEXT_SCRATCH_MAX = 64 * 1024;
+
+    private final Role role;
+    private final ProtocolConfig config;
+    private final ProtocolListener listener;
+    private final ProtocolOutput output;
+    /** The negotiated extensions, in the order of the handshake response. */
+    private final Extension[] extensions;
+    /** Source of masking keys; only used in the client role. */
+    private final IntSupplier maskKeys;
+    private final FrameDecoder decoder;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    /** The sink inflated bytes go to: counts them against the message limit. */
+    private final Extension.PayloadSink decodedSink = this::acceptDecoded;
+
+    /** Sees every frame, or null. */
+    private FrameObserver frameObserver;
+    /** Payload bytes of the last message sent, before extensions encoded it. */
+    private int lastSentBytes;
+    /** Payload bytes of the last message sent, as it went on the wire. */
+    private int lastSentWireBytes;
+
+    /** RFC state; CLOSED only once the transport is gone. */
+    private State state = State.OPEN;
+    /** Whether our close frame was queued. */
+    private boolean closeSent;
+    /** Whether the peer's close frame arrived. */
+    private boolean closeReceived;
+    /** The failure that ended the connection on our side, or null. */
+    private ProtocolException failure;
+    /** Code of the close frame received (1005 when empty); 0 until one arrives. */
+    private int receivedCode;
+    /** Reason of the close frame received. */
+    private String receivedReason = "";
+
+    /** Opcode of the message being received (TEXT or BINARY), or -1 between messages. */
+    private int messageOpcode = -1;
+    /** Whether the current frame is the last of its message. */
+    private boolean frameFin;
+    /** The extension decoding the current message, or null when it is not transformed. */
+    private Extension messageExtension;
+    /** Frames of the current message so far. */
+    private int messageFrames;
+    /** Bytes of the current message so far (after decoding). */
+    private long messageSize;
+    /** Assembly of a message that is fragmented, split across reads or compressed; else null. */
+    private byte[] messageBuffer;
+    /** Bytes used in {@link #messageBuffer}. */
+    private int messageLength;
+    /** Payload length of the current frame: sizes the assembly buffer. */
+    private long frameLength;
+    /** Whether the current frame's payload arrived in one chunk so far (zero-copy candidate). */
+    private boolean frameStartChunk;
+
+    /**
+     * @param role which end this engine plays
+     * @param config limits and switches
+     * @param extensions the extensions negotiated in the handshake, in response order
+     * @param listener receives the decoded events
+     * @param output receives the bytes to send
+     */
+    public WebSocketProtocol(Role role, ProtocolConfig config, List<Extension> extensions,
+            ProtocolListener listener, ProtocolOutput output) {
+        this(role, config, extensions, listener, output, MaskKeys::nextKey);
+    }
+
+    /** As the other constructor, with a given source of masking keys (tests use fixed keys). */
+    public WebSocketProtocol(Role role, ProtocolConfig config, List<Extension> extensions,
+            ProtocolListener listener, ProtocolOutput output, IntSupplier maskKeys) {
+        this.role = Objects.requireNonNull(role, "role");
+        this.config = Objects.requireNonNull(config, "config");
+        this.extensions = extensions.toArray(new Extension[0]);
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.output = Objects.requireNonNull(output, "output");
+        this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
+        this.decoder = new FrameDecoder(role, config.maxFrameSize());
+        int rsv = 0;
+        for (Extension e : this.extensions) {
+            rsv |= e.reservedBits();
+        }
+        decoder.allowReservedBits(rsv);
+    }
+
+    /** Sets the observer of every frame in and out (null: none). */
+    public void frameObserver(FrameObserver observer) {
+        this.frameObserver = observer;
+    }
+
+    /** Payload length of the last data message sent, before compression. */
+    public int lastSentBytes() {
+        return lastSentBytes;
+    }
+
+    /** Payload length of the last data message sent, as sent (after compression). */
+    public int lastSentWireBytes() {
+        return lastSentWireBytes;
+    }
+
+    /** The role of this engine. */
+    public Role role() {
+        return role;
+    }
+
+    /** The negotiated extensions. */
+    public List<Extension> extensions() {
+        return List.of(extensions);
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    @Override
+    public void receive(ByteBuffer data) {
+        if (state == State.CLOSED || failure != null) {
+            data.position(data.limit());
+            return;
+        }
+        try {
+            decoder.decode(data, this);
+        } catch (ProtocolException e) {
+            data.position(data.limit());
+            fail(e);
+        }
+    }
+
+    @Override
+    public void receiveEof() {
+        if (state != State.CLOSED) {
+            state = State.CLOSED;
+            releaseMessage();
+            closeExtensions();
+        }
+    }
+
+    @Override
+    public void onDataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
+        if (frameObserver != null) {
+            frameObserver.onFrame(true, opcode, fin, rsv, length);
+        }
+        if (opcode == OPCODE_CONTINUATION) {
+            // The decoder guarantees a message is in progress (RFC 6455 section 5.4).
+            if (++messageFrames > config.maxFragments()) {
+                throw new ProtocolException(CloseCodes.WS_MESSAGE_TOO_LARGE, "Too many fragments.");
+            }
+            if (messageExtension != null) {
+                messageExtension.checkContinuation(rsv);
+            } else if (rsv != 0) {
+                // RSV bits that an extension owns but did not claim for this message.
+                for (Extension e : extensions) {
+                    e.checkContinuation(rsv);
+                }
+            }
+        } else {
+            messageOpcode = opcode;
+            messageFrames = 1;
+            messageSize = 0;
+            messageLength = 0;
+            messageExtension = null;
+            utf8.reset();
+            if (rsv != 0) {
+                for (Extension e : extensions) {
+                    if ((e.reservedBits() & rsv) != 0 && e.startIncomingMessage(rsv)) {
+                        messageExtension = e;
+                        break;
+                    }
+                }
+                if (messageExtension == null) {
+                    throw new ProtocolException(CloseCodes.WS_PROTOCOL_ERROR,
+                            "Reserved bits set without an extension.");
+                }
+            }
+        }
+        frameFin = fin;
+        frameLength = length;
+        frameStartChunk = true;
+        if (messageExtension == null) {
+            // Uncompressed: the limit is known before a single payload byte is read (section 10.4).
+            messageSize += length;
+            if (messageSize > config.maxMessageSize()) {
+                throw tooLarge();
+            }
+        }
+    }
+
+    @Override
+    public void onDataFramePayload(ByteBuffer chunk, boolean frameEnd) throws ProtocolException {
+        boolean messageEnd = frameEnd && frameFin;
+        if (closeReceived) {
+            // RFC 6455 section 1.4: data after the peer's close frame is ignored.
+            if (messageEnd) {
+                endMessage();
+            }
+            return;
+        }
+        if (messageExtension != null) {
+            messageExtension.decode(chunk, messageEnd, decodedSink);
+            if (messageEnd) {
+                deliverAssembled();
+            }
+            return;
+        }
+        if (messageOpcode == OPCODE_TEXT && !utf8.feed(chunk)) {
+            throw badUtf8();
+        }
+        if (messageEnd && frameStartChunk && messageFrames == 1) {
+            // One frame, one chunk: deliver the slice of the read buffer itself (no copy).
+            deliver(chunk);
+            return;
+        }
+        frameStartChunk = false;
+        append(chunk);
+        if (messageEnd) {
+            deliverAssembled();
+        }
+    }
+
+    private void acceptDecoded(ByteBuffer chunk) throws ProtocolException {
+        messageSize += chunk.remaining();
+        if (messageSize > config.maxMessageSize()) {
+            throw tooLarge();
+        }
+        if (messageOpcode == OPCODE_TEXT && !utf8.feed(chunk)) {
+            throw badUtf8();
+        }
+        append(chunk);
+    }
+
+    private void deliverAssembled() throws ProtocolException {
+        ByteBuffer message = messageBuffer == null
+                ? ByteBuffer.allocate(0) : ByteBuffer.wrap(messageBuffer, 0, messageLength);
+        deliver(message);
+    }
+
+    private void deliver(ByteBuffer message) throws ProtocolException {
+        int opcode = messageOpcode;
+        if (opcode == OPCODE_TEXT && !utf8.isComplete()) {
+            throw badUtf8();
+        }
+        endMessage();
+        if (opcode == OPCODE_TEXT) {
+            listener.onText(decodeText(message));
+        } else {
+            listener.onBinary(message);
+        }
+        releaseMessage();
+    }
+
+    private void endMessage() {
+        messageOpcode = -1;
+        messageExtension = null;
+    }
+
+    /** Decodes already validated UTF-8: the JDK's decoder has ASCII and Latin-1 fast paths. */
+    private static String decodeText(ByteBuffer bytes) {
+        int length = bytes.remaining();
+        if (bytes.hasArray()) {
+            return new String(bytes.array(), bytes.arrayOffset() + bytes.position(), length,
+                    StandardCharsets.UTF_8);
+        }
+        byte[] scratch = length <= TEXT_SCRATCH_MAX ? TEXT_SCRATCH.get() : new byte[length];
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+            TEXT_SCRATCH.set(scratch);
+        }
+        bytes.get(bytes.position(), scratch, 0, length);
+        return new String(scratch, 0, length, StandardCharsets.UTF_8);
+    }
+
+    private void append(ByteBuffer chunk) {
+        int n = chunk.remaining();
+        if (n == 0) {
+            return;
+        }
+        if (messageBuffer == null) {
+            // Sized by the frame when it is not compressed: one allocation for a frame split
+            // across reads; the frame length was checked against the limits already.
+            long hint = messageExtension == null ? frameLength : n;
+            messageBuffer = new byte[(int) Math.max(n, Math.min(Math.max(hint, 256), 1 << 20))];
+        } else if (messageBuffer.length - messageLength < n) {
+            long wanted = Math.max((long) messageLength + n, (long) messageBuffer.length * 2);
+            int size = (int) Math.min(wanted, Math.max(config.maxMessageSize(), (long) messageLength + n));
+            byte[] grown = new byte[size];
+            System.arraycopy(messageBuffer, 0, grown, 0, messageLength);
+            messageBuffer = grown;
+        }
+        chunk.get(chunk.position(), messageBuffer, messageLength, n);
+        messageLength += n;
+    }
+
+    private void releaseMessage() {
+        // Nothing is kept between messages: an idle connection holds no buffer.
+        messageBuffer = null;
+        messageLength = 0;
+    }
+
+    @Override
+    public void onControlFrame(int opcode, int rsv, ByteBuffer payload) throws ProtocolException {
+        if (frameObserver != null) {
+            frameObserver.onFrame(true, opcode, true, rsv, payload.remaining());
+        }
+        switch (opcode) {
+            case OPCODE_PING -> {
+                // 5.5.2. Ping: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in
+                // response, unless it already received a Close frame."
+                if (closeReceived) {
+                    return;
+                }
+                if (config.autoPong() && !closeSent) {
+                    writeControl(OPCODE_PONG, payload.duplicate());
+                }
+                listener.onPing(payload);
+            }
+            case OPCODE_PONG -> {
+                // 5.5.3. Pong: "A Pong frame MAY be sent unsolicited." It is delivered, never an error.
+                if (!closeReceived) {
+                    listener.onPong(payload);
+                }
+            }
+            case OPCODE_CLOSE -> receiveClose(payload);
+            default -> throw new IllegalStateException("decoder passed opcode " + opcode);
+        }
+    }
+
+    private void receiveClose(ByteBuffer payload) throws ProtocolException {
+        if (closeReceived) {
+            return;
+        }
+        int code;
+        String reason;
+        int length = payload.remaining();
+        if (length == 0) {
+            code = CloseCodes.WS_NO_STATUS;
+            reason = "";
+        } else if (length == 1) {
+            // 5.5.1. Close: "If there is a body, the first two bytes of the body MUST be a 2-byte
+            // unsigned integer".
+            throw new ProtocolException(CloseCodes.WS_PROTOCOL_ERROR, "Close frame payload of one byte.");
+        } else {
+            code = ((payload.get(payload.position()) & 0xFF) << 8) | (payload.get(payload.position() + 1) & 0xFF);
+            if (!CloseCodes.isValidOnWire(code)) {
+                // 7.4.2: codes outside the defined ranges fail the connection.
+                throw new ProtocolException(CloseCodes.WS_PROTOCOL_ERROR, "Invalid close code " + code + ".");
+            }
+            ByteBuffer reasonBytes = payload.duplicate().position(payload.position() + 2);
+            Utf8Validator check = new Utf8Validator();
+            if (!check.feed(reasonBytes) || !check.isComplete()) {
+                // 5.5.1: the reason is UTF-8; 8.1: invalid UTF-8 fails the connection with 1007.
+                throw new ProtocolException(CloseCodes.WS_BAD_MESSAGE, "Invalid UTF-8 in close reason.");
+            }
+            reason = decodeText(reasonBytes);
+        }
+        closeReceived = true;
+        receivedCode = code;
+        receivedReason = reason;
+        releaseMessage();
+        endMessage();
+        if (!closeSent) {
+            // 5.5.1: "the endpoint MUST send a Close frame in response. (When sending a Close frame
+            // in response, the endpoint typically echos the status code it received.)"
+            state = State.CLOSING;
+            closeSent = true;
+            ByteBuffer echo = ByteBuffer.allocate(length >= 2 ? 2 : 0);
+            if (length >= 2) {
+                echo.putShort((short) code).flip();
+            }
+            writeControl(OPCODE_CLOSE, echo);
+        }
+        listener.onCloseFrame(code, reason);
+        closeHandshakeDone();
+    }
+
+    /** Both close frames are out: RFC 6455 section 7.1.1, the server closes TCP first. */
+    private void closeHandshakeDone() {
+        if (closeSent && closeReceived && role == Role.SERVER) {
+            output.closeTransport();
+        }
+    }
+
+    /** Section 7.1.7, "Fail the WebSocket Connection": send a close frame if we still may. */
+    private void fail(ProtocolException e) {
+        failure = e;
+        releaseMessage();
+        endMessage();
+        if (!closeSent) {
+            closeSent = true;
+            state = State.CLOSING;
+            writeControl(OPCODE_CLOSE, closePayload(e.closeCode(), e.getMessage()));
+        }
+        listener.onProtocolError(e);
+        if (role == Role.SERVER) {
+            output.closeTransport();
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    @Override
+    public boolean sendText(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        sendData(OPCODE_TEXT, ByteBuffer.wrap(bytes), true);
+        return true;
+    }
+
+    @Override
+    public boolean sendBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        sendData(OPCODE_BINARY, data, false);
+        return true;
+    }
+
+    /**
+     * Sends a data message, {@code OPCODE_TEXT} with a payload that is already UTF-8 or
+     * {@code OPCODE_BINARY}, through the extensions. The payload is not copied by a server.
+     */
+    public boolean sendMessage(int opcode, ByteBuffer payload) {
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        sendData(opcode, payload, false);
+        return true;
+    }
+
+    /**
+     * Sends a message whose payload is already encoded for the wire (its RSV bits say how),
+     * skipping the extensions: one encoding broadcast to many connections.
+     */
+    public boolean sendEncoded(int opcode, int rsv, ByteBuffer payload) {
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        lastSentBytes = payload.remaining();
+        lastSentWireBytes = payload.remaining();
+        sendFrames(opcode, rsv, payload, false);
+        return true;
+    }
+
+    private void sendData(int opcode, ByteBuffer payload, boolean owned) {
+        lastSentBytes = payload.remaining();
+        int rsv = 0;
+        for (Extension e : extensions) {
+            ByteBuffer encoded = e.encode(opcode, payload);
+            if (encoded != null) {
+                payload = encoded;
+                owned = true;
+                rsv |= e.reservedBits();
+            }
+        }
+        lastSentWireBytes = payload.remaining();
+        sendFrames(opcode, rsv, payload, owned);
+    }
+
+    /** Sends one message as one frame, or as fragments when a fragment size is configured. */
+    private void sendFrames(int opcode, int rsv, ByteBuffer payload, boolean owned) {
+        int fragment = config.outgoingFragmentSize();
+        int remaining = payload.remaining();
+        if (fragment == 0 || remaining <= fragment) {
+            writeFrame(B0_FLAG_FIN | rsv | opcode, payload, owned);
+            return;
+        }
+        int position = payload.position();
+        int end = payload.limit();
+        boolean first = true;
+        while (position < end) {
+            int next = Math.min(end, position + fragment);
+            ByteBuffer part = payload.duplicate().limit(next).position(position);
+            // RFC 7692 section 6.1: RSV1 only on the first frame of a compressed message.
+            int b0 = (first ? (rsv | opcode) : OPCODE_CONTINUATION) | (next == end ? B0_FLAG_FIN : 0);
+            writeFrame(b0, part, owned);
+            first = false;
+            position = next;
+        }
+    }
+
+    @Override
+    public boolean sendPing(ByteBuffer data) {
+        checkControlPayload(data);
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        writeControl(OPCODE_PING, data.duplicate());
+        return true;
+    }
+
+    @Override
+    public boolean sendPong(ByteBuffer data) {
+        checkControlPayload(data);
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        writeControl(OPCODE_PONG, data.duplicate());
+        return true;
+    }
+
+    @Override
+    public boolean sendClose(int code, String reason) {
+        ByteBuffer payload = closePayload(code, reason == null ? "" : reason);
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        closeSent = true;
+        state = State.CLOSING;
+        writeControl(OPCODE_CLOSE, payload);
+        closeHandshakeDone();
+        return true;
+    }
+
+    /**
+     * Builds a close payload: the code, then the UTF-8 reason cut to fit 125 bytes. Throws
+     * IllegalArgumentException for codes that may not be sent (section 7.4).
+     */
+    private static ByteBuffer closePayload(int code, String reason) {
+        if (!CloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("Close code " + code + " may not be sent.");
+        }
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        if (text.length > CONTROL_PAYLOAD_MAX - 2) {
+            throw new IllegalArgumentException("Close reason longer than 123 UTF-8 bytes.");
+        }
+        ByteBuffer payload = ByteBuffer.allocate(2 + text.length);
+        payload.putShort((short) code).put(text).flip();
+        return payload;
+    }
+
+    /** Truncates a reason to at most 123 UTF-8 bytes on a character boundary. */
+    public static String truncateReason(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= CONTROL_PAYLOAD_MAX - 2) {
+            return reason;
+        }
+        int end = CONTROL_PAYLOAD_MAX - 2;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    private static void checkControlPayload(ByteBuffer data) {
+        if (data.remaining() > CONTROL_PAYLOAD_MAX) {
+            throw new IllegalArgumentException("Control frame payload longer than 125 bytes.");
+        }
+    }
+
+    private void writeControl(int opcode, ByteBuffer payload) {
+        writeFrame(B0_FLAG_FIN | opcode, payload, true);
+    }
+
+    /**
+     * Writes one frame. A server sends the payload buffer itself after its header (gathering
+     * write, no copy) unless it is small enough to coalesce. A client must mask: it masks a
+     * payload it owns in place, and copies one it does not own.
+     */
+    private void writeFrame(int b0, ByteBuffer payload, boolean owned) {
+        int length = payload.remaining();
+        if (frameObserver != null) {
+            frameObserver.onFrame(false, b0 & WireFormat.B0_MASK_OPCODE, (b0 & B0_FLAG_FIN) != 0,
+                    b0 & WireFormat.B0_MASK_RSV, length);
+        }
+        boolean masked = role == Role.CLIENT;
+        int headerLength = WireFormat.headerLength(length, masked);
+        int key = masked ? maskKeys.getAsInt() : 0;
+        if (length <= COALESCE_MAX || (masked && !owned)) {
+            ByteBuffer frame = ByteBuffer.allocate(headerLength + length);
+            FrameEncoder.writeHeader(frame, b0, length, masked, key);
+            int start = frame.position();
+            frame.put(payload.duplicate());
+            if (masked) {
+                Masking.mask(frame.duplicate().position(start), key, 0);
+            }
+            frame.flip();
+            output.write(frame);
+            return;
+        }
+        ByteBuffer header = ByteBuffer.allocate(headerLength);
+        FrameEncoder.writeHeader(header, b0, length, masked, key);
+        header.flip();
+        ByteBuffer body = payload.duplicate();
+        if (masked) {
+            Masking.mask(body, key, 0);
+        }
+        output.write(header);
+        output.write(body);
+    }
+
+    // ---------------------------------------------------------------- state
+
+    @Override
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public boolean closeSent() {
+        return closeSent;
+    }
+
+    @Override
+    public boolean closeReceived() {
+        return closeReceived;
+    }
+
+    /** The failure that made this engine fail the connection, or null. */
+    public ProtocolException failure() {
+        return failure;
+    }
+
+    /**
+     * The code the application sees: the peer's close code (1005 when its frame had none); when
+     * no close frame arrived, the code we failed the connection with; else 1006.
+     */
+    @Override
+    public int closeCode() {
+        if (closeReceived) {
+            return receivedCode;
+        }
+        if (failure != null) {
+            return failure.closeCode();
+        }
+        return CloseCodes.WS_CLOSED_ABNORMALLY;
+    }
+
+    @Override
+    public String closeReason() {
+        if (closeReceived) {
+            return receivedReason;
+        }
+        if (failure != null) {
+            return failure.getMessage();
+        }
+        return "";
+    }
+
+    private void closeExtensions() {
+        for (Extension e : extensions) {
+            e.close();
+        }
+    }
+
+    private static ProtocolException tooLarge() {
+        return new ProtocolException(CloseCodes.WS_MESSAGE_TOO_LARGE, "Message too large.");
+    }
+
+    private static ProtocolException badUtf8() {
+        return new ProtocolException(CloseCodes.WS_BAD_MESSAGE, "Invalid UTF-8 in text message.");
+    }
+}

@@ -1,0 +1,318 @@
+package dev.seed.websocket.transport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One NIO selector thread. Every channel registered here is touched by this thread only; other
+ * threads hand work over with {@link #execute}. Timers are kept in a heap on the loop thread.
+ *
+ * <p>The loop owns one direct read buffer shared by all its channels: reads are synchronous, so
+ * an idle connection holds no read buffer at all.
+ */
+public final class EventLoop implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    /** Size of the loop's shared read buffer: large enough for a full TLS record. */
+    public static final int READ_BUFFER_SIZE = 64 * 1024;
+
+    private final Selector selector;
+    private final Thread thread;
+    /** Tasks from any thread, run in order on the loop thread. */
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Work to run after this turn's I/O and tasks (batched flushes); loop thread only. */
+    private final java.util.ArrayDeque<Runnable> afterTurn = new java.util.ArrayDeque<>();
+    /** Timers; touched by the loop thread only. */
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Whether the loop is (about to be) blocked in select and needs a wakeup for new tasks. */
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    private final AtomicLong timerSequence = new AtomicLong();
+    /** Shared read buffer; touched by the loop thread only. */
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+    /** Shared scratch buffer for TLS plaintext; touched by the loop thread only. */
+    private ByteBuffer plainBuffer;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean running = true;
+
+    public EventLoop(String name) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open a selector", e);
+        }
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(false);
+        this.thread.start();
+    }
+
+    /** Whether the calling thread is this loop's thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on the loop thread, in submission order. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && sleeping.compareAndSet(true, false)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Runs {@code task} now when called on the loop thread, else hands it over. */
+    public void run(Runnable task) {
+        if (inLoop()) {
+            task.run();
+        } else {
+            execute(task);
+        }
+    }
+
+    /**
+     * Schedules {@code task} after {@code delayNanos} on the loop thread. Must be called on the
+     * loop thread (use {@link #execute} first otherwise). The returned timer can be cancelled.
+     */
+    public Timer schedule(Runnable task, long delayNanos) {
+        assert inLoop();
+        Timer t = new Timer(System.nanoTime() + Math.max(0, delayNanos), timerSequence.incrementAndGet(), task);
+        timers.add(t);
+        return t;
+    }
+
+    /** Schedules from any thread; the timer is created on the loop. */
+    public void scheduleFromAnyThread(Runnable task, long delayNanos) {
+        run(() -> schedule(task, delayNanos));
+    }
+
+    /** Registers a channel for {@code ops} with {@code handler} as attachment (loop thread only). */
+    public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws IOException {
+        assert inLoop();
+        channel.configureBlocking(false);
+        return channel.register(selector, ops, handler);
+    }
+
+    /** The shared read buffer, cleared. Loop thread only. */
+    ByteBuffer readBuffer() {
+        readBuffer.clear();
+        return readBuffer;
+    }
+
+    /** A shared plaintext scratch buffer of at least {@code size} bytes, cleared. Loop thread only. */
+    ByteBuffer plainBuffer(int size) {
+        if (plainBuffer == null || plainBuffer.capacity() < size) {
+            plainBuffer = ByteBuffer.allocateDirect(Math.max(size, READ_BUFFER_SIZE));
+        }
+        plainBuffer.clear();
+        return plainBuffer;
+    }
+
+    /** Number of channels registered with this loop. */
+    public int registeredChannels() {
+        try {
+            return selector.keys().size();
+        } catch (ClosedSelectorException e) {
+            return 0;
+        }
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                long timeoutMillis = nextTimeoutMillis();
+                int selected;
+                if (!tasks.isEmpty() || !afterTurn.isEmpty() || timeoutMillis == 0) {
+                    selected = selector.selectNow();
+                } else {
+                    sleeping.set(true);
+                    if (!tasks.isEmpty()) {
+                        sleeping.set(false);
+                        selected = selector.selectNow();
+                    } else {
+                        selected = selector.select(timeoutMillis < 0 ? 0 : timeoutMillis);
+                        sleeping.set(false);
+                    }
+                }
+                if (selected > 0) {
+                    processSelected();
+                }
+                runTasks();
+                runTimers();
+                runAfterTurn();
+            }
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "event loop " + thread.getName() + " stopped by an unexpected error", t);
+        } finally {
+            closeAll();
+            terminated.complete(null);
+        }
+    }
+
+    private void processSelected() {
+        var keys = selector.selectedKeys();
+        var it = keys.iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            IoHandler handler = (IoHandler) key.attachment();
+            try {
+                if (!key.isValid()) {
+                    continue;
+                }
+                int ready = key.readyOps();
+                handler.onReady(key, ready);
+            } catch (CancelledKeyException e) {
+                // the channel closed while being processed
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "I/O handler failed; closing its channel", t);
+                handler.onError(t);
+            }
+        }
+    }
+
+    private void runTasks() {
+        // Bounded: tasks added while running wait for the next turn, so I/O is never starved.
+        int n = tasks.size();
+        for (int i = 0; i < n; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                break;
+            }
+            safeRun(task);
+        }
+    }
+
+    /** Runs {@code task} once this turn's I/O, tasks and timers are done. Loop thread only. */
+    public void afterTurn(Runnable task) {
+        assert inLoop();
+        afterTurn.add(task);
+    }
+
+    private void runAfterTurn() {
+        Runnable task;
+        while ((task = afterTurn.poll()) != null) {
+            safeRun(task);
+        }
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.peek()) != null && t.deadline - now <= 0) {
+            timers.poll();
+            if (!t.cancelled) {
+                safeRun(t.task);
+            }
+        }
+    }
+
+    private static void safeRun(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable e) {
+            LOG.log(Level.WARNING, "task on the event loop failed", e);
+        }
+    }
+
+    private long nextTimeoutMillis() {
+        Timer t;
+        while ((t = timers.peek()) != null && t.cancelled) {
+            timers.poll();
+        }
+        if (t == null) {
+            return -1;
+        }
+        long nanos = t.deadline - System.nanoTime();
+        if (nanos <= 0) {
+            return 0;
+        }
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    private void closeAll() {
+        try {
+            for (SelectionKey key : selector.keys()) {
+                Object a = key.attachment();
+                if (a instanceof IoHandler h) {
+                    try {
+                        h.onError(new IOException("Event loop stopped"));
+                    } catch (Throwable ignored) {
+                        // closing anyway
+                    }
+                }
+                try {
+                    key.channel().close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            selector.close();
+        } catch (IOException | ClosedSelectorException e) {
+            LOG.log(Level.DEBUG, "closing selector", e);
+        }
+    }
+
+    /** Stops the loop: channels still registered are closed. */
+    @Override
+    public void close() {
+        execute(() -> running = false);
+        if (!inLoop()) {
+            selector.wakeup();
+        }
+    }
+
+    /** Completes when the loop thread has ended. */
+    public CompletableFuture<Void> terminationFuture() {
+        return terminated;
+    }
+
+    /** The loop thread's name. */
+    public String name() {
+        return thread.getName();
+    }
+
+    /** Receives readiness events of a registered channel, on the loop thread. */
+    public interface IoHandler {
+        void onReady(SelectionKey key, int readyOps) throws IOException;
+
+        /** An unexpected error in {@link #onReady}: release the channel. */
+        void onError(Throwable error);
+    }
+
+    /** A scheduled task; cancel is loop-thread only. */
+    public static final class Timer implements Comparable<Timer> {
+        private final long deadline;
+        private final long sequence;
+        private final Runnable task;
+        private boolean cancelled;
+
+        private Timer(long deadline, long sequence, Runnable task) {
+            this.deadline = deadline;
+            this.sequence = sequence;
+            this.task = task;
+        }
+
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Timer o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+}
