@@ -394,13 +394,12 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         endMessage();
         if (!closeSent) {
             // 5.5.1: "the endpoint MUST send a Close frame in response. (When sending a Close frame
-            // in response, the endpoint typically echos the status code it received.)"
+            // in response, the endpoint typically echos the status code it received.)" Like
+            // python-websockets we echo the whole payload, so the peer sees its reason too.
             state = State.CLOSING;
             closeSent = true;
-            ByteBuffer echo = ByteBuffer.allocate(length >= 2 ? 2 : 0);
-            if (length >= 2) {
-                echo.putShort((short) code).flip();
-            }
+            ByteBuffer echo = ByteBuffer.allocate(length);
+            echo.put(payload.duplicate()).flip();
             writeControl(OPCODE_CLOSE, echo);
         }
         listener.onCloseFrame(code, reason);

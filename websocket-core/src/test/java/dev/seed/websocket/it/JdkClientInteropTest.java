@@ -132,8 +132,8 @@ class JdkClientInteropTest {
             assertThat((byte[]) listener.next()).as("binary of %d", size).isEqualTo(bytes);
         }
         ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
-        // RFC 6455 5.5.1: the answer echoes the status code.
-        assertThat(listener.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 ");
+        // RFC 6455 5.5.1: the answer echoes the status code (and here the reason too).
+        assertThat(listener.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 bye");
     }
 
     @Test
@@ -171,7 +171,7 @@ class JdkClientInteropTest {
         RecordingHandler.Event close = handler.awaitClose();
         assertThat(close.code()).isEqualTo(4001);
         assertThat(close.text()).isEqualTo("custom reason");
-        assertThat(listener.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4001 ");
+        assertThat(listener.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4001 custom reason");
         handler.assertExhausted();
     }
 

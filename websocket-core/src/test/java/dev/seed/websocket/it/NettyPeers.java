@@ -155,7 +155,7 @@ final class NettyPeers {
                                 p.addLast(new WebSocketClientCompressionHandler(MAX));
                             }
                             p.addLast(new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
-                                    uri, WebSocketVersion.V13, null, true, new DefaultHttpHeaders(), MAX), false));
+                                    uri, WebSocketVersion.V13, null, true, new DefaultHttpHeaders(), MAX), false, false));
                             p.addLast(new WebSocketFrameAggregator(MAX));
                             p.addLast(new SimpleChannelInboundHandler<WebSocketFrame>() {
                                 @Override

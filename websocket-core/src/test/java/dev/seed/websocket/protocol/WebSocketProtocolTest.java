@@ -323,7 +323,7 @@ class WebSocketProtocolTest {
         WebSocketProtocol p = server();
         p.receive(masked(0x88, closePayload(1000, "bye")));
         assertThat(rec.events).containsExactly("close:1000:bye");
-        assertThat(rec.sentFrames(Role.CLIENT)).containsExactly("close:1000:");
+        assertThat(rec.sentFrames(Role.CLIENT)).containsExactly("close:1000:bye");
         assertThat(rec.transportCloses).isEqualTo(1);
         assertThat(p.state()).isEqualTo(ProtocolEngine.State.CLOSING);
         p.receiveEof();

@@ -1,6 +1,5 @@
 package dev.seed.websocket.protocol.handshake;
 
-import static dev.seed.websocket.protocol.handshake.FakeExtensionFactory.assumeHeaderParserPresent;
 import static dev.seed.websocket.protocol.handshake.Wire.bytes;
 import static dev.seed.websocket.protocol.handshake.Wire.string;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -243,7 +242,6 @@ class ClientHandshakeTest {
 
     @Test
     void acceptsExtensionsThroughTheirFactories() throws HandshakeException {
-        assumeHeaderParserPresent();
         FakeExtensionFactory a = new FakeExtensionFactory("x-a", WireFormat.B0_FLAG_RSV1, ExtensionParameters.of("x-a"));
         FakeExtensionFactory c = new FakeExtensionFactory("x-c", WireFormat.B0_FLAG_RSV2, ExtensionParameters.of("x-c"));
         ClientHandshake client = sample().extensions(List.of(a, c)).build();
@@ -255,7 +253,6 @@ class ClientHandshakeTest {
 
     @Test
     void failsOnExtensionsTheClientCannotAccept() throws HandshakeException {
-        assumeHeaderParserPresent();
         FakeExtensionFactory a = new FakeExtensionFactory("x-a", WireFormat.B0_FLAG_RSV1, ExtensionParameters.of("x-a"));
         FakeExtensionFactory b = new FakeExtensionFactory("x-b", WireFormat.B0_FLAG_RSV1, ExtensionParameters.of("x-b"));
         ClientHandshake client = sample().extensions(List.of(a, b)).build();

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * An extension factory for negotiation tests: it owns {@code reservedBits}, accepts the first offer
@@ -63,23 +62,6 @@ final class FakeExtensionFactory implements ExtensionFactory {
         FakeExtension e = new FakeExtension(name, parameters, reservedBits);
         created.add(e);
         return e;
-    }
-
-    /**
-     * Skips the calling test until {@code ExtensionParameters.parseHeader} is implemented: it is
-     * built separately and still throws UnsupportedOperationException before that lands. Every
-     * test that sends a Sec-WebSocket-Extensions header calls this first.
-     */
-    static void assumeHeaderParserPresent() {
-        boolean present;
-        try {
-            ExtensionParameters.parseHeader("x-probe; a; b=1");
-            ExtensionParameters.toHeader(List.of(ExtensionParameters.parseHeader("x-probe; b=1").get(0)));
-            present = true;
-        } catch (UnsupportedOperationException e) {
-            present = false;
-        }
-        Assumptions.assumeTrue(present, "ExtensionParameters.parseHeader is not implemented yet");
     }
 
     static final class FakeExtension implements Extension {
