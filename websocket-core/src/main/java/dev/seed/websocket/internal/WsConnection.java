@@ -579,8 +579,13 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private void dispatch(Runnable call) {
         if (dispatcher == null) {
             runGuarded(call);
-        } else {
+            return;
+        }
+        try {
             dispatcher.execute(() -> runGuarded(call));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The application's executor is shut down: deliver on the loop rather than lose the event.
+            runGuarded(call);
         }
     }
 
