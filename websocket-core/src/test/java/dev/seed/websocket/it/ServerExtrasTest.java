@@ -276,6 +276,62 @@ class ServerExtrasTest {
     }
 
     @Test
+    void aSlowHandlerOnTheExecutorStopsReadingInsteadOfQueueingWithoutBound() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        int frame = 16 * 1024;
+        try {
+            server = WebSocketServer.builder().host("127.0.0.1").port(0).handlerExecutor(pool)
+                    .backpressureLimit(256 * 1024)
+                    .route("/slow", new WebSocketHandler() {
+                        @Override
+                        public void onBinary(WebSocketConnection c, java.nio.ByteBuffer data) {
+                            try {
+                                release.await(20, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            handled.incrementAndGet();
+                        }
+                    }).build().start();
+            try (RawPeer raw = new RawPeer(server.port())) {
+                assertThat(raw.handshake("/slow").status()).isEqualTo(101);
+                java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+                int frames = 4096; // 64 MiB offered
+                Thread writer = new Thread(() -> {
+                    try {
+                        byte[] one = RawPeer.frame(0x82, new byte[frame], true, frame, 7);
+                        for (int i = 0; i < frames; i++) {
+                            raw.sendRaw(one);
+                            written.addAndGet(one.length);
+                        }
+                    } catch (java.io.IOException e) {
+                        // the test closes the socket
+                    }
+                });
+                writer.setDaemon(true);
+                writer.start();
+                Thread.sleep(3000);
+                // Reading stopped: what the peer could write is the limit plus the kernel's socket buffers.
+                assertThat(written.get()).isLessThan(32L * 1024 * 1024);
+                assertThat(handled.get()).isZero();
+                release.countDown();
+                writer.join(30_000);
+                assertThat(written.get()).isEqualTo((long) frames * (frame + 8));
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (handled.get() < frames && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(handled.get()).isEqualTo(frames);
+            }
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void listenersSeeOpensClosesRefusalsAndFrames() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> closed = new CompletableFuture<>();
