@@ -276,6 +276,31 @@ class ServerExtrasTest {
     }
 
     @Test
+    void blockingHandlersRunOffTheEventLoopInOrder() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1).blockingHandlers()
+                .route("/where", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        try {
+                            Thread.sleep(text.length() % 3);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        c.sendText(text + "@" + (Thread.currentThread().getName().startsWith("websocket-server")
+                                ? "loop" : "executor"));
+                    }
+                }).build().start();
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(uri("/where"), h).get(5, TimeUnit.SECONDS);
+        for (int i = 0; i < 50; i++) {
+            c.sendText("m" + i);
+        }
+        for (int i = 0; i < 50; i++) {
+            assertThat(h.nextText()).isEqualTo("m" + i + "@executor");
+        }
+    }
+
+    @Test
     void aSlowHandlerOnTheExecutorStopsReadingInsteadOfQueueingWithoutBound() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         CountDownLatch release = new CountDownLatch(1);
