@@ -56,7 +56,7 @@ final class PeerDeflate {
     /** Section 7.2.1: DEFLATE, sync flush, drop the 4-octet tail. */
     byte[] compress(byte[] data) {
         if (deflater == null) {
-            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            deflater = new Deflater(Deflater.BEST_SPEED, true);
             if (ownWindowBits < 15) {
                 // No LZ77 matches: no distance can exceed a window smaller than zlib's 32 KiB.
                 deflater.setStrategy(Deflater.HUFFMAN_ONLY);
