@@ -12,11 +12,11 @@ final class CaseRunner {
     /** A case that expects silence before the peer closes waits this long for stray events. */
     static final long QUIET_MS = 100;
     /** The server must end TCP this soon after the closing handshake: well before any timeout. */
-    static final long SERVER_TCP_CLOSE_MS = 1_000;
+    static final long SERVER_TCP_CLOSE_MS = 2_000;
     /** A client must still be connected this long after the closing handshake. */
     static final long CLIENT_HOLDS_TCP_MS = 10;
     /** The endpoint's handler must learn of the close this soon after TCP ends. */
-    static final long REPORT_MS = 2_000;
+    static final long REPORT_MS = 3_000;
 
     private CaseRunner() {
     }
