@@ -336,6 +336,13 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         if (frameObserver != null) {
             frameObserver.onFrame(true, opcode, true, rsv, payload.remaining());
         }
+        if (rsv != 0) {
+            // 5.2: RSV bits are only allowed where a negotiated extension defines them, and no
+            // extension defines them for control frames. RFC 7692 section 6: "An endpoint MUST NOT
+            // set the 'Per-Message Compressed' bit of control frames [...]. An endpoint receiving
+            // such a frame MUST _Fail the WebSocket Connection_."
+            throw new ProtocolException(CloseCodes.WS_PROTOCOL_ERROR, "Reserved bits set on a control frame.");
+        }
         switch (opcode) {
             case OPCODE_PING -> {
                 // 5.5.2. Ping: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in

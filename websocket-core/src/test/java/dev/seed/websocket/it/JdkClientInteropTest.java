@@ -136,6 +136,37 @@ class JdkClientInteropTest {
         assertThat(listener.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1000 bye");
     }
 
+    /** Every size again, each message sent by the JDK client as 3 fragments. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void fragmentedTextAndBinaryOfEverySizeEcho(boolean tls) throws Exception {
+        startEcho(tls);
+        JdkListener listener = new JdkListener();
+        WebSocket ws = connect(tls, "/echo", listener);
+        Random random = new Random(8);
+        for (int size : new int[] {0, 125, 126, 65535, 65536, 1 << 20}) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < size; i++) {
+                sb.append((char) ('a' + random.nextInt(26)));
+            }
+            String text = sb.toString();
+            ws.sendText(text.substring(0, size / 3), false).get(10, TimeUnit.SECONDS);
+            ws.sendText(text.substring(size / 3, 2 * size / 3), false).get(10, TimeUnit.SECONDS);
+            ws.sendText(text.substring(2 * size / 3), true).get(10, TimeUnit.SECONDS);
+            assertThat(listener.next()).as("fragmented text of %d", size).isEqualTo(text);
+            byte[] bytes = new byte[size];
+            random.nextBytes(bytes);
+            ws.sendBinary(ByteBuffer.wrap(bytes, 0, size / 3), false).get(10, TimeUnit.SECONDS);
+            ws.sendBinary(ByteBuffer.wrap(bytes, size / 3, 2 * size / 3 - size / 3), false).get(10, TimeUnit.SECONDS);
+            ws.sendBinary(ByteBuffer.wrap(bytes, 2 * size / 3, size - 2 * size / 3), true).get(10, TimeUnit.SECONDS);
+            assertThat((byte[]) listener.next()).as("fragmented binary of %d", size).isEqualTo(bytes);
+        }
+        ws.sendPing(ByteBuffer.wrap("jdk ping".getBytes(StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
+        assertThat(listener.next()).isEqualTo("pong:jdk ping");
+        ws.sendClose(4010, "jdk says bye").get(5, TimeUnit.SECONDS);
+        assertThat(listener.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4010 jdk says bye");
+    }
+
     @Test
     void fragmentedTextWithMultiByteCharactersSplitAcrossFramesIsReassembled() throws Exception {
         startEcho(false);

@@ -217,6 +217,17 @@ final class NettyPeers {
             }
         }
 
+        /** A binary message in fragments: the first frame, then continuations. */
+        void sendFragmentedBinary(byte[]... parts) {
+            for (int i = 0; i < parts.length; i++) {
+                boolean last = i == parts.length - 1;
+                ByteBuf buf = Unpooled.wrappedBuffer(parts[i]);
+                WebSocketFrame f = i == 0 ? new BinaryWebSocketFrame(last, 0, buf)
+                        : new io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame(last, 0, buf);
+                channel.writeAndFlush(f).syncUninterruptibly();
+            }
+        }
+
         void ping(String payload) {
             channel.writeAndFlush(new PingWebSocketFrame(Unpooled.copiedBuffer(payload, java.nio.charset.StandardCharsets.UTF_8)))
                     .syncUninterruptibly();

@@ -464,4 +464,30 @@ class WebSocketProtocolTest {
         c.sendBinary(ByteBuffer.wrap(new byte[5000]));
         assertThat(rec.out.toByteArray()[1] & 0x80).isEqualTo(0x80);
     }
+
+    /** RFC 7692 section 6: RSV1 means "compressed" on data frames only; on a control frame it fails. */
+    @Test
+    void serverReceivesPingWithRsv1WhilePermessageDeflateIsNegotiated() {
+        dev.seed.websocket.protocol.extension.PerMessageDeflate deflate =
+                dev.seed.websocket.protocol.extension.PerMessageDeflate.builder().build();
+        dev.seed.websocket.protocol.extension.Extension ext = deflate.negotiate(
+                dev.seed.websocket.protocol.extension.ExtensionParameters.parseHeader("permessage-deflate"))
+                .orElseThrow();
+        WebSocketProtocol p = new WebSocketProtocol(Role.SERVER, ProtocolConfig.defaults(), List.of(ext), rec, rec);
+        p.receive(masked(0xC9, utf8("ping")));
+        assertThat(rec.events).containsExactly("error:1002:Reserved bits set on a control frame.");
+        assertThat(rec.transportCloses).isEqualTo(1);
+    }
+
+    @Test
+    void clientReceivesCloseWithRsv1WhilePermessageDeflateIsNegotiated() throws Exception {
+        dev.seed.websocket.protocol.extension.PerMessageDeflate deflate =
+                dev.seed.websocket.protocol.extension.PerMessageDeflate.builder().build();
+        dev.seed.websocket.protocol.extension.Extension ext = deflate.accept(
+                dev.seed.websocket.protocol.extension.ExtensionParameters.parseHeader("permessage-deflate").get(0));
+        WebSocketProtocol p = new WebSocketProtocol(Role.CLIENT, ProtocolConfig.defaults(), List.of(ext), rec, rec);
+        p.receive(unmasked(0xC8, new byte[] {0x03, (byte) 0xe8}));
+        assertThat(rec.events).containsExactly("error:1002:Reserved bits set on a control frame.");
+        assertThat(rec.sentFrames(Role.SERVER)).containsExactly("close:1002:Reserved bits set on a control frame.");
+    }
 }
