@@ -15,7 +15,7 @@ final class WebSocketPropertiesValidator {
 
     /** Syntax reminder appended to extension errors. */
     static final String EXTENSION_SYNTAX = "Write each extension in Sec-WebSocket-Extensions syntax, e.g."
-            + " 'permessage-deflate; client_max_window_bits'; the supported extension is permessage-deflate.";
+            + " 'permessage-deflate; client_max_window_bits'.";
 
     private final WebSocketProperties properties;
     private final Errors errors;
