@@ -33,12 +33,19 @@ final class RawPeer implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    /** Sends a version 13 upgrade request for {@code path}; returns the response head. */
-    String handshake(String path) throws IOException {
-        String request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
-        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+    /**
+     * Sends a version 13 upgrade request for {@code path} with extra header lines ("Name: value");
+     * returns the response head.
+     */
+    String handshake(String path, String... headers) throws IOException {
+        StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n");
+        for (String h : headers) {
+            request.append(h).append("\r\n");
+        }
+        request.append("\r\n");
+        out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
