@@ -5,17 +5,18 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
  * Configuration of the WebSocket server, client and metrics, under the {@code websocket} prefix.
- * Checked when bound: a bad value fails the start with a message naming its key.
+ * Checked right after binding: a bad value fails the start with an
+ * {@link org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException}
+ * that names its key (Spring Boot's failure analysis adds where it was set).
  */
 @ConfigurationProperties("websocket")
-public class WebSocketProperties implements Validator {
+public class WebSocketProperties implements InitializingBean {
 
     private final Server server = new Server();
 
@@ -35,14 +36,10 @@ public class WebSocketProperties implements Validator {
         return metrics;
     }
 
+    /** Checks the bound values; throws for the first bad one, naming its key. */
     @Override
-    public boolean supports(Class<?> type) {
-        return WebSocketProperties.class.isAssignableFrom(type);
-    }
-
-    @Override
-    public void validate(Object target, Errors errors) {
-        new WebSocketPropertiesValidator((WebSocketProperties) target, errors).validate();
+    public void afterPropertiesSet() {
+        new WebSocketPropertiesValidator(this).validate();
     }
 
     /** What a server and a client share. */

@@ -181,31 +181,42 @@ class WebSocketPropertiesTests {
     @Test
     void unknownExtensionFailsNamingTheKey() {
         assertFailure("websocket.server.extensions=permessage-foo",
-                "websocket.server.extensions[0] is not a valid extension", "permessage-foo");
+                "Property websocket.server.extensions[0] with value 'permessage-foo' is invalid: Not a valid extension");
     }
 
     @Test
     void badExtensionParameterFailsNamingTheKey() {
         assertFailure("websocket.server.extensions=permessage-deflate; server_max_window_bits=99",
-                "websocket.server.extensions[0] is not a valid extension", "server_max_window_bits");
+                "Property websocket.server.extensions[0]", "is invalid: Not a valid extension", "server_max_window_bits");
     }
 
     @Test
     void badExtensionSyntaxFailsNamingTheKey() {
         assertFailure("websocket.client.extensions[0]=permessage-deflate;;",
-                "websocket.client.extensions[0] is not a valid extension", "Sec-WebSocket-Extensions syntax");
+                "Property websocket.client.extensions[0]", "is invalid: Not a valid extension", "Sec-WebSocket-Extensions syntax");
     }
 
     @Test
     void badSizesAndDurationsFailNamingTheKey() {
-        assertFailure("websocket.server.max-frame-size=100B", "websocket.server.max-frame-size must be at least 125 bytes");
-        assertFailure("websocket.server.compression-threshold=3GB", "websocket.server.compression-threshold must be");
-        assertFailure("websocket.server.pong-timeout=0s", "websocket.server.pong-timeout must be positive");
-        assertFailure("websocket.server.idle-timeout=-1s", "websocket.server.idle-timeout must not be negative");
-        assertFailure("websocket.server.max-header-size=100B", "websocket.server.max-header-size must be");
-        assertFailure("websocket.client.connect-timeout=0ms", "websocket.client.connect-timeout must be positive");
-        assertFailure("websocket.server.port=70000", "websocket.server.port must be 0-65535");
-        assertFailure("websocket.metrics.close-codes=1000", "websocket.metrics.close-codes[0] must be an application close code");
+        assertFailure("websocket.server.max-frame-size=100B", "Property websocket.server.max-frame-size with value '100B' is invalid: It must be at least 125 bytes.");
+        assertFailure("websocket.server.compression-threshold=3GB", "Property websocket.server.compression-threshold with value '3221225472B' is invalid: It must be 0 to 2GB.");
+        assertFailure("websocket.server.pong-timeout=0s", "Property websocket.server.pong-timeout with value 'PT0S' is invalid: It must be positive.");
+        assertFailure("websocket.server.idle-timeout=-1s", "Property websocket.server.idle-timeout with value 'PT-1S' is invalid: It must not be negative");
+        assertFailure("websocket.server.max-header-size=100B", "Property websocket.server.max-header-size with value '100B' is invalid: It must be 256 bytes to 2GB.");
+        assertFailure("websocket.client.connect-timeout=0ms", "Property websocket.client.connect-timeout with value 'PT0S' is invalid: It must be positive.");
+        assertFailure("websocket.server.port=70000", "Property websocket.server.port with value '70000' is invalid: It must be 0-65535");
+        assertFailure("websocket.metrics.close-codes=1000", "Property websocket.metrics.close-codes[0] with value '1000' is invalid: It must be an application close code");
+    }
+
+    @Test
+    void severalBadValuesAreAllNamed() {
+        runner.withPropertyValues("websocket.server.port=-1", "websocket.client.max-fragments=0",
+                "websocket.server.extensions=nope").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(FailureMessages.of(context.getStartupFailure())).contains(
+                            "Property websocket.server.extensions[0] with value 'nope' is invalid",
+                            "also invalid: websocket.server.port, websocket.client.max-fragments");
+                });
     }
 
     @Test
@@ -222,19 +233,20 @@ class WebSocketPropertiesTests {
             virtual.run(context -> assertThat(context).hasNotFailed());
         } else {
             assertFailure("websocket.server.handler-executor=virtual",
-                    "websocket.server.handler-executor is 'virtual', but virtual threads need Java 21");
+                    "Property websocket.server.handler-executor with value 'virtual' is invalid: Virtual threads need Java 21");
         }
     }
 
     @Test
     void missingSslBundleFailsNamingTheKey() {
-        assertFailure("websocket.server.ssl.bundle=nope", "websocket.server.ssl.bundle", "nope");
+        assertFailure("websocket.server.ssl.bundle=nope",
+                "Property websocket.server.ssl.bundle with value 'nope' is invalid: There is no SSL bundle named 'nope'");
     }
 
     @Test
     void missingExecutorBeanFailsNamingTheKey() {
-        assertFailure("websocket.server.handler-executor=myExecutor", "websocket.server.handler-executor",
-                "no Executor bean named 'myExecutor'");
+        assertFailure("websocket.server.handler-executor=myExecutor", "Property websocket.server.handler-executor with value 'myExecutor' is invalid:",
+                "There is no Executor bean named 'myExecutor'");
     }
 
     private void assertFailure(String property, String... fragments) {

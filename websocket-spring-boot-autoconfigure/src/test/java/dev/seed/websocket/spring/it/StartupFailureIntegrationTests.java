@@ -24,8 +24,9 @@ class StartupFailureIntegrationTests {
     @Test
     void badExtensionNamesTheKey() {
         Throwable failure = catchThrowable(() -> TestApp.start("websocket.server.extensions=x-webkit-deflate-frame"));
-        assertThat(messages(failure)).contains("websocket.server.extensions[0] is not a valid extension",
-                "x-webkit-deflate-frame");
+        assertThat(messages(failure)).contains(
+                "Property websocket.server.extensions[0] with value 'x-webkit-deflate-frame' is invalid",
+                "Unknown extension 'x-webkit-deflate-frame'");
     }
 
     private static String messages(Throwable failure) {
