@@ -8,7 +8,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Set;
-import java.util.function.Function;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ParameterNameDiscoverer;
@@ -24,6 +23,12 @@ import org.springframework.util.ReflectionUtils;
  */
 final class HandlerMethod {
 
+    /** Finds one argument of a call. */
+    @FunctionalInterface
+    private interface Argument {
+        Object resolve(Invocation invocation);
+    }
+
     private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
     private static final TypeDescriptor STRING = TypeDescriptor.valueOf(String.class);
     private static final String COMMON = "WebSocketConnection, HandshakeRequest and @PathVariable parameters";
@@ -31,11 +36,11 @@ final class HandlerMethod {
     private final Object bean;
     private final Method method;
     private final Event event;
-    private final Function<Invocation, Object>[] arguments;
+    private final Argument[] arguments;
     /** For {@code @OnError}: the errors this method takes; others do not call it. */
     private final Class<?> errorType;
 
-    private HandlerMethod(Object bean, Method method, Event event, Function<Invocation, Object>[] arguments,
+    private HandlerMethod(Object bean, Method method, Event event, Argument[] arguments,
             Class<?> errorType) {
         this.bean = bean;
         this.method = method;
@@ -79,7 +84,6 @@ final class HandlerMethod {
      *
      * @param pathVariables the variables of the route's path template
      */
-    @SuppressWarnings("unchecked")
     static HandlerMethod of(Object bean, Method method, Method invocable, Event event, Set<String> pathVariables,
             String route) {
         Class<?> returnType = method.getReturnType();
@@ -90,7 +94,7 @@ final class HandlerMethod {
                             : "return void."));
         }
         int n = method.getParameterCount();
-        Function<Invocation, Object>[] arguments = new Function[n];
+        Argument[] arguments = new Argument[n];
         boolean messageSeen = false;
         boolean codeSeen = false;
         boolean reasonSeen = false;
@@ -140,7 +144,7 @@ final class HandlerMethod {
         return new HandlerMethod(bean, invocable, event, arguments, errorType);
     }
 
-    private static Function<Invocation, Object> pathVariable(Method method, MethodParameter p, PathVariable variable,
+    private static Argument pathVariable(Method method, MethodParameter p, PathVariable variable,
             Set<String> pathVariables, String route) {
         String name = variable.value().isEmpty() ? p.getParameterName() : variable.value();
         if (name == null) {
@@ -201,7 +205,7 @@ final class HandlerMethod {
     void invoke(Invocation invocation) {
         Object[] args = new Object[arguments.length];
         for (int i = 0; i < args.length; i++) {
-            args[i] = arguments[i].apply(invocation);
+            args[i] = arguments[i].resolve(invocation);
         }
         Object result;
         try {
