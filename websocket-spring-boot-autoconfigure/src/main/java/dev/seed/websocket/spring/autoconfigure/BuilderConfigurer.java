@@ -1,0 +1,88 @@
+package dev.seed.websocket.spring.autoconfigure;
+
+import dev.seed.websocket.AbstractEndpointBuilder;
+import dev.seed.websocket.WebSocketClient;
+import dev.seed.websocket.WebSocketServer;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+
+/** Maps the bound {@code websocket.*} properties onto the engine's builders. Stateless. */
+final class BuilderConfigurer {
+
+    private BuilderConfigurer() {
+    }
+
+    /** Applies the server's properties (routes and customizers are the caller's). */
+    static void server(WebSocketServer.Builder builder, WebSocketProperties.Server properties,
+            WebSocketHandlerExecutor executor, SslBundles sslBundles) {
+        shared("server", builder, properties, executor, sslBundles);
+        if (properties.getAddress() != null) {
+            builder.host(properties.getAddress().getHostAddress());
+        }
+        builder.port(properties.getPort())
+                .backlog(properties.getBacklog())
+                .allowedOrigins(properties.getAllowedOrigins())
+                .maxConnections(properties.getMaxConnections())
+                .maxConnectionsPerAddress(properties.getMaxConnectionsPerAddress())
+                .maxLifetime(properties.getMaxLifetime().isZero() ? null : properties.getMaxLifetime())
+                .hybiDrafts(properties.getLegacy().isHybiDrafts())
+                .hixie76(properties.getLegacy().isHixie76());
+    }
+
+    /** Applies the client's properties. */
+    static void client(WebSocketClient.Builder builder, WebSocketProperties.Client properties,
+            WebSocketHandlerExecutor executor, SslBundles sslBundles) {
+        shared("client", builder, properties, executor, sslBundles);
+        builder.connectTimeout(properties.getConnectTimeout());
+    }
+
+    private static void shared(String side, AbstractEndpointBuilder<?> builder, WebSocketProperties.Endpoint p,
+            WebSocketHandlerExecutor executor, SslBundles sslBundles) {
+        builder.extensions(p.getExtensions())
+                .compressionThreshold((int) p.getCompressionThreshold().toBytes())
+                .maxFrameSize(p.getMaxFrameSize().toBytes())
+                .maxMessageSize(p.getMaxMessageSize().toBytes())
+                .maxFragments(p.getMaxFragments())
+                .outgoingFragmentSize((int) p.getOutgoingFragmentSize().toBytes())
+                .autoPong(p.isAutoPong())
+                .idleTimeout(p.getIdleTimeout())
+                .pingInterval(p.getPingInterval())
+                .pongTimeout(p.getPongTimeout())
+                .handshakeTimeout(p.getHandshakeTimeout())
+                .closeTimeout(p.getCloseTimeout())
+                .tcpNoDelay(p.isTcpNoDelay())
+                .backpressureLimit(p.getBackpressureLimit().toBytes())
+                .backpressurePolicy(p.getBackpressurePolicy())
+                .handlerExecutor(executor.executor())
+                .maxHeaderSize((int) p.getMaxHeaderSize().toBytes());
+        if (p.getEventLoops() != null) {
+            builder.eventLoops(p.getEventLoops());
+        }
+        String bundleName = p.getSsl().getBundle();
+        if (bundleName != null) {
+            SslBundle bundle = bundle(side, bundleName, sslBundles);
+            builder.sslContext(bundle.createSslContext());
+            String[] protocols = bundle.getOptions().getEnabledProtocols();
+            if (protocols != null && protocols.length > 0) {
+                builder.tlsProtocols(protocols);
+            }
+        }
+    }
+
+    private static SslBundle bundle(String side, String name, SslBundles sslBundles) {
+        String key = "websocket." + side + ".ssl.bundle";
+        if (sslBundles == null) {
+            throw new InvalidConfigurationPropertyValueException(key, name,
+                    "There are no SSL bundles (spring.ssl.bundle.*) in this application.");
+        }
+        try {
+            return sslBundles.getBundle(name);
+        } catch (NoSuchSslBundleException e) {
+            throw new InvalidConfigurationPropertyValueException(key, name,
+                    "There is no SSL bundle named '" + name + "'; define it under spring.ssl.bundle.jks." + name
+                            + " or spring.ssl.bundle.pem." + name + ".");
+        }
+    }
+}

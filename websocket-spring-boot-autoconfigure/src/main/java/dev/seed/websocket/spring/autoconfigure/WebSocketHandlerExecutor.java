@@ -1,0 +1,126 @@
+package dev.seed.websocket.spring.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Where the handlers of a server or client run, as {@code websocket.*.handler-executor} says:
+ * {@value #LOOP} (the event loop: no executor), {@value #VIRTUAL} (a virtual thread per task, Java
+ * 21+), {@value #POOL} (a fixed thread pool) or the name of an {@link java.util.concurrent.Executor}
+ * bean. Shuts down on {@link #close()} only what it made itself, never a bean of the application.
+ */
+public final class WebSocketHandlerExecutor implements AutoCloseable {
+
+    /** Handlers run on the connection's event loop (the default). */
+    public static final String LOOP = "loop";
+    /** Handlers run on virtual threads (Java 21+). */
+    public static final String VIRTUAL = "virtual";
+    /** Handlers run on a fixed pool of platform threads. */
+    public static final String POOL = "pool";
+
+    private static final Duration TERMINATION_WAIT = Duration.ofSeconds(5);
+
+    private final java.util.concurrent.Executor executor;
+    private final ExecutorService owned;
+
+    private WebSocketHandlerExecutor(java.util.concurrent.Executor executor, ExecutorService owned) {
+        this.executor = executor;
+        this.owned = owned;
+    }
+
+    /**
+     * Resolves the setting; throws {@link InvalidConfigurationPropertyValueException} naming the
+     * key when it names no Executor bean.
+     *
+     * @param side {@code server} or {@code client}, for the key and thread names
+     */
+    static WebSocketHandlerExecutor resolve(String side, WebSocketProperties.Endpoint properties,
+            BeanFactory beanFactory) {
+        String setting = properties.getHandlerExecutor();
+        if (LOOP.equals(setting)) {
+            return new WebSocketHandlerExecutor(null, null);
+        }
+        if (VIRTUAL.equals(setting)) {
+            ExecutorService virtual = newVirtualThreadPerTaskExecutor();
+            return new WebSocketHandlerExecutor(virtual, virtual);
+        }
+        if (POOL.equals(setting)) {
+            int size = properties.getHandlerPoolSize() > 0 ? properties.getHandlerPoolSize()
+                    : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+            ExecutorService pool = Executors.newFixedThreadPool(size, threads("websocket-" + side + "-handler-"));
+            return new WebSocketHandlerExecutor(pool, pool);
+        }
+        try {
+            return new WebSocketHandlerExecutor(beanFactory.getBean(setting, java.util.concurrent.Executor.class), null);
+        } catch (NoSuchBeanDefinitionException e) {
+            throw new InvalidConfigurationPropertyValueException("websocket." + side + ".handler-executor", setting,
+                    "There is no Executor bean named '" + setting + "'; use loop, virtual, pool or the name of an"
+                            + " Executor bean.");
+        }
+    }
+
+    /** Whether this JVM has virtual threads (Java 21+). */
+    static boolean virtualThreadsAvailable() {
+        return virtualFactoryMethod() != null;
+    }
+
+    private static Method virtualFactoryMethod() {
+        try {
+            return Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    private static ExecutorService newVirtualThreadPerTaskExecutor() {
+        Method factory = virtualFactoryMethod();
+        if (factory == null) {
+            // The properties validator refuses "virtual" before this on Java 17-20.
+            throw new IllegalStateException("Virtual threads need Java 21 or later");
+        }
+        try {
+            return (ExecutorService) factory.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot create a virtual thread executor", e);
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The executor for the builder, or null to run handlers on the event loop. */
+    public java.util.concurrent.Executor executor() {
+        return executor;
+    }
+
+    /** Stops the executor if this made it, waiting a little for running handlers. */
+    @Override
+    public void close() {
+        if (owned == null) {
+            return;
+        }
+        owned.shutdown();
+        try {
+            if (!owned.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                owned.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            owned.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,480 @@
+package dev.seed.websocket.spring.autoconfigure;
+
+import dev.seed.websocket.BackpressurePolicy;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the WebSocket server, client and metrics, under the {@code websocket} prefix.
+ * Checked right after binding: a bad value fails the start with an
+ * {@link org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException}
+ * that names its key (Spring Boot's failure analysis adds where it was set).
+ */
+@ConfigurationProperties("websocket")
+public class WebSocketProperties implements InitializingBean {
+
+    private final Server server = new Server();
+
+    private final Client client = new Client();
+
+    private final Metrics metrics = new Metrics();
+
+    public Server getServer() {
+        return server;
+    }
+
+    public Client getClient() {
+        return client;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    /** Checks the bound values; throws for the first bad one, naming its key. */
+    @Override
+    public void afterPropertiesSet() {
+        new WebSocketPropertiesValidator(this).validate();
+    }
+
+    /** What a server and a client share. */
+    public abstract static class Endpoint {
+
+        /**
+         * Extensions, each in Sec-WebSocket-Extensions syntax, e.g. "permessage-deflate;
+         * client_max_window_bits"; the server accepts them, the client offers them.
+         */
+        private List<String> extensions = new ArrayList<>();
+
+        /** Messages shorter than this are sent uncompressed. */
+        private DataSize compressionThreshold = DataSize.ofKilobytes(1);
+
+        /** Largest frame payload accepted; a longer frame closes the connection with 1009. */
+        private DataSize maxFrameSize = DataSize.ofMegabytes(16);
+
+        /** Largest message accepted after decompression; a longer one closes the connection with 1009. */
+        private DataSize maxMessageSize = DataSize.ofMegabytes(16);
+
+        /** Most frames in one message; more close the connection with 1009. */
+        private int maxFragments = 131072;
+
+        /** Outgoing messages longer than this are sent in fragments of this size (0: never fragment). */
+        private DataSize outgoingFragmentSize = DataSize.ofBytes(0);
+
+        /** Whether pings are answered with a pong automatically. */
+        private boolean autoPong = true;
+
+        /** Close a connection after this long without receiving anything (0: never). */
+        private Duration idleTimeout = Duration.ZERO;
+
+        /** Send a keepalive ping this often (0: never); a missing pong closes the connection. */
+        private Duration pingInterval = Duration.ZERO;
+
+        /** How long a keepalive ping waits for its pong. */
+        private Duration pongTimeout = Duration.ofSeconds(20);
+
+        /** How long the opening handshake may take. */
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+        /** How long the close handshake may take before the TCP connection is dropped. */
+        private Duration closeTimeout = Duration.ofSeconds(5);
+
+        /** Whether TCP_NODELAY is set on every connection. */
+        private boolean tcpNoDelay = true;
+
+        /** Bytes a connection may queue for a slow peer before the backpressure policy acts. */
+        private DataSize backpressureLimit = DataSize.ofMegabytes(16);
+
+        /** What a send past the backpressure limit does: fail the send, or close the connection with 1008. */
+        private BackpressurePolicy backpressurePolicy = BackpressurePolicy.FAIL_SEND;
+
+        /**
+         * Where handlers run: "loop" (the connection's event loop, handlers must not block),
+         * "virtual" (a virtual thread per task, Java 21+), "pool" (a fixed pool of
+         * handler-pool-size threads) or the name of an Executor bean.
+         */
+        private String handlerExecutor = "loop";
+
+        /** Threads of the "pool" handler executor (0: two per core, at least 4). */
+        private int handlerPoolSize;
+
+        /** Number of event loop threads (unset: one per core for the server, up to two for the client). */
+        private Integer eventLoops;
+
+        /** Largest header block of the opening handshake; a larger one is refused (431). */
+        private DataSize maxHeaderSize = DataSize.ofKilobytes(16);
+
+        /** TLS settings. */
+        private final Ssl ssl = new Ssl();
+
+        public List<String> getExtensions() {
+            return extensions;
+        }
+
+        public void setExtensions(List<String> extensions) {
+            this.extensions = extensions;
+        }
+
+        public DataSize getCompressionThreshold() {
+            return compressionThreshold;
+        }
+
+        public void setCompressionThreshold(DataSize compressionThreshold) {
+            this.compressionThreshold = compressionThreshold;
+        }
+
+        public DataSize getMaxFrameSize() {
+            return maxFrameSize;
+        }
+
+        public void setMaxFrameSize(DataSize maxFrameSize) {
+            this.maxFrameSize = maxFrameSize;
+        }
+
+        public DataSize getMaxMessageSize() {
+            return maxMessageSize;
+        }
+
+        public void setMaxMessageSize(DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public int getMaxFragments() {
+            return maxFragments;
+        }
+
+        public void setMaxFragments(int maxFragments) {
+            this.maxFragments = maxFragments;
+        }
+
+        public DataSize getOutgoingFragmentSize() {
+            return outgoingFragmentSize;
+        }
+
+        public void setOutgoingFragmentSize(DataSize outgoingFragmentSize) {
+            this.outgoingFragmentSize = outgoingFragmentSize;
+        }
+
+        public boolean isAutoPong() {
+            return autoPong;
+        }
+
+        public void setAutoPong(boolean autoPong) {
+            this.autoPong = autoPong;
+        }
+
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+
+        public Duration getPingInterval() {
+            return pingInterval;
+        }
+
+        public void setPingInterval(Duration pingInterval) {
+            this.pingInterval = pingInterval;
+        }
+
+        public Duration getPongTimeout() {
+            return pongTimeout;
+        }
+
+        public void setPongTimeout(Duration pongTimeout) {
+            this.pongTimeout = pongTimeout;
+        }
+
+        public Duration getHandshakeTimeout() {
+            return handshakeTimeout;
+        }
+
+        public void setHandshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = handshakeTimeout;
+        }
+
+        public Duration getCloseTimeout() {
+            return closeTimeout;
+        }
+
+        public void setCloseTimeout(Duration closeTimeout) {
+            this.closeTimeout = closeTimeout;
+        }
+
+        public boolean isTcpNoDelay() {
+            return tcpNoDelay;
+        }
+
+        public void setTcpNoDelay(boolean tcpNoDelay) {
+            this.tcpNoDelay = tcpNoDelay;
+        }
+
+        public DataSize getBackpressureLimit() {
+            return backpressureLimit;
+        }
+
+        public void setBackpressureLimit(DataSize backpressureLimit) {
+            this.backpressureLimit = backpressureLimit;
+        }
+
+        public BackpressurePolicy getBackpressurePolicy() {
+            return backpressurePolicy;
+        }
+
+        public void setBackpressurePolicy(BackpressurePolicy backpressurePolicy) {
+            this.backpressurePolicy = backpressurePolicy;
+        }
+
+        public String getHandlerExecutor() {
+            return handlerExecutor;
+        }
+
+        public void setHandlerExecutor(String handlerExecutor) {
+            this.handlerExecutor = handlerExecutor;
+        }
+
+        public int getHandlerPoolSize() {
+            return handlerPoolSize;
+        }
+
+        public void setHandlerPoolSize(int handlerPoolSize) {
+            this.handlerPoolSize = handlerPoolSize;
+        }
+
+        public Integer getEventLoops() {
+            return eventLoops;
+        }
+
+        public void setEventLoops(Integer eventLoops) {
+            this.eventLoops = eventLoops;
+        }
+
+        public DataSize getMaxHeaderSize() {
+            return maxHeaderSize;
+        }
+
+        public void setMaxHeaderSize(DataSize maxHeaderSize) {
+            this.maxHeaderSize = maxHeaderSize;
+        }
+
+        public Ssl getSsl() {
+            return ssl;
+        }
+    }
+
+    /** The server: its own port, its routes are the {@code @WsHandler} beans. */
+    public static class Server extends Endpoint {
+
+        /** Whether the server starts (it needs at least one @WsHandler bean as well). */
+        private boolean enabled = true;
+
+        /** The address to bind (unset: all interfaces). */
+        private InetAddress address;
+
+        /** The port to listen on (0: a free port, published as local.websocket.server.port). */
+        private int port = 8081;
+
+        /** The listen backlog: connections the operating system queues before they are accepted. */
+        private int backlog = 1024;
+
+        /** Origins allowed to connect, e.g. https://example.com (empty: any); others are refused with 403. */
+        private List<String> allowedOrigins = new ArrayList<>();
+
+        /** Most connections at once (0: no limit); past it new peers are refused with 503. */
+        private int maxConnections;
+
+        /** Most connections at once from one remote address (0: no limit); past it 503. */
+        private int maxConnectionsPerAddress;
+
+        /** Connections older than this are closed with 1001 (0: never). */
+        private Duration maxLifetime = Duration.ZERO;
+
+        /** How long a shutdown waits for peers to answer the 1001 close before it drops what is left. */
+        private Duration shutdownGrace = Duration.ofSeconds(10);
+
+        /** Pre-RFC protocol versions. */
+        private final Legacy legacy = new Legacy();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public InetAddress getAddress() {
+            return address;
+        }
+
+        public void setAddress(InetAddress address) {
+            this.address = address;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public int getBacklog() {
+            return backlog;
+        }
+
+        public void setBacklog(int backlog) {
+            this.backlog = backlog;
+        }
+
+        public List<String> getAllowedOrigins() {
+            return allowedOrigins;
+        }
+
+        public void setAllowedOrigins(List<String> allowedOrigins) {
+            this.allowedOrigins = allowedOrigins;
+        }
+
+        public int getMaxConnections() {
+            return maxConnections;
+        }
+
+        public void setMaxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+        }
+
+        public int getMaxConnectionsPerAddress() {
+            return maxConnectionsPerAddress;
+        }
+
+        public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        }
+
+        public Duration getMaxLifetime() {
+            return maxLifetime;
+        }
+
+        public void setMaxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+        }
+
+        public Duration getShutdownGrace() {
+            return shutdownGrace;
+        }
+
+        public void setShutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+        }
+
+        public Legacy getLegacy() {
+            return legacy;
+        }
+    }
+
+    /** The client bean for outbound connections. */
+    public static class Client extends Endpoint {
+
+        /** Whether a WebSocketClient bean is made. */
+        private boolean enabled = true;
+
+        /** How long the TCP connect may take. */
+        private Duration connectTimeout = Duration.ofSeconds(10);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+    }
+
+    /** TLS through a Spring Boot SSL bundle. */
+    public static class Ssl {
+
+        /**
+         * Name of the SSL bundle (spring.ssl.bundle.*): the server's key and certificate, or the
+         * client's trust material. Unset: no TLS on the server, the JDK's trust store on the client.
+         */
+        private String bundle;
+
+        public String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+    }
+
+    /** Protocol versions older than RFC 6455, off by default. */
+    public static class Legacy {
+
+        /** Whether the hybi drafts 7 and 8 are accepted. */
+        private boolean hybiDrafts;
+
+        /** Whether the hixie-76 protocol of old browsers is accepted. */
+        private boolean hixie76;
+
+        public boolean isHybiDrafts() {
+            return hybiDrafts;
+        }
+
+        public void setHybiDrafts(boolean hybiDrafts) {
+            this.hybiDrafts = hybiDrafts;
+        }
+
+        public boolean isHixie76() {
+            return hixie76;
+        }
+
+        public void setHixie76(boolean hixie76) {
+            this.hixie76 = hixie76;
+        }
+    }
+
+    /** Micrometer meters. */
+    public static class Metrics {
+
+        /** Whether connection meters are recorded (when a MeterRegistry exists). */
+        private boolean enabled = true;
+
+        /**
+         * Application close codes (3000-4999) tagged as themselves; others are tagged "3xxx" or
+         * "4xxx" so that the tag stays bounded.
+         */
+        private List<Integer> closeCodes = new ArrayList<>();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public List<Integer> getCloseCodes() {
+            return closeCodes;
+        }
+
+        public void setCloseCodes(List<Integer> closeCodes) {
+            this.closeCodes = closeCodes;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.seed.websocket.spring.autoconfigure;
+
+import dev.seed.websocket.WebSocketServer;
+import dev.seed.websocket.spring.WsHandler;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of the WebSocket server: its own port, one route per {@link WsHandler} bean,
+ * options from {@code websocket.server.*}, then {@link WebSocketServerCustomizer} beans; started
+ * and stopped by {@link WebSocketServerLifecycle}. Without a {@code @WsHandler} bean, or with
+ * {@code websocket.server.enabled=false}, no server is made and no port opened. Every bean backs
+ * off when the application defines its own.
+ */
+@AutoConfiguration(after = SslAutoConfiguration.class)
+@ConditionalOnClass(WebSocketServer.class)
+@ConditionalOnBooleanProperty(name = "websocket.server.enabled", matchIfMissing = true)
+@ConditionalOnBean(annotation = WsHandler.class)
+@EnableConfigurationProperties(WebSocketProperties.class)
+public final class WebSocketServerAutoConfiguration {
+
+    /** Name of the bean that holds the server's handler executor. */
+    public static final String HANDLER_EXECUTOR_BEAN = "webSocketServerHandlerExecutor";
+
+    WebSocketServerAutoConfiguration() {
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    WebSocketRoutes webSocketRoutes(ListableBeanFactory beanFactory) {
+        return WebSocketRoutes.from(beanFactory);
+    }
+
+    @Bean(HANDLER_EXECUTOR_BEAN)
+    @ConditionalOnMissingBean(name = HANDLER_EXECUTOR_BEAN)
+    WebSocketHandlerExecutor webSocketServerHandlerExecutor(WebSocketProperties properties,
+            ListableBeanFactory beanFactory) {
+        return WebSocketHandlerExecutor.resolve("server", properties.getServer(), beanFactory);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    WebSocketServer webSocketServer(WebSocketProperties properties, WebSocketRoutes routes,
+            @Qualifier(HANDLER_EXECUTOR_BEAN) WebSocketHandlerExecutor handlerExecutor,
+            ObjectProvider<SslBundles> sslBundles, ObjectProvider<WebSocketServerCustomizer> customizers) {
+        WebSocketServer.Builder builder = WebSocketServer.builder();
+        BuilderConfigurer.server(builder, properties.getServer(), handlerExecutor, sslBundles.getIfAvailable());
+        for (WebSocketRoute route : routes.routes()) {
+            try {
+                builder.route(route.path(), route.handler(), route.subprotocols());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("@WsHandler bean '" + route.beanName() + "' has an invalid path "
+                        + route.path() + ": " + e.getMessage(), e);
+            }
+        }
+        customizers.orderedStream().forEach(c -> c.customize(builder));
+        return builder.build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    WebSocketServerLifecycle webSocketServerLifecycle(WebSocketServer server, WebSocketProperties properties,
+            ApplicationEventPublisher events, Environment environment) {
+        return new WebSocketServerLifecycle(server, properties.getServer().getShutdownGrace(),
+                properties.getServer().getPort(), events,
+                environment instanceof ConfigurableEnvironment c ? c : null);
+    }
+}

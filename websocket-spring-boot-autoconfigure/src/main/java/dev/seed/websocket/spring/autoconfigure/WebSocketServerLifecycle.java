@@ -1,0 +1,129 @@
+package dev.seed.websocket.spring.autoconfigure;
+
+import dev.seed.websocket.WebSocketServer;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+
+/**
+ * Starts the WebSocket server once the application context is refreshed and stops it gracefully
+ * when the context closes: stop accepting, send 1001 (going away) to every peer, wait up to the
+ * grace period for their close, then drop what is left. On start it publishes the bound port as
+ * {@value #PORT_PROPERTY} and a {@link WebSocketServerInitializedEvent}.
+ */
+public class WebSocketServerLifecycle implements SmartLifecycle {
+
+    /** The property that holds the bound port once the server runs. */
+    public static final String PORT_PROPERTY = "local.websocket.server.port";
+
+    /** Spring Boot's property source of bound ports ({@code local.server.port} lives there too). */
+    private static final String PORTS_PROPERTY_SOURCE = "server.ports";
+
+    private static final System.Logger LOG = System.getLogger(WebSocketServerLifecycle.class.getName());
+
+    private final WebSocketServer server;
+    private final Duration shutdownGrace;
+    private final int configuredPort;
+    private final ApplicationEventPublisher events;
+    private final ConfigurableEnvironment environment;
+    private volatile boolean running;
+
+    public WebSocketServerLifecycle(WebSocketServer server, Duration shutdownGrace, int configuredPort,
+            ApplicationEventPublisher events, ConfigurableEnvironment environment) {
+        this.server = server;
+        this.shutdownGrace = shutdownGrace;
+        this.configuredPort = configuredPort;
+        this.events = events;
+        this.environment = environment;
+    }
+
+    @Override
+    public void start() {
+        if (running) {
+            return;
+        }
+        try {
+            server.start();
+        } catch (UncheckedIOException e) {
+            throw startFailure(e);
+        }
+        running = true;
+        int port = server.port();
+        LOG.log(Level.INFO, "WebSocket server started on port {0}", Integer.toString(port));
+        publishPort(port);
+        events.publishEvent(new WebSocketServerInitializedEvent(server));
+    }
+
+    private WebSocketServerStartException startFailure(UncheckedIOException e) {
+        if (e.getCause() instanceof BindException) {
+            return new WebSocketServerStartException("WebSocket server cannot listen on port " + configuredPort
+                    + " (websocket.server.port): the port is already in use. Set websocket.server.port to a free"
+                    + " port, or to 0 for any free port. " + e.getMessage(), configuredPort, e);
+        }
+        return new WebSocketServerStartException("WebSocket server cannot bind port " + configuredPort
+                + " (websocket.server.address, websocket.server.port): " + e.getMessage(), configuredPort, e);
+    }
+
+    private void publishPort(int port) {
+        if (environment == null) {
+            return;
+        }
+        MutablePropertySources sources = environment.getPropertySources();
+        PropertySource<?> source = sources.get(PORTS_PROPERTY_SOURCE);
+        if (source == null) {
+            source = new MapPropertySource(PORTS_PROPERTY_SOURCE, new HashMap<>());
+            sources.addFirst(source);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ports = (Map<String, Object>) source.getSource();
+        ports.put(PORT_PROPERTY, port);
+    }
+
+    @Override
+    public void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        boolean clean = server.shutdown(shutdownGrace);
+        if (!clean) {
+            LOG.log(Level.INFO, "WebSocket server stopped; some peers did not close within {0}", shutdownGrace);
+        }
+    }
+
+    /** Shuts down on a thread of its own so that other beans of the phase stop at the same time. */
+    @Override
+    public void stop(Runnable callback) {
+        if (!running) {
+            callback.run();
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                stop();
+            } finally {
+                callback.run();
+            }
+        }, "websocket-server-shutdown");
+        t.start();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** The server this starts and stops. */
+    public WebSocketServer getServer() {
+        return server;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.seed.websocket.spring.autoconfigure.actuate;
+
+import dev.seed.websocket.WebSocketServer;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/** Up while the WebSocket server listens, with its port and open connection count; down otherwise. */
+public class WebSocketHealthIndicator extends AbstractHealthIndicator {
+
+    private final WebSocketServer server;
+
+    public WebSocketHealthIndicator(WebSocketServer server) {
+        super("WebSocket health check failed");
+        this.server = server;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        if (server.isRunning()) {
+            builder.up().withDetail("port", server.port()).withDetail("connections", server.connections().size());
+        } else {
+            builder.down().withDetail("reason", "not listening");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.seed.websocket.spring.autoconfigure.metrics;
+
+import dev.seed.websocket.CloseCause;
+import dev.seed.websocket.ConnectionListener;
+import dev.seed.websocket.ConnectionListener.Side;
+import dev.seed.websocket.WebSocketConnection;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * WebSocket meters: a {@link MeterBinder} (Spring Boot binds it to the application's registries)
+ * and the source of the {@link ConnectionListener}s that the server and client builders get. Tags
+ * are bounded: side, message type, close code (application codes bucketed unless listed), close
+ * cause, initiator, handshake outcome and HTTP status; never paths, addresses or reason texts.
+ * Thread safe.
+ *
+ * <table>
+ * <caption>Meters</caption>
+ * <tr><td>{@code websocket.connections.active}</td><td>gauge</td><td>side</td></tr>
+ * <tr><td>{@code websocket.connections.opened}</td><td>counter</td><td>side</td></tr>
+ * <tr><td>{@code websocket.connections.closed}</td><td>counter</td><td>side, code, cause, initiator</td></tr>
+ * <tr><td>{@code websocket.handshakes}</td><td>counter</td><td>side, outcome, status</td></tr>
+ * <tr><td>{@code websocket.messages.received}, {@code .sent}</td><td>counter</td><td>side, type</td></tr>
+ * <tr><td>{@code websocket.bytes.received}, {@code .sent}</td><td>counter (bytes)</td><td>side, type</td></tr>
+ * <tr><td>{@code websocket.compression.saved}</td><td>counter (bytes)</td><td>side</td></tr>
+ * <tr><td>{@code websocket.send.failures}</td><td>counter</td><td>side, reason</td></tr>
+ * <tr><td>{@code websocket.keepalive.rtt}</td><td>timer</td><td>side</td></tr>
+ * </table>
+ */
+public final class WebSocketMetrics implements MeterBinder {
+
+    private final CloseCodeTag codeTag;
+    private final AtomicInteger[] active = {new AtomicInteger(), new AtomicInteger()};
+    private final List<RegistryMeters> registries = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param keptCloseCodes application close codes (3000-4999) to tag as themselves
+     */
+    public WebSocketMetrics(Collection<Integer> keptCloseCodes) {
+        this.codeTag = new CloseCodeTag(keptCloseCodes);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (Side side : Side.values()) {
+            Gauge.builder("websocket.connections.active", active[side.ordinal()], AtomicInteger::get)
+                    .description("Open WebSocket connections").tag("side", side.tag()).register(registry);
+        }
+        registries.add(new RegistryMeters(registry, codeTag));
+    }
+
+    /** The listener to add to a server ({@link Side#SERVER}) or client builder. */
+    public ConnectionListener listener(Side side) {
+        return new MetricsListener(side);
+    }
+
+    /** Open connections of one side, as the gauge reads them. */
+    public int activeConnections(Side side) {
+        return active[side.ordinal()].get();
+    }
+
+    /** Records every event of one side to every bound registry. */
+    private final class MetricsListener implements ConnectionListener {
+
+        private final Side side;
+
+        MetricsListener(Side side) {
+            this.side = side;
+        }
+
+        @Override
+        public void onOpen(WebSocketConnection c) {
+            active[side.ordinal()].incrementAndGet();
+            for (RegistryMeters m : registries) {
+                m.opened(side);
+            }
+        }
+
+        @Override
+        public void onClose(WebSocketConnection c, int code, CloseCause cause, boolean locallyInitiated) {
+            active[side.ordinal()].decrementAndGet();
+            for (RegistryMeters m : registries) {
+                m.closed(side, code, cause, locallyInitiated);
+            }
+        }
+
+        @Override
+        public void onHandshakeRefused(Side refusingSide, int status) {
+            for (RegistryMeters m : registries) {
+                m.refused(refusingSide, status);
+            }
+        }
+
+        @Override
+        public void onMessageReceived(WebSocketConnection c, boolean text, int bytes) {
+            for (RegistryMeters m : registries) {
+                m.received(side, text, bytes);
+            }
+        }
+
+        @Override
+        public void onMessageSent(WebSocketConnection c, boolean text, int bytes, int wireBytes) {
+            for (RegistryMeters m : registries) {
+                m.sent(side, text, bytes, wireBytes);
+            }
+        }
+
+        @Override
+        public void onSendFailed(WebSocketConnection c, Throwable error) {
+            for (RegistryMeters m : registries) {
+                m.sendFailed(side, error);
+            }
+        }
+
+        @Override
+        public void onPingRoundTrip(WebSocketConnection c, long nanos) {
+            for (RegistryMeters m : registries) {
+                m.roundTrip(side, nanos);
+            }
+        }
+    }
+}

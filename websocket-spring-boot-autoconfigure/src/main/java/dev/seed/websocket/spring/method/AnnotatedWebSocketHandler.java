@@ -1,0 +1,162 @@
+package dev.seed.websocket.spring.method;
+
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.spring.OnBinary;
+import dev.seed.websocket.spring.OnClose;
+import dev.seed.websocket.spring.OnError;
+import dev.seed.websocket.spring.OnMessage;
+import dev.seed.websocket.spring.OnOpen;
+import dev.seed.websocket.spring.OnText;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+/**
+ * A {@link WebSocketHandler} that calls the annotated methods of a bean ({@link OnOpen},
+ * {@link OnText}, {@link OnMessage}, {@link OnBinary}, {@link OnClose}, {@link OnError}), each with
+ * the arguments its parameters ask for. Every signature is checked when the handler is made, so a
+ * bad one fails the application's start with a message naming the method. Thread safe.
+ */
+public final class AnnotatedWebSocketHandler implements WebSocketHandler {
+
+    private static final List<Class<? extends Annotation>> ANNOTATIONS =
+            List.of(OnOpen.class, OnText.class, OnMessage.class, OnBinary.class, OnClose.class, OnError.class);
+    private static final Pattern VARIABLE = Pattern.compile("\\{([^}/]+)}");
+
+    private final HandlerMethod open;
+    private final HandlerMethod text;
+    private final HandlerMethod binary;
+    private final HandlerMethod close;
+    private final HandlerMethod error;
+
+    private AnnotatedWebSocketHandler(Map<Event, HandlerMethod> methods) {
+        this.open = methods.get(Event.OPEN);
+        this.text = methods.get(Event.TEXT);
+        this.binary = methods.get(Event.BINARY);
+        this.close = methods.get(Event.CLOSE);
+        this.error = methods.get(Event.ERROR);
+    }
+
+    /** Whether {@code type} declares or inherits at least one handler method annotation. */
+    public static boolean hasHandlerMethods(Class<?> type) {
+        return !handlerMethods(type).isEmpty();
+    }
+
+    /**
+     * Makes the handler of {@code bean} on {@code route}; throws IllegalStateException naming the
+     * method when a signature is wrong or two methods claim one event.
+     */
+    public static AnnotatedWebSocketHandler of(Object bean, String route) {
+        Class<?> type = AopUtils.getTargetClass(bean);
+        Set<String> variables = pathVariables(route);
+        Map<Event, HandlerMethod> bound = new EnumMap<>(Event.class);
+        for (Map.Entry<Method, Class<? extends Annotation>> entry : handlerMethods(type).entrySet()) {
+            Method method = entry.getKey();
+            Event event = entry.getValue() == OnMessage.class ? HandlerMethod.messageEvent(method)
+                    : eventOf(entry.getValue());
+            Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+            HandlerMethod handlerMethod = HandlerMethod.of(bean, method, invocable, event, variables, route);
+            HandlerMethod previous = bound.putIfAbsent(event, handlerMethod);
+            if (previous != null) {
+                throw new IllegalStateException("Two " + event.annotation() + " methods in " + type.getName() + ": "
+                        + previous.method().getName() + "() and " + method.getName()
+                        + "(); a handler has one method per event.");
+            }
+        }
+        if (bound.isEmpty()) {
+            throw new IllegalStateException(type.getName() + " has no @OnOpen, @OnText, @OnMessage, @OnBinary,"
+                    + " @OnClose or @OnError method.");
+        }
+        return new AnnotatedWebSocketHandler(bound);
+    }
+
+    private static Map<Method, Class<? extends Annotation>> handlerMethods(Class<?> type) {
+        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<Class<? extends Annotation>>) m -> {
+            Class<? extends Annotation> found = null;
+            for (Class<? extends Annotation> a : ANNOTATIONS) {
+                if (AnnotatedElementUtils.hasAnnotation(m, a)) {
+                    if (found != null) {
+                        throw new IllegalStateException(HandlerMethod.describe(m) + " has both @"
+                                + found.getSimpleName() + " and @" + a.getSimpleName() + "; use one per method.");
+                    }
+                    found = a;
+                }
+            }
+            return found;
+        });
+    }
+
+    private static Event eventOf(Class<? extends Annotation> annotation) {
+        if (annotation == OnOpen.class) {
+            return Event.OPEN;
+        }
+        if (annotation == OnText.class) {
+            return Event.TEXT;
+        }
+        if (annotation == OnBinary.class) {
+            return Event.BINARY;
+        }
+        if (annotation == OnClose.class) {
+            return Event.CLOSE;
+        }
+        return Event.ERROR;
+    }
+
+    /** The variable names of a route template such as {@code /rooms/{id}}. */
+    static Set<String> pathVariables(String route) {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher m = VARIABLE.matcher(route);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    @Override
+    public void onOpen(WebSocketConnection c) {
+        if (open != null) {
+            open.invoke(Invocation.open(c));
+        }
+    }
+
+    @Override
+    public void onText(WebSocketConnection c, String message) {
+        if (text != null) {
+            text.invoke(Invocation.text(c, message));
+        }
+    }
+
+    @Override
+    public void onBinary(WebSocketConnection c, ByteBuffer data) {
+        if (binary != null) {
+            binary.invoke(Invocation.binary(c, data));
+        }
+    }
+
+    @Override
+    public void onClose(WebSocketConnection c, int code, String reason) {
+        if (close != null) {
+            close.invoke(Invocation.close(c, code, reason));
+        }
+    }
+
+    @Override
+    public void onError(WebSocketConnection c, Throwable failure) {
+        Throwable cause = failure instanceof HandlerMethodException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (error != null && error.accepts(cause)) {
+            error.invoke(Invocation.error(c, cause));
+        }
+    }
+}
