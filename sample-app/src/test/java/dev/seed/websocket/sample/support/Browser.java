@@ -27,6 +27,12 @@ public final class Browser implements AutoCloseable {
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(60);
 
+    // Selenium looks for a DevTools binding matching the browser's version, and warns when it finds
+    // none; these tests use WebDriver only. Strong references: java.util.logging keeps weak ones.
+    private static final List<java.util.logging.Logger> QUIET_LOGGERS = List.of(
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
+            java.util.logging.Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
+
     private final String name;
     private final Path profile;
     private final ChromeDriverService service;
@@ -48,6 +54,7 @@ public final class Browser implements AutoCloseable {
                         + "or run: apt-get install chromium chromium-driver");
             }
         }
+        QUIET_LOGGERS.forEach(logger -> logger.setLevel(java.util.logging.Level.SEVERE));
         Path profile = Files.createTempDirectory("chromium-profile-");
         Path logs = Tools.moduleDir().resolve("target/browser-logs");
         Files.createDirectories(logs);
