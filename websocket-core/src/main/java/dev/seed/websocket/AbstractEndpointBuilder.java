@@ -47,6 +47,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     private long backpressureLimit = DEFAULT_BACKPRESSURE_LIMIT;
     private BackpressurePolicy backpressurePolicy = BackpressurePolicy.FAIL_SEND;
     private Executor handlerExecutor;
+    private boolean ownHandlerExecutor;
     private int eventLoops;
     private final List<ConnectionListener> connectionListeners = new ArrayList<>();
     private FrameListener frameListener;
@@ -181,6 +182,18 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
      */
     public B handlerExecutor(Executor executor) {
         this.handlerExecutor = executor;
+        this.ownHandlerExecutor = false;
+        return self();
+    }
+
+    /**
+     * Runs handlers on an executor of the endpoint's own, for handlers that block: virtual
+     * threads on a JVM that has them, else a cached pool of daemon threads. The endpoint shuts it
+     * down when it stops.
+     */
+    public B blockingHandlers() {
+        this.handlerExecutor = null;
+        this.ownHandlerExecutor = true;
         return self();
     }
 
@@ -234,9 +247,10 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
         List<ExtensionFactory> factories = new ArrayList<>(
                 EndpointConfig.parseExtensions(extensionConfig, compressionThreshold));
         factories.addAll(extensionFactories);
+        Executor executor = ownHandlerExecutor ? HandlerExecutors.newBlockingHandlerExecutor() : handlerExecutor;
         return new EndpointConfig(protocol.build(), factories, idleTimeout, pingInterval, pongTimeout,
                 handshakeTimeout, closeTimeout, tcpNoDelay, backpressureLimit, backpressurePolicy,
-                handlerExecutor, eventLoops, List.copyOf(connectionListeners), frameListener, maxHeaderSize,
+                executor, ownHandlerExecutor, eventLoops, List.copyOf(connectionListeners), frameListener, maxHeaderSize,
                 sslContext, tlsProtocols);
     }
 

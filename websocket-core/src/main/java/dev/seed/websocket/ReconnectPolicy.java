@@ -34,7 +34,7 @@ public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, double m
         return new ReconnectPolicy(Duration.ofMillis(250), Duration.ofSeconds(30), 2.0, 0, DEFAULT_STOP_CODES);
     }
 
-    /** The delay before attempt {@code attempt} (1-based): random in [0, min(max, initial * multiplier^(attempt-1))]. */
+    /** The delay before attempt {@code attempt} (1-based): random in [cap/2, cap] with cap = min(max, initial * multiplier^(attempt-1)). */
     public Duration delay(int attempt) {
         double ceiling = initialDelay.toNanos() * Math.pow(multiplier, Math.max(0, attempt - 1));
         long cap = (long) Math.min(maxDelay.toNanos(), ceiling);

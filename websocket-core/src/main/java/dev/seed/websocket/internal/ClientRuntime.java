@@ -155,6 +155,7 @@ public final class ClientRuntime {
             c.abort();
         }
         group.shutdown(Duration.ofSeconds(2));
+        config.releaseOwnedExecutor();
     }
 
     public boolean isClosed() {

@@ -37,7 +37,10 @@ import javax.net.ssl.SSLHandshakeException;
  */
 final class ClientUpgrade implements SocketTransport.Handler {
 
-    private enum Phase { CONNECTING, PROXY, HANDSHAKE, DONE }
+    private enum Phase { CONNECTING, PROXY, HANDSHAKE, REFUSAL_BODY, DONE }
+
+    /** Most bytes of a refusal's body kept for the exception. */
+    private static final int MAX_REFUSAL_BODY = 4096;
 
     private final ClientRuntime client;
     private final URI uri;
@@ -51,6 +54,12 @@ final class ClientUpgrade implements SocketTransport.Handler {
     private HttpResponseParser parser;
     private Phase phase = Phase.CONNECTING;
     private EventLoop.Timer timer;
+    /** Whether the connect timer was replaced by the handshake timer. */
+    private boolean handshakeTimerArmed;
+    /** A refusal whose body is still arriving, and the body so far. */
+    private HttpResponse refusal;
+    private java.io.ByteArrayOutputStream refusalBody;
+    private int refusalBodyWanted;
 
     ClientUpgrade(ClientRuntime client, URI uri, ConnectOptions options, WebSocketHandler handler,
             CompletableFuture<WebSocketConnection> result, int redirectsLeft, SocketTransport transport) {
@@ -72,9 +81,9 @@ final class ClientUpgrade implements SocketTransport.Handler {
     }
 
     void start(boolean connecting) {
+        // The connect timeout covers TCP and TLS; the handshake timeout the proxy tunnel and upgrade.
         Duration connect = options.connectTimeout() != null ? options.connectTimeout() : client.connectTimeout();
-        Duration hs = options.handshakeTimeout() != null ? options.handshakeTimeout() : client.config().handshakeTimeout();
-        timer = loop.schedule(this::timedOut, connect.plus(hs).toNanos());
+        timer = loop.schedule(this::timedOut, connect.toNanos());
         transport.start(this, connecting);
     }
 
@@ -88,7 +97,14 @@ final class ClientUpgrade implements SocketTransport.Handler {
 
     @Override
     public void onConnected() {
-        if (phase == Phase.CONNECTING && options.proxy() != null) {
+        if (phase == Phase.CONNECTING && !handshakeTimerArmed) {
+            handshakeTimerArmed = true;
+            timer.cancel();
+            Duration hs = options.handshakeTimeout() != null ? options.handshakeTimeout()
+                    : client.config().handshakeTimeout();
+            timer = loop.schedule(this::timedOut, hs.toNanos());
+        }
+        if (phase == Phase.CONNECTING && options.proxy() != null && !transport.secure()) {
             phase = Phase.PROXY;
             parser = new HttpResponseParser(client.config().maxHeaderSize());
             transport.write(connectRequest());
@@ -118,6 +134,10 @@ final class ClientUpgrade implements SocketTransport.Handler {
 
     @Override
     public void onData(ByteBuffer data) {
+        if (phase == Phase.REFUSAL_BODY) {
+            readRefusalBody(data);
+            return;
+        }
         if (phase == Phase.DONE || phase == Phase.CONNECTING) {
             data.position(data.limit());
             return;
@@ -172,6 +192,15 @@ final class ClientUpgrade implements SocketTransport.Handler {
             client.connect(next, options, handler, result, redirectsLeft - 1);
             return;
         }
+        if (status != 101 && bodyLength(response) > 0) {
+            // Keep the start of the refusal's body: it usually says why (bounded, within the timer).
+            phase = Phase.REFUSAL_BODY;
+            refusal = response;
+            refusalBody = new java.io.ByteArrayOutputStream();
+            refusalBodyWanted = Math.min(bodyLength(response), MAX_REFUSAL_BODY);
+            readRefusalBody(rest);
+            return;
+        }
         ClientHandshake.Result accepted;
         try {
             accepted = handshake.validate(response);
@@ -195,6 +224,40 @@ final class ClientUpgrade implements SocketTransport.Handler {
         client.connectionOpened(connection);
         connection.open(engine, rest);
         result.complete(connection);
+    }
+
+    private static int bodyLength(HttpResponse response) {
+        String length = response.header("Content-Length");
+        if (length == null) {
+            return response.header("Transfer-Encoding") == null ? MAX_REFUSAL_BODY : 0;
+        }
+        try {
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(0, Long.parseLong(length.trim())));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void readRefusalBody(ByteBuffer data) {
+        int n = Math.min(data.remaining(), refusalBodyWanted - refusalBody.size());
+        byte[] chunk = new byte[n];
+        data.get(chunk);
+        data.position(data.limit());
+        refusalBody.writeBytes(chunk);
+        if (refusalBody.size() >= refusalBodyWanted) {
+            failRefused();
+        }
+    }
+
+    private void failRefused() {
+        HttpResponse r = refusal;
+        HttpResponse withBody = new HttpResponse(r.status(), r.reason(), r.headers(), refusalBody.toByteArray());
+        try {
+            handshake.validate(withBody);
+            fail(refused("Server refused the handshake with status " + r.status() + ".", withBody));
+        } catch (HandshakeException e) {
+            fail(refused(e.getMessage(), withBody));
+        }
     }
 
     private URI redirectTarget(String location) {
@@ -237,6 +300,10 @@ final class ClientUpgrade implements SocketTransport.Handler {
 
     @Override
     public void onEof() {
+        if (phase == Phase.REFUSAL_BODY) {
+            failRefused();
+            return;
+        }
         if (phase != Phase.DONE) {
             fail(new WebSocketException("Connection closed by " + uri.getHost() + " during the opening handshake."));
         }

@@ -24,12 +24,20 @@ public record EndpointConfig(
         long backpressureLimit,
         BackpressurePolicy backpressurePolicy,
         Executor handlerExecutor,
+        boolean ownsHandlerExecutor,
         int eventLoops,
         List<ConnectionListener> connectionListeners,
         FrameListener frameListener,
         int maxHeaderSize,
         SSLContext sslContext,
         List<String> tlsProtocols) {
+
+    /** Shuts down the handler executor when the endpoint created it. */
+    public void releaseOwnedExecutor() {
+        if (ownsHandlerExecutor && handlerExecutor instanceof java.util.concurrent.ExecutorService e) {
+            e.shutdown();
+        }
+    }
 
     /** Resolves extension configuration written in header syntax. */
     public static List<ExtensionFactory> parseExtensions(List<String> elements, int compressionThreshold) {

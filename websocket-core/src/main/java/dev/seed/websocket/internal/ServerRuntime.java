@@ -362,6 +362,7 @@ public final class ServerRuntime {
         }
         group.shutdown(Duration.ofSeconds(5));
         group = null;
+        config.releaseOwnedExecutor();
         return clean;
     }
 

@@ -78,6 +78,10 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private volatile CloseCause cause;
     /** Round-trip time of the last keepalive ping in nanoseconds; -1 before the first. */
     private volatile long rttNanos = -1;
+    /** Bytes of received messages waiting for the handler executor. */
+    private final AtomicLong inboundQueued = new AtomicLong();
+    /** Whether reading is paused until the handler executor catches up. Loop only. */
+    private boolean readsPaused;
     /** Whether our side sent the first close frame (or failed the connection). Loop only. */
     private boolean locallyInitiated;
     /** Whether {@link #finish} ran. Loop only. */
@@ -378,7 +382,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         for (ConnectionListener l : listeners) {
             l.onMessageReceived(this, true, text.length());
         }
-        dispatch(() -> handler.onText(this, text));
+        dispatchMessage(() -> handler.onText(this, text), 2L * text.length());
     }
 
     @Override
@@ -387,7 +391,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             l.onMessageReceived(this, false, data.remaining());
         }
         ByteBuffer message = dispatcher == null ? data : copy(data);
-        dispatch(() -> handler.onBinary(this, message));
+        dispatchMessage(() -> handler.onBinary(this, message), message.remaining());
     }
 
     @Override
@@ -576,11 +580,51 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     // ------------------------------------------------------------------ handler dispatch
 
+    /**
+     * Hands a received message to the handler. With a handler executor, messages wait in this
+     * connection's queue; when the queued bytes pass the backpressure limit the connection stops
+     * reading (TCP flow control then slows the peer) until the handler has caught up to half of
+     * it. Memory never grows without bound because a handler is slower than its peer.
+     */
+    private void dispatchMessage(Runnable call, long bytes) {
+        if (dispatcher == null) {
+            runGuarded(call);
+            return;
+        }
+        long queued = inboundQueued.addAndGet(bytes);
+        if (queued > config.backpressureLimit() && !readsPaused) {
+            readsPaused = true;
+            transport.pauseReads(true);
+        }
+        dispatch(() -> {
+            try {
+                call.run();
+            } finally {
+                long left = inboundQueued.addAndGet(-bytes);
+                if (left <= config.backpressureLimit() / 2 && readsPaused) {
+                    loop.execute(this::resumeReads);
+                }
+            }
+        });
+    }
+
+    private void resumeReads() {
+        if (readsPaused && inboundQueued.get() <= config.backpressureLimit() / 2 && !finished) {
+            readsPaused = false;
+            transport.pauseReads(false);
+        }
+    }
+
     private void dispatch(Runnable call) {
         if (dispatcher == null) {
             runGuarded(call);
-        } else {
+            return;
+        }
+        try {
             dispatcher.execute(() -> runGuarded(call));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The application's executor is shut down: deliver on the loop rather than lose the event.
+            runGuarded(call);
         }
     }
 

@@ -41,6 +41,16 @@ final class ExtensionHeaderParser {
      * the problem and its position.
      */
     static List<ExtensionParameters> parse(String header) {
+        return parse(header, false);
+    }
+
+    /**
+     * As {@link #parse(String)}; with {@code dropDuplicates}, an element that repeats a parameter
+     * is left out instead of failing the whole header (a server declines such an offer, RFC 7692
+     * section 7.1: "A server MUST decline an extension negotiation offer ... [that] contains
+     * multiple extension parameters with the same name").
+     */
+    static List<ExtensionParameters> parse(String header, boolean dropDuplicates) {
         Objects.requireNonNull(header, "header");
         List<ExtensionParameters> elements = new ArrayList<>();
         int n = header.length();
@@ -63,6 +73,7 @@ final class ExtensionHeaderParser {
             }
             String name = header.substring(nameStart, i).toLowerCase(Locale.ROOT);
             Map<String, String> parameters = new LinkedHashMap<>();
+            boolean duplicate = false;
             i = skipOws(header, i);
             while (i < n && header.charAt(i) == ';') {
                 i = skipOws(header, i + 1);
@@ -96,11 +107,16 @@ final class ExtensionHeaderParser {
                 // A parameter given twice has no single meaning; RFC 7692 section 7 for one
                 // refuses "multiple extension parameters with the same name".
                 if (parameters.containsKey(param)) {
-                    throw error("Duplicate parameter '" + truncate(param) + "'", header, paramStart);
+                    if (!dropDuplicates) {
+                        throw error("Duplicate parameter '" + truncate(param) + "'", header, paramStart);
+                    }
+                    duplicate = true;
                 }
                 parameters.put(param, value);
             }
-            elements.add(new ExtensionParameters(name, parameters));
+            if (!duplicate) {
+                elements.add(new ExtensionParameters(name, parameters));
+            }
             if (i == n) {
                 break;
             }

@@ -35,6 +35,15 @@ public final class ExtensionParameters {
         return ExtensionHeaderParser.parse(header);
     }
 
+    /**
+     * Parses a client's offers as a server reads them: like {@link #parseHeader}, except that an
+     * element repeating a parameter is dropped (declined, RFC 7692 section 7.1) rather than
+     * failing the whole header. Syntax errors still throw IllegalArgumentException.
+     */
+    public static List<ExtensionParameters> parseOffers(String header) {
+        return ExtensionHeaderParser.parse(header, true);
+    }
+
     /** Formats elements back into header syntax, comma separated. */
     public static String toHeader(List<ExtensionParameters> elements) {
         StringBuilder sb = new StringBuilder();

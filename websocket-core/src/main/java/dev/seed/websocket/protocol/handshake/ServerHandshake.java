@@ -247,7 +247,7 @@ public final class ServerHandshake {
         for (String value : values) {
             List<ExtensionParameters> elements;
             try {
-                elements = ExtensionParameters.parseHeader(value);
+                elements = ExtensionParameters.parseOffers(value);
             } catch (IllegalArgumentException e) {
                 throw new HandshakeException(400, "Invalid Sec-WebSocket-Extensions header.");
             }

@@ -272,6 +272,15 @@ class ServerHandshakeTest {
         }
 
         @Test
+        void anOfferRepeatingAParameterIsDeclinedNotRefused() throws HandshakeException {
+            // RFC 7692 section 7.1: the server declines such an offer; the next one may still do.
+            ServerHandshake.Accepted accepted = server.accept(
+                    withExtensions("x-a; p=1; p=2, x-a; q"), List.of());
+            assertThat(a.negotiated).containsExactly(ExtensionParameters.parseHeader("x-a; q"));
+            assertThat(names(accepted.extensions())).containsExactly("x-a");
+        }
+
+        @Test
         void declinedExtensionsAreLeftOut() throws HandshakeException {
             ServerHandshake.Accepted accepted = server.accept(withExtensions("x-a; decline, x-c"), List.of());
             assertThat(names(accepted.extensions())).containsExactly("x-c");

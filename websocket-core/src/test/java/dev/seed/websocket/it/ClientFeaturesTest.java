@@ -1,0 +1,358 @@
+package dev.seed.websocket.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.seed.websocket.ConnectOptions;
+import dev.seed.websocket.HandshakeFailedException;
+import dev.seed.websocket.ReconnectPolicy;
+import dev.seed.websocket.WebSocketClient;
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.WebSocketServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Our client's features over real loopback sockets: redirects, proxies, reconnection, timeouts, headers. */
+class ClientFeaturesTest {
+
+    private WebSocketServer server;
+    private WebSocketClient client = WebSocketClient.create();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        client.close();
+        if (server != null) {
+            server.shutdown(Duration.ofSeconds(2));
+        }
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    private void startEcho() {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/echo", new EchoHandler()).build().start();
+    }
+
+    /** A one-shot HTTP server on loopback that answers every request with {@code response}. */
+    private int fixedHttpAnswer(String response) throws IOException {
+        ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeables.add(ss);
+        Thread t = new Thread(() -> {
+            while (!ss.isClosed()) {
+                try (Socket s = ss.accept()) {
+                    readHead(s.getInputStream());
+                    s.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                    s.shutdownOutput();
+                    s.getInputStream().read();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return ss.getLocalPort();
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("EOF in request head");
+            }
+            sb.append((char) b);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void redirectsAreFollowedWhenAskedAndReportedOtherwise() throws Exception {
+        startEcho();
+        int redirector = fixedHttpAnswer("HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:" + server.port()
+                + "/echo\r\nContent-Length: 0\r\n\r\n");
+        URI uri = URI.create("ws://127.0.0.1:" + redirector + "/old");
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(uri, ConnectOptions.builder().followRedirects(2).build(), h)
+                .get(5, TimeUnit.SECONDS);
+        c.sendText("after redirect");
+        assertThat(h.nextText()).isEqualTo("after redirect");
+
+        assertThatThrownBy(() -> client.connect(uri, new RecordingHandler()).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(HandshakeFailedException.class)
+                .satisfies(e -> {
+                    HandshakeFailedException f = (HandshakeFailedException) e;
+                    assertThat(f.status()).isEqualTo(302);
+                    assertThat(f.headers().get("location")).containsExactly(
+                            "ws://127.0.0.1:" + server.port() + "/echo");
+                });
+    }
+
+    @Test
+    void refusalCarriesTheServersStatusHeadersAndBody() throws Exception {
+        int port = fixedHttpAnswer("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\n"
+                + "Content-Type: text/plain\r\nContent-Length: 13\r\n\r\nlog in first.");
+        assertThatThrownBy(() -> client.connect(URI.create("ws://127.0.0.1:" + port + "/"), new RecordingHandler())
+                .get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(HandshakeFailedException.class)
+                .satisfies(e -> {
+                    HandshakeFailedException f = (HandshakeFailedException) e;
+                    assertThat(f.status()).isEqualTo(401);
+                    assertThat(f.getMessage()).isEqualTo("Server refused the handshake with status 401.");
+                    assertThat(f.headers().get("www-authenticate")).containsExactly("Bearer");
+                    assertThat(f.body()).isEqualTo("log in first.");
+                });
+    }
+
+    @Test
+    void aServerThatNeverAnswersFailsAtTheHandshakeTimeout() throws Exception {
+        ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeables.add(silent);
+        client.close();
+        client = WebSocketClient.builder().handshakeTimeout(Duration.ofMillis(300)).build();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.connect(URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/"),
+                new RecordingHandler()).get(10, TimeUnit.SECONDS))
+                .cause().hasMessageContaining("timed out");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void connectionRefusedFailsTheFutureWithTheAddress() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        assertThatThrownBy(() -> client.connect(URI.create("ws://127.0.0.1:" + port + "/"), new RecordingHandler())
+                .get(10, TimeUnit.SECONDS))
+                .cause().hasMessageContaining("127.0.0.1");
+    }
+
+    @Test
+    void invalidUrisAreRefusedAtOnce() {
+        assertThatThrownBy(() -> client.connect(URI.create("http://127.0.0.1/"), new RecordingHandler()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.connect(URI.create("ws://127.0.0.1/#frag"), new RecordingHandler()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void headersCookiesOriginAndSubprotocolReachTheServer() throws Exception {
+        RecordingHandler serverSide = new RecordingHandler();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .route("/chat", serverSide, List.of("chat.v2", "chat.v1")).build().start();
+        ConnectOptions options = ConnectOptions.builder().header("X-Trace", "abc").cookie("session", "s1")
+                .origin("http://127.0.0.1:8080").subprotocols("chat.v1", "chat.v2").build();
+        WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/chat"), options,
+                new RecordingHandler()).get(5, TimeUnit.SECONDS);
+        WebSocketConnection s = serverSide.opened.get(5, TimeUnit.SECONDS);
+        assertThat(c.subprotocol()).isEqualTo("chat.v1");
+        assertThat(s.subprotocol()).isEqualTo("chat.v1");
+        assertThat(s.request().header("x-trace")).isEqualTo("abc");
+        assertThat(s.request().cookies()).containsEntry("session", "s1");
+        assertThat(s.request().origin()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(s.request().subprotocols()).containsExactly("chat.v1", "chat.v2");
+        assertThat(s.remoteAddress()).isEqualTo(c.localAddress());
+    }
+
+    @Test
+    void reconnectsAfterAnAbnormalCloseButNotAfterAPolicyClose() throws Exception {
+        AtomicInteger serverOpens = new AtomicInteger();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .route("/flaky", new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocketConnection c) {
+                        serverOpens.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        switch (text) {
+                            case "drop" -> c.abort();
+                            case "policy" -> c.close(1008, "go away");
+                            default -> c.sendText(text);
+                        }
+                    }
+                })
+                .build().start();
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch secondOpen = new CountDownLatch(2);
+        CountDownLatch policyClosed = new CountDownLatch(1);
+        List<WebSocketConnection> connections = new CopyOnWriteArrayList<>();
+        ReconnectPolicy policy = new ReconnectPolicy(Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 5,
+                ReconnectPolicy.DEFAULT_STOP_CODES);
+        client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/flaky"),
+                ConnectOptions.builder().reconnect(policy).build(), new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocketConnection c) {
+                        connections.add(c);
+                        events.add("open");
+                        secondOpen.countDown();
+                    }
+
+                    @Override
+                    public void onClose(WebSocketConnection c, int code, String reason) {
+                        events.add("close " + code);
+                        if (code == 1008) {
+                            policyClosed.countDown();
+                        }
+                    }
+                }).get(5, TimeUnit.SECONDS);
+        connections.get(0).sendText("drop");
+        assertThat(secondOpen.await(10, TimeUnit.SECONDS)).isTrue();
+        connections.get(1).sendText("policy");
+        assertThat(policyClosed.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(500);
+        assertThat(events).containsExactly("open", "close 1006", "open", "close 1008");
+        assertThat(serverOpens.get()).isEqualTo(2);
+    }
+
+    @Test
+    void tunnelsThroughAnHttpConnectProxyWithBasicCredentials() throws Exception {
+        startEcho();
+        ConnectProxy proxy = new ConnectProxy("user", "pass");
+        closeables.add(proxy);
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"),
+                ConnectOptions.builder().proxy(proxy.address(), "user", "pass").build(), h).get(5, TimeUnit.SECONDS);
+        c.sendText("through the tunnel");
+        assertThat(h.nextText()).isEqualTo("through the tunnel");
+        assertThat(proxy.tunnels.get()).isEqualTo(1);
+
+        assertThatThrownBy(() -> client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"),
+                ConnectOptions.builder().proxy(proxy.address(), "user", "wrong").build(), new RecordingHandler())
+                .get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(HandshakeFailedException.class)
+                .satisfies(e -> assertThat(((HandshakeFailedException) e).status()).isEqualTo(407));
+    }
+
+    @Test
+    void wssThroughAProxyVerifiesTheServerCertificate() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).sslContext(TestTls.serverContext())
+                .route("/echo", new EchoHandler()).build().start();
+        ConnectProxy proxy = new ConnectProxy(null, null);
+        closeables.add(proxy);
+        client.close();
+        client = WebSocketClient.builder().sslContext(TestTls.clientContext()).build();
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(URI.create("wss://localhost:" + server.port() + "/echo"),
+                ConnectOptions.builder().proxy(proxy.address()).build(), h).get(10, TimeUnit.SECONDS);
+        assertThat(c.isSecure()).isTrue();
+        c.sendText("secret");
+        assertThat(h.nextText()).isEqualTo("secret");
+    }
+
+    @Test
+    void wssToAServerWhoseCertificateIsNotTrustedFails() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).sslContext(TestTls.serverContext())
+                .route("/echo", new EchoHandler()).build().start();
+        assertThatThrownBy(() -> client.connect(URI.create("wss://localhost:" + server.port() + "/echo"),
+                new RecordingHandler()).get(10, TimeUnit.SECONDS))
+                .cause().hasMessageContaining("TLS");
+    }
+
+    /** A minimal HTTP CONNECT proxy on loopback, with optional basic credentials. */
+    static final class ConnectProxy implements AutoCloseable {
+        private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final AtomicInteger tunnels = new AtomicInteger();
+        private final Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        ConnectProxy(String user, String password) throws IOException {
+            String expected = user == null ? null
+                    : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket s = socket.accept();
+                        open.add(s);
+                        Thread h = new Thread(() -> handle(s, expected));
+                        h.setDaemon(true);
+                        h.start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        InetSocketAddress address() {
+            return new InetSocketAddress("127.0.0.1", socket.getLocalPort());
+        }
+
+        private void handle(Socket s, String expected) {
+            try {
+                String head = readHead(s.getInputStream());
+                String[] first = head.split("\r\n")[0].split(" ");
+                if (expected != null && !head.contains("Proxy-Authorization: " + expected + "\r\n")) {
+                    s.getOutputStream().write(("HTTP/1.1 407 Proxy Authentication Required\r\n"
+                            + "Proxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    s.close();
+                    return;
+                }
+                String[] hostPort = first[1].split(":");
+                if (!first[0].equals("CONNECT") || !hostPort[0].matches("127\\.0\\.0\\.1|localhost")) {
+                    s.getOutputStream().write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    s.close();
+                    return;
+                }
+                Socket upstream = new Socket("127.0.0.1", Integer.parseInt(hostPort[1]));
+                open.add(upstream);
+                tunnels.incrementAndGet();
+                s.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                Thread pump = new Thread(() -> pipe(upstream, s));
+                pump.setDaemon(true);
+                pump.start();
+                pipe(s, upstream);
+            } catch (IOException e) {
+                // the tunnel ends
+            }
+        }
+
+        private static void pipe(Socket from, Socket to) {
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+                to.shutdownOutput();
+            } catch (IOException e) {
+                // one side went away
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+    }
+}
