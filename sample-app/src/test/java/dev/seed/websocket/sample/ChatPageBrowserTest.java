@@ -45,7 +45,9 @@ class ChatPageBrowserTest {
                     bob.close();
                 }
             } finally {
-                app.close();
+                if (app != null) {
+                    app.close();
+                }
             }
         }
     }

@@ -74,6 +74,8 @@ public final class Browser implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--no-default-browser-check", "--disable-quic",
                 "--disable-features=OptimizationHints,MediaRouter,Translate",
+                // nothing but 127.0.0.1 resolves: the browser reaches the app under test and no other host
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
                 "--disable-dev-shm-usage");
         try {
             return new Browser(name, profile, service, new ChromeDriver(service, options));
