@@ -1,0 +1,471 @@
+// Unit tests of websocket-client.js under Node's test runner, against real servers on loopback:
+// the sample app's /echo route (ECHO_URL, set by JavaScriptClientTest, which starts the app) and
+// servers of the ws package (installed into .tools/ by bin/setup.d/10-npm.sh).
+//
+//   ECHO_URL=ws://127.0.0.1:8081/echo ECHO_ORIGIN=http://127.0.0.1:8080 node --test sample-app/src/test/js/
+
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { once } from 'node:events';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import {
+    WebSocketClient, State, CloseCodes, QueueFullError, backoffDelay, DEFAULT_FATAL_CLOSE_CODES,
+} from '../../main/resources/static/js/websocket-client.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const toolsDir = process.env.TOOLS_DIR ?? path.resolve(here, '../../../../.tools');
+
+function loadWs() {
+    try {
+        return createRequire(path.join(toolsDir, 'package.json'))('ws');
+    } catch (error) {
+        throw new Error(`The ws package is not installed in ${toolsDir}: bin/test installs it `
+            + `(bin/setup.d/10-npm.sh runs npm install --prefix .tools). Cause: ${error.message}`);
+    }
+}
+
+const { WebSocket, WebSocketServer } = loadWs();
+
+/**
+ * The ws client class with the Origin header of the app's page (ECHO_ORIGIN): the app's server,
+ * like any server that browsers reach, accepts only the origins it is configured with.
+ */
+function echoWebSocket() {
+    const origin = process.env.ECHO_ORIGIN;
+    if (!origin) {
+        return WebSocket;
+    }
+    return class extends WebSocket {
+        constructor(url, protocols) {
+            super(url, protocols ?? [], { origin });
+        }
+    };
+}
+
+function echoUrl() {
+    const url = process.env.ECHO_URL;
+    if (!url) {
+        throw new Error('ECHO_URL is not set: run these tests through Maven (JavaScriptClientTest starts '
+            + 'the sample app and sets it) or start the app and set ECHO_URL=ws://127.0.0.1:<port>/echo');
+    }
+    return url;
+}
+
+/** A ws server on 127.0.0.1 with a free port; `onConnection(socket, index, request)` decides what happens. */
+async function startServer(onConnection, options = {}) {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
+    const connections = [];
+    server.on('connection', (socket, request) => {
+        connections.push(socket);
+        onConnection(socket, connections.length - 1, request);
+    });
+    await once(server, 'listening');
+    return {
+        url: `ws://127.0.0.1:${server.address().port}/test`,
+        connections,
+        close: () => new Promise((resolve) => {
+            for (const c of server.clients) {
+                c.terminate();
+            }
+            server.close(() => resolve());
+        }),
+    };
+}
+
+async function waitFor(condition, what, timeout = 5000) {
+    const deadline = Date.now() + timeout;
+    while (!condition()) {
+        if (Date.now() > deadline) {
+            throw new Error(`Timed out after ${timeout} ms waiting for ${what}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Records every event of a client, in order. */
+function record(client) {
+    const events = [];
+    for (const type of ['open', 'message', 'close', 'error', 'reconnecting', 'state', 'queue']) {
+        client.on(type, (e) => events.push(e));
+    }
+    return events;
+}
+
+const FAST = { initialDelay: 20, maxDelay: 200, factor: 2, jitter: 0 };
+
+describe('backoffDelay', () => {
+    test('doubles from the initial delay up to the maximum', () => {
+        const options = { initialDelay: 100, maxDelay: 1000, factor: 2, jitter: 0 };
+        const delays = [1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, options));
+        assert.deepEqual(delays, [100, 200, 400, 800, 1000, 1000]);
+    });
+
+    test('jitter takes away at most its share of the delay', () => {
+        const options = { initialDelay: 1000, maxDelay: 30000, factor: 2, jitter: 0.5 };
+        assert.equal(backoffDelay(3, options, () => 0), 4000);
+        assert.equal(backoffDelay(3, options, () => 0.5), 3000);
+        assert.equal(backoffDelay(3, options, () => 0.999999), 2000);
+        for (let i = 0; i < 1000; i++) {
+            const d = backoffDelay(2, options);
+            assert.ok(d >= 1000 && d <= 2000, `delay ${d} outside [1000, 2000]`);
+        }
+    });
+});
+
+describe('against the sample app /echo route', () => {
+    test('echoes text, binary and JSON, with permessage-deflate negotiated', async () => {
+        const client = new WebSocketClient(echoUrl(), { WebSocket: echoWebSocket(), reconnect: false });
+        await client.once('open');
+        assert.equal(client.state, State.OPEN);
+        assert.match(client.extensions, /permessage-deflate/);
+
+        const replies = [];
+        client.on('message', (e) => replies.push(e));
+        assert.equal(client.send('hello'), true);
+        const bytes = new Uint8Array(3000).map((_, i) => i % 251);
+        client.send(bytes);
+        client.sendJson({ type: 'greeting', text: 'gr\u00fc\u00df dich \u{1F600}', n: 42 });
+        const long = 'x'.repeat(200_000);
+        client.send(long);
+        await waitFor(() => replies.length === 4, 'four echoes');
+
+        assert.equal(replies[0].data, 'hello');
+        assert.equal(replies[0].isText, true);
+        assert.ok(replies[1].data instanceof ArrayBuffer);
+        assert.deepEqual(new Uint8Array(replies[1].data), bytes);
+        assert.deepEqual(replies[2].json(), { type: 'greeting', text: 'gr\u00fc\u00df dich \u{1F600}', n: 42 });
+        assert.equal(replies[3].data, long);
+
+        const closed = await client.close(CloseCodes.NORMAL, 'bye');
+        assert.equal(closed.code, 1000);
+        assert.equal(closed.willReconnect, false);
+        assert.equal(client.state, State.CLOSED);
+    });
+
+    test('a heartbeat answered by the echo keeps the connection open', async () => {
+        const client = new WebSocketClient(echoUrl(), {
+            WebSocket: echoWebSocket(), reconnect: false, heartbeat: { interval: 50, timeout: 1000 },
+        });
+        const events = record(client);
+        await client.once('open');
+        await sleep(2500); // well past the timeout: only the echoed heartbeats keep it open
+        assert.equal(client.state, State.OPEN);
+        const pings = events.filter((e) => e.type === 'message' && e.data === '{"type":"ping"}');
+        assert.ok(pings.length >= 10, `expected the echoed heartbeats, got ${pings.length}`);
+        assert.deepEqual(events.filter((e) => e.type === 'error'), []);
+        await client.close();
+    });
+});
+
+describe('connecting', () => {
+    let server;
+    after(() => server?.close());
+
+    test('offers the subprotocols and reports the one the server chose', async () => {
+        server = await startServer(() => {}, {
+            handleProtocols: (protocols) => (protocols.has('chat.v2') ? 'chat.v2' : false),
+        });
+        const client = new WebSocketClient(server.url, { WebSocket, protocols: ['chat.v1', 'chat.v2'] });
+        const open = await client.once('open');
+        assert.equal(open.protocol, 'chat.v2');
+        assert.equal(open.reconnected, false);
+        assert.equal(client.protocol, 'chat.v2');
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('a URL function is called for every attempt', async () => {
+        const paths = [];
+        server = await startServer((socket, index, request) => {
+            paths.push(request.url);
+            if (index === 0) {
+                socket.close(1001, 'restart');
+            }
+        });
+        let n = 0;
+        const client = new WebSocketClient(() => `${server.url}?attempt=${n++}`, { WebSocket, reconnect: FAST });
+        await waitFor(() => paths.length === 2, 'the second connection');
+        assert.deepEqual(paths, ['/test?attempt=0', '/test?attempt=1']);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('fails at once without a WebSocket constructor', () => {
+        assert.throws(() => new WebSocketClient('ws://127.0.0.1:1/', { WebSocket: null, autoConnect: false }),
+            /No WebSocket constructor/);
+    });
+});
+
+describe('reconnection', () => {
+    let server;
+    after(() => server?.close());
+
+    test('comes back after the server closes with 1001, waiting longer each time', async () => {
+        // the first three connections are closed at once with 1001, the fourth stays
+        server = await startServer((socket, index) => {
+            if (index < 3) {
+                socket.close(1001, 'going away');
+            } else {
+                socket.on('message', (data) => socket.send(data.toString()));
+            }
+        });
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+        const events = record(client);
+        await waitFor(() => events.filter((e) => e.type === 'open').length === 4, 'the fourth open');
+
+        const reconnecting = events.filter((e) => e.type === 'reconnecting');
+        assert.deepEqual(reconnecting.map((e) => [e.attempt, e.delay, e.code, e.reason]),
+            [[1, 20, 1001, 'going away'], [2, 40, 1001, 'going away'], [3, 80, 1001, 'going away']]);
+        const closes = events.filter((e) => e.type === 'close');
+        assert.deepEqual(closes.map((e) => [e.code, e.willReconnect]), [[1001, true], [1001, true], [1001, true]]);
+        assert.deepEqual(events.filter((e) => e.type === 'open').map((e) => e.reconnected), [false, true, true, true]);
+        assert.deepEqual(events.filter((e) => e.type === 'state').map((e) => e.state),
+            ['open', 'reconnecting', 'open', 'reconnecting', 'open', 'reconnecting', 'open']);
+        assert.equal(server.connections.length, 4);
+
+        client.send('still here');
+        const reply = await client.once('message');
+        assert.equal(reply.data, 'still here');
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('comes back after the connection drops without a close frame (1006)', async () => {
+        server = await startServer((socket, index) => {
+            if (index === 0) {
+                socket.terminate();
+            }
+        });
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+        const events = record(client);
+        await waitFor(() => events.filter((e) => e.type === 'open').length === 2, 'the second open');
+        const close = events.find((e) => e.type === 'close');
+        assert.equal(close.code, 1006);
+        assert.equal(close.wasClean, false);
+        assert.equal(close.willReconnect, true);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    for (const code of [...DEFAULT_FATAL_CLOSE_CODES, 4001]) {
+        test(`stops on close code ${code}`, async () => {
+            server = await startServer((socket) => socket.close(code, 'do not come back'));
+            const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST, fatalCloseCodes: [4001] });
+            const events = record(client);
+            const close = await client.once('close');
+            assert.equal(close.code, code);
+            assert.equal(close.reason, 'do not come back');
+            assert.equal(close.willReconnect, false);
+            assert.equal(client.state, State.CLOSED);
+            await sleep(150); // several times the first retry delay
+            assert.equal(server.connections.length, 1);
+            assert.deepEqual(events.filter((e) => e.type === 'reconnecting'), []);
+            assert.throws(() => client.send('late'), /closed/);
+            await server.close();
+            server = null;
+        });
+    }
+
+    test('an application code it was not told about is retried', async () => {
+        server = await startServer((socket, index) => index === 0 && socket.close(4002, 'retry me'));
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST, fatalCloseCodes: [4001] });
+        const events = record(client);
+        await waitFor(() => events.filter((e) => e.type === 'open').length === 2, 'the second open');
+        assert.equal(events.find((e) => e.type === 'close').code, 4002);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('gives up after maxAttempts', async () => {
+        server = await startServer((socket) => socket.close(1011, 'broken'));
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: { ...FAST, maxAttempts: 2 } });
+        const events = record(client);
+        await waitFor(() => client.state === State.CLOSED, 'the client to give up');
+        assert.equal(server.connections.length, 3); // the first connection and two attempts
+        assert.deepEqual(events.filter((e) => e.type === 'close').map((e) => e.willReconnect), [true, true, false]);
+        await server.close();
+        server = null;
+    });
+
+    test('close() while waiting to reconnect stops it', async () => {
+        server = await startServer((socket) => socket.close(1001, 'bye'));
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: { ...FAST, initialDelay: 100 } });
+        await client.once('reconnecting');
+        const closed = await client.close(1000, 'enough');
+        assert.equal(closed.code, 1000);
+        assert.equal(closed.willReconnect, false);
+        await sleep(250);
+        assert.equal(server.connections.length, 1);
+        assert.equal(client.state, State.CLOSED);
+        await server.close();
+        server = null;
+    });
+
+    test('connect() after a fatal close starts again', async () => {
+        server = await startServer((socket, index) => index === 0 && socket.close(1008, 'policy'));
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+        await client.once('close');
+        assert.equal(client.state, State.CLOSED);
+        client.connect();
+        assert.equal(client.state, State.CONNECTING);
+        await client.once('open');
+        assert.equal(server.connections.length, 2);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+});
+
+describe('the send queue', () => {
+    let server;
+    after(() => server?.close());
+
+    test('messages sent while reconnecting go out in order after the open listeners', async () => {
+        const received = [];
+        server = await startServer((socket, index) => {
+            if (index === 0) {
+                socket.close(1001, 'restart');
+            } else {
+                socket.on('message', (data) => received.push(data.toString()));
+            }
+        });
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: { ...FAST, initialDelay: 150 } });
+        client.on('open', (e) => e.reconnected && client.send('join'));
+        await client.once('reconnecting');
+        assert.equal(client.state, State.RECONNECTING);
+        assert.equal(client.send('one'), false);
+        assert.equal(client.sendJson({ n: 2 }), false);
+        client.send(new Uint8Array([1, 2, 3]));
+        assert.equal(client.queuedMessages, 3);
+
+        await waitFor(() => received.length === 4, 'four messages at the server');
+        assert.deepEqual(received, ['join', 'one', '{"n":2}', '\u0001\u0002\u0003']);
+        assert.equal(client.queuedMessages, 0);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('messages sent before the first open are queued too', async () => {
+        const received = [];
+        server = await startServer((socket) => socket.on('message', (data) => received.push(data.toString())));
+        const client = new WebSocketClient(server.url, { WebSocket });
+        assert.equal(client.state, State.CONNECTING);
+        assert.equal(client.send('early'), false);
+        await waitFor(() => received.length === 1, 'the early message');
+        assert.deepEqual(received, ['early']);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('is bounded in messages and in bytes', async () => {
+        const client = new WebSocketClient('ws://127.0.0.1:9/', {
+            WebSocket, autoConnect: false, maxQueuedMessages: 3, maxQueuedBytes: 10,
+        });
+        assert.throws(() => client.send('x'), /closed/);
+        // a client that cannot connect (port 9 is closed) stays in reconnecting and queues
+        const unreachable = new WebSocketClient('ws://127.0.0.1:9/', {
+            WebSocket, maxQueuedMessages: 3, maxQueuedBytes: 10, reconnect: { ...FAST, initialDelay: 1000 },
+        });
+        assert.equal(unreachable.send('abc'), false);
+        assert.equal(unreachable.send('def'), false);
+        assert.throws(() => unreachable.send('\u00e9\u00e9\u00e9'), QueueFullError); // 3 + 3 + 6 bytes > 10
+        assert.equal(unreachable.send('ghij'), false);
+        assert.throws(() => unreachable.send('k'), (e) => e instanceof QueueFullError && /3 messages/.test(e.message));
+        assert.equal(unreachable.queuedMessages, 3);
+        const closed = await unreachable.close();
+        assert.deepEqual(closed.unsent, ['abc', 'def', 'ghij']);
+        assert.equal(unreachable.queuedMessages, 0);
+    });
+});
+
+describe('timeouts', () => {
+    test('a server that accepts TCP but never answers the handshake is given up after connectTimeout', async () => {
+        const sockets = [];
+        const tcp = net.createServer((s) => sockets.push(s));
+        tcp.listen(0, '127.0.0.1');
+        await once(tcp, 'listening');
+        try {
+            const client = new WebSocketClient(`ws://127.0.0.1:${tcp.address().port}/`, {
+                WebSocket, connectTimeout: 100, reconnect: { ...FAST, maxAttempts: 2 },
+            });
+            const events = record(client);
+            await waitFor(() => client.state === State.CLOSED, 'the client to give up', 3000);
+            assert.equal(sockets.length, 3);
+            const errors = events.filter((e) => e.type === 'error' && /No connection within 100 ms/.test(e.message));
+            assert.equal(errors.length, 3);
+            assert.deepEqual(events.filter((e) => e.type === 'close').map((e) => e.code), [1006, 1006, 1006]);
+        } finally {
+            sockets.forEach((s) => s.destroy());
+            tcp.close();
+        }
+    });
+
+    test('a connection on which nothing arrives for the heartbeat timeout is replaced', async () => {
+        // the first server connection swallows everything (a dead peer); the second answers
+        const server = await startServer((socket, index) => {
+            if (index > 0) {
+                socket.on('message', (data) => socket.send(data.toString()));
+            }
+        });
+        try {
+            const client = new WebSocketClient(server.url, {
+                WebSocket, reconnect: FAST, heartbeat: { interval: 30, timeout: 120, message: 'ping?' },
+            });
+            const events = record(client);
+            await waitFor(() => events.filter((e) => e.type === 'open').length === 2, 'the second open', 3000);
+            const error = events.find((e) => e.type === 'error');
+            assert.match(error.message, /Nothing received for 120 ms/);
+            const close = events.find((e) => e.type === 'close');
+            assert.deepEqual([close.code, close.willReconnect], [1006, true]);
+            const reply = await client.once('message');
+            assert.equal(reply.data, 'ping?');
+            await client.close();
+        } finally {
+            await server.close();
+        }
+    });
+});
+
+describe('listeners', () => {
+    test('on() returns a function that removes the listener; a throwing listener does not stop the others', async () => {
+        const server = await startServer((socket) => socket.on('message', (data) => socket.send(data.toString())));
+        const originalError = console.error;
+        const reported = [];
+        console.error = (e) => reported.push(e);
+        try {
+            const client = new WebSocketClient(server.url, { WebSocket });
+            const seen = [];
+            client.on('message', () => {
+                throw new Error('listener bug');
+            });
+            const off = client.on('message', (e) => seen.push(`a:${e.data}`));
+            client.on('message', (e) => seen.push(`b:${e.data}`));
+            await client.once('open');
+            client.send('1');
+            await waitFor(() => seen.length === 2, 'two listener calls');
+            off();
+            client.send('2');
+            await waitFor(() => seen.length === 3, 'one listener call');
+            assert.deepEqual(seen, ['a:1', 'b:1', 'b:2']);
+            assert.equal(reported.length, 2);
+            assert.match(String(reported[0]), /listener bug/);
+            await client.close();
+        } finally {
+            console.error = originalError;
+            await server.close();
+        }
+    });
+});
