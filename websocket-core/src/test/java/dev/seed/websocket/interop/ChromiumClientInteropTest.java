@@ -35,7 +35,7 @@ class ChromiumClientInteropTest {
             }
         }
         throw new AssertionError("Chromium is not installed: run bin/test as root "
-                + "(bin/setup.d/13-chromium.sh installs Debian's chromium)");
+                + "(bin/setup.d/20-chromium.sh installs Debian's chromium)");
     }
 
     @ParameterizedTest(name = "deflate={0} tls={1}")
