@@ -158,7 +158,9 @@ public final class Browser implements AutoCloseable {
     }
 
     public void waitForMembers(String... names) {
-        waitUntil("members " + List.of(names), () -> members().equals(List.of(names)));
+        // Members are listed in join order, which after a reconnection depends on who came back first.
+        List<String> expected = java.util.Arrays.stream(names).sorted().toList();
+        waitUntil("members " + expected, () -> members().stream().sorted().toList().equals(expected));
     }
 
     /** Saves what the page shows as a PNG. */
