@@ -172,6 +172,7 @@ public final class WebSocketServer implements AutoCloseable {
         private int backlog = 1024;
         private final Router router = new Router();
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private boolean requireOrigin;
         private HandshakeInterceptor interceptor;
         private int maxConnections;
         private int maxConnectionsPerAddress;
@@ -218,7 +219,11 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Origins allowed to connect (exact, e.g. {@code https://example.com}); none = any. Others get 403. */
+        /**
+         * Origins allowed to connect (exact, e.g. {@code https://example.com}); none = any. A
+         * request whose Origin is not listed gets 403. Browsers always send Origin; a request
+         * without one (a non-browser client) passes unless {@link #requireOrigin(boolean)}.
+         */
         public Builder allowedOrigins(String... origins) {
             for (String o : origins) {
                 allowedOrigins.add(o.toLowerCase(Locale.ROOT));
@@ -229,6 +234,12 @@ public final class WebSocketServer implements AutoCloseable {
         /** As {@link #allowedOrigins(String...)}. */
         public Builder allowedOrigins(Collection<String> origins) {
             return allowedOrigins(origins.toArray(new String[0]));
+        }
+
+        /** Whether a request without an Origin header is refused with 403 (default false). */
+        public Builder requireOrigin(boolean require) {
+            this.requireOrigin = require;
+            return this;
         }
 
         /** Sees every upgrade request before it is answered (authentication). */
@@ -305,7 +316,7 @@ public final class WebSocketServer implements AutoCloseable {
             }
             EndpointConfig config = endpointConfig();
             ServerSettings settings = new ServerSettings(host, port, backlog, router, Set.copyOf(allowedOrigins),
-                    interceptor, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
+                    requireOrigin, interceptor, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
                     EnumSet.copyOf(versions), List.copyOf(ticks));
             return new WebSocketServer(config, settings);
         }

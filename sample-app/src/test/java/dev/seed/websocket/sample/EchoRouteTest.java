@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The echo route as a conformance fuzzer or load generator uses it: started with the command line
- * properties the README gives for them (a larger message limit, no origin check).
+ * properties the README gives for them (a larger message limit); such tools send no Origin.
  */
 class EchoRouteTest {
 
@@ -29,7 +29,7 @@ class EchoRouteTest {
 
     @BeforeAll
     static void start() {
-        app = RunningApp.launch("--websocket.server.max-message-size=64MB", "--websocket.server.allowed-origins=");
+        app = RunningApp.launch("--websocket.server.max-message-size=64MB");
         client = WebSocketClient.builder()
                 .extensions("permessage-deflate")
                 .maxFrameSize(64L * 1024 * 1024).maxMessageSize(64L * 1024 * 1024)
@@ -68,7 +68,7 @@ class EchoRouteTest {
     }
 
     @Test
-    void a_tool_that_sends_no_origin_is_accepted_when_allowed_origins_is_emptied() throws Exception {
+    void a_tool_that_sends_no_origin_is_accepted_with_the_default_settings() throws Exception {
         CompletableFuture<String> echoed = new CompletableFuture<>();
         WebSocketConnection c = client.connect(app.ws("/echo"), ConnectOptions.defaults(), new WebSocketHandler() {
             @Override
@@ -80,6 +80,12 @@ class EchoRouteTest {
         c.sendText("no origin");
         assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("no origin");
         c.close();
+        // a browser from another site is still refused
+        java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class,
+                () -> client.connect(app.ws("/echo"), ConnectOptions.builder().origin("https://evil.example").build(),
+                        new WebSocketHandler() { }).get(10, TimeUnit.SECONDS));
+        assertThat(((dev.seed.websocket.HandshakeFailedException) refused.getCause()).status()).isEqualTo(403);
     }
 
     @Test

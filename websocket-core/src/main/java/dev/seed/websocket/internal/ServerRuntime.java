@@ -205,12 +205,20 @@ public final class ServerRuntime {
         return null;
     }
 
+    /**
+     * The origin check (RFC 6455 section 10.2): browsers always send Origin, so an Origin not on
+     * the allow list is refused. A request without Origin comes from a non-browser client, which
+     * could send any Origin it likes: it is let through unless the server requires Origin.
+     */
     boolean originAllowed(String origin) {
         Set<String> allowed = settings.allowedOrigins();
+        if (origin == null) {
+            return !settings.requireOrigin();
+        }
         if (allowed.isEmpty() || allowed.contains("*")) {
             return true;
         }
-        return origin != null && allowed.contains(origin.toLowerCase(java.util.Locale.ROOT));
+        return allowed.contains(origin.toLowerCase(java.util.Locale.ROOT));
     }
 
     void handshakeRefused(int status) {

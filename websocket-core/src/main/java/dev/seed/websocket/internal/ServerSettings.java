@@ -15,6 +15,7 @@ public record ServerSettings(
         int backlog,
         Router router,
         Set<String> allowedOrigins,
+        boolean requireOrigin,
         HandshakeInterceptor interceptor,
         int maxConnections,
         int maxConnectionsPerAddress,

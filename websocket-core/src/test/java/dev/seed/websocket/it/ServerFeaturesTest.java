@@ -85,10 +85,24 @@ class ServerFeaturesTest {
             assertThat(raw.handshake("/echo", "Origin: https://evil.example").status()).isEqualTo(403);
         }
         try (RawPeer raw = new RawPeer(server.port())) {
-            assertThat(raw.handshake("/echo").status()).isEqualTo(403);
+            assertThat(raw.handshake("/echo").status()).as("no Origin: not a browser").isEqualTo(101);
         }
         try (RawPeer raw = new RawPeer(server.port())) {
             assertThat(raw.handshake("/echo", "Origin: https://GOOD.example").status()).isEqualTo(101);
+        }
+    }
+
+    @Test
+    void aRequestWithoutOriginIsRefusedWhenOriginIsRequired() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).requireOrigin(true)
+                .route("/echo", new EchoHandler()).build().start();
+        try (RawPeer raw = new RawPeer(server.port())) {
+            RawPeer.Response r = raw.handshake("/echo");
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.body()).contains("Origin not allowed.");
+        }
+        try (RawPeer raw = new RawPeer(server.port())) {
+            assertThat(raw.handshake("/echo", "Origin: https://any.example").status()).isEqualTo(101);
         }
     }
 

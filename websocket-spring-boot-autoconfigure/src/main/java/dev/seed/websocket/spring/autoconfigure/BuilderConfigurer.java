@@ -24,6 +24,7 @@ final class BuilderConfigurer {
         builder.port(properties.getPort())
                 .backlog(properties.getBacklog())
                 .allowedOrigins(properties.getAllowedOrigins())
+                .requireOrigin(properties.isRequireOrigin())
                 .maxConnections(properties.getMaxConnections())
                 .maxConnectionsPerAddress(properties.getMaxConnectionsPerAddress())
                 .maxLifetime(properties.getMaxLifetime().isZero() ? null : properties.getMaxLifetime())

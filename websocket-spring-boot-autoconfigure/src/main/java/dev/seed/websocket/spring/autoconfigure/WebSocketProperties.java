@@ -287,6 +287,9 @@ public class WebSocketProperties implements InitializingBean {
         /** Origins allowed to connect, e.g. https://example.com (empty: any); others are refused with 403. */
         private List<String> allowedOrigins = new ArrayList<>();
 
+        /** Whether a handshake without an Origin header (a non-browser client) is refused with 403. */
+        private boolean requireOrigin;
+
         /** Most connections at once (0: no limit); past it new peers are refused with 503. */
         private int maxConnections;
 
@@ -340,6 +343,14 @@ public class WebSocketProperties implements InitializingBean {
 
         public void setAllowedOrigins(List<String> allowedOrigins) {
             this.allowedOrigins = allowedOrigins;
+        }
+
+        public boolean isRequireOrigin() {
+            return requireOrigin;
+        }
+
+        public void setRequireOrigin(boolean requireOrigin) {
+            this.requireOrigin = requireOrigin;
         }
 
         public int getMaxConnections() {

@@ -40,6 +40,22 @@ class PropertyMappingIntegrationTests {
     }
 
     @Test
+    void requireOriginRefusesAHandshakeWithoutOrigin() throws Exception {
+        try (ConfigurableApplicationContext app = TestApp.start(
+                "websocket.server.allowed-origins=https://good.example")) {
+            try (RawPeer peer = new RawPeer(TestApp.port(app))) {
+                assertThat(peer.handshake("/echo")).as("no Origin: not a browser").startsWith("HTTP/1.1 101");
+            }
+        }
+        try (ConfigurableApplicationContext app = TestApp.start(
+                "websocket.server.allowed-origins=https://good.example", "websocket.server.require-origin=true")) {
+            try (RawPeer peer = new RawPeer(TestApp.port(app))) {
+                assertThat(peer.handshake("/echo")).startsWith("HTTP/1.1 403");
+            }
+        }
+    }
+
+    @Test
     void maxConnectionsRefusesWith503() throws Exception {
         try (ConfigurableApplicationContext app = TestApp.start("websocket.server.max-connections=1")) {
             try (RawPeer first = new RawPeer(TestApp.port(app))) {
