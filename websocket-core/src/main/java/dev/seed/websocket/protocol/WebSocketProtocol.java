@@ -336,6 +336,15 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         if (frameObserver != null) {
             frameObserver.onFrame(true, opcode, true, rsv, payload.remaining());
         }
+        if (rsv != 0) {
+            // The decoder let the bits through because an extension owns them on data frames;
+            // that extension decides about control frames (RFC 7692 section 6: never RSV1).
+            for (Extension e : extensions) {
+                if ((e.reservedBits() & rsv) != 0) {
+                    e.checkControlFrame(rsv);
+                }
+            }
+        }
         switch (opcode) {
             case OPCODE_PING -> {
                 // 5.5.2. Ping: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in

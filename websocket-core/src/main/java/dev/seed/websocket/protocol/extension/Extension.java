@@ -1,5 +1,6 @@
 package dev.seed.websocket.protocol.extension;
 
+import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.protocol.ProtocolException;
 import java.nio.ByteBuffer;
 
@@ -37,6 +38,16 @@ public interface Extension {
      * frame).
      */
     void checkContinuation(int rsv) throws ProtocolException;
+
+    /**
+     * A control frame arrived with some of this extension's RSV bits set; throws (1002) unless the
+     * extension gives them a meaning there. RFC 6455 section 5.2: a nonzero RSV bit that no
+     * negotiated extension defines fails the connection; RFC 7692 section 6 forbids RSV1 on
+     * control frames. The default refuses.
+     */
+    default void checkControlFrame(int rsv) throws ProtocolException {
+        throw new ProtocolException(CloseCodes.WS_PROTOCOL_ERROR, "Reserved bits set on a control frame.");
+    }
 
     /**
      * Decodes a chunk of the payload of an incoming message this extension started; writes the

@@ -164,6 +164,12 @@ public final class PerMessageDeflateExtension implements Extension {
         }
     }
 
+    /** Section 6, as for continuation frames: RSV1 on a control frame fails the connection. */
+    @Override
+    public void checkControlFrame(int rsv) throws ProtocolException {
+        throw new ProtocolException(WS_PROTOCOL_ERROR, "RSV1 set on a control frame.");
+    }
+
     /**
      * Section 7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of
      * the message. Decompress the resulting data using DEFLATE." The payload is inflated as it
