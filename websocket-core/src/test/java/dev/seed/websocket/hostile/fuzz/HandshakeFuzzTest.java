@@ -54,6 +54,14 @@ class HandshakeFuzzTest {
             .extensions(List.of(PerMessageDeflate.builder().clientMaxWindowBits(10).build()))
             .build();
 
+    /** What the server did with one input: the parts of it the checks look at. */
+    private static final class Outcome {
+        HandshakeException refusal;
+        ByteBuffer refusalBytes;
+        ServerHandshake.Accepted accepted;
+        ByteBuffer acceptedBytes;
+    }
+
     @FuzzTest(maxDuration = Fuzzing.BUDGET)
     void handshake(byte[] input) throws Exception {
         if (input.length == 0) {
@@ -61,82 +69,97 @@ class HandshakeFuzzTest {
         }
         int flags = input[0] & 0xFF;
         ServerHandshake server = (flags & 0x08) != 0 ? EVERYTHING : (flags & 0x10) != 0 ? DEFLATE : PLAIN;
+        boolean secure = (flags & 0x20) != 0;
+        Outcome[] outcome = {null};
+        // What the server does (parse, check, build its answer) is measured; the checks are not.
         Fuzzing.withAllocationBound(256L * input.length + (1 << 20), "handshake", () -> {
-            HttpRequest request = parse(ByteBuffer.wrap(input, 1, input.length - 1), Fuzzing.chunkSize(flags));
-            if (request != null) {
-                answer(server, request, (flags & 0x20) != 0);
+            if (outcome[0] != null && outcome[0].accepted != null) {
+                outcome[0].accepted.extensions().forEach(Extension::close);
             }
+            outcome[0] = serve(server, ByteBuffer.wrap(input, 1, input.length - 1), Fuzzing.chunkSize(flags), secure);
         });
+        check(outcome[0]);
     }
 
-    private static HttpRequest parse(ByteBuffer wire, int chunk) throws Exception {
+    /** The server's side: parse in reads of {@code chunk} bytes, then accept or refuse. */
+    private static Outcome serve(ServerHandshake server, ByteBuffer wire, int chunk, boolean secure) throws Exception {
+        Outcome outcome = new Outcome();
         HttpRequestParser parser = new HttpRequestParser(MAX_HEADER_BYTES, MAX_HEADERS);
         int[] consumed = {0};
-        HttpRequest[] result = {null};
-        boolean[] refused = {false};
+        HttpRequest[] request = {null};
         Fuzzing.inChunks(wire, chunk, (in, last) -> {
-            if (result[0] != null || refused[0]) {
+            if (request[0] != null || outcome.refusal != null) {
                 return;
             }
             int before = in.position();
             try {
-                result[0] = parser.parse(in);
+                request[0] = parser.parse(in);
             } catch (HandshakeException e) {
-                refused[0] = true;
                 if (!REQUEST_REFUSALS.contains(e.status())) {
                     throw new AssertionError("parser refused with " + e.status(), e);
                 }
-                checkRefusal(e);
+                outcome.refusal = e;
             }
             consumed[0] += in.position() - before;
-            if (result[0] == null && !refused[0] && in.hasRemaining()) {
+            if (request[0] == null && outcome.refusal == null && in.hasRemaining()) {
                 throw new AssertionError("parser asked for more but left " + in.remaining() + " bytes");
             }
-            // Section 4.2.1 bound: the head, plus hixie-76's 8 bytes of key3 after it.
+            // The bound: the head, plus hixie-76's 8 bytes of key3 after it.
             if (consumed[0] > MAX_HEADER_BYTES + 8) {
                 throw new AssertionError("parser consumed " + consumed[0] + " bytes, bound " + MAX_HEADER_BYTES);
             }
         });
-        return result[0];
+        if (request[0] != null) {
+            try {
+                outcome.accepted = server.accept(request[0], SUBPROTOCOLS, secure);
+                outcome.acceptedBytes = outcome.accepted.responseBytes();
+            } catch (HandshakeException e) {
+                if (!HANDSHAKE_REFUSALS.contains(e.status())) {
+                    throw new AssertionError("server refused with " + e.status(), e);
+                }
+                outcome.refusal = e;
+            }
+        }
+        if (outcome.refusal != null) {
+            outcome.refusalBytes = outcome.refusal.toResponse().toBytes();
+        }
+        return outcome;
     }
 
-    private static void answer(ServerHandshake server, HttpRequest request, boolean secure) throws Exception {
-        ServerHandshake.Accepted accepted;
-        try {
-            accepted = server.accept(request, SUBPROTOCOLS, secure);
-        } catch (HandshakeException e) {
-            if (!HANDSHAKE_REFUSALS.contains(e.status())) {
-                throw new AssertionError("server refused with " + e.status(), e);
-            }
-            checkRefusal(e);
-            return;
+    private static void check(Outcome outcome) throws Exception {
+        if (outcome.refusal != null) {
+            checkRefusal(outcome.refusal, outcome.refusalBytes);
         }
-        try {
-            HttpResponse response = reparse(accepted.responseBytes(),
-                    accepted.version() == WebSocketVersion.HIXIE_76);
-            if (response.status() != 101) {
-                throw new AssertionError("accepted with " + response.status());
+        if (outcome.accepted != null) {
+            try {
+                checkAccepted(outcome.accepted, outcome.acceptedBytes);
+            } finally {
+                outcome.accepted.extensions().forEach(Extension::close);
             }
-            checkFields(response, ACCEPT_FIELDS);
-            String protocol = response.header("Sec-WebSocket-Protocol");
-            if (protocol != null && !SUBPROTOCOLS.contains(protocol)) {
-                throw new AssertionError("subprotocol " + protocol + " was never supported");
+        }
+    }
+
+    private static void checkAccepted(ServerHandshake.Accepted accepted, ByteBuffer bytes) throws Exception {
+        HttpResponse response = reparse(bytes, accepted.version() == WebSocketVersion.HIXIE_76);
+        if (response.status() != 101) {
+            throw new AssertionError("accepted with " + response.status());
+        }
+        checkFields(response, ACCEPT_FIELDS);
+        String protocol = response.header("Sec-WebSocket-Protocol");
+        if (protocol != null && !SUBPROTOCOLS.contains(protocol)) {
+            throw new AssertionError("subprotocol " + protocol + " was never supported");
+        }
+        String extensions = response.header("Sec-WebSocket-Extensions");
+        if (extensions != null) {
+            List<ExtensionParameters> agreed = ExtensionParameters.parseHeader(extensions);
+            if (agreed.size() != accepted.extensions().size()) {
+                throw new AssertionError("response names " + agreed + " for " + accepted.extensions());
             }
-            String extensions = response.header("Sec-WebSocket-Extensions");
-            if (extensions != null) {
-                List<ExtensionParameters> agreed = ExtensionParameters.parseHeader(extensions);
-                if (agreed.size() != accepted.extensions().size()) {
-                    throw new AssertionError("response names " + agreed + " for " + accepted.extensions());
-                }
-            }
-        } finally {
-            accepted.extensions().forEach(Extension::close);
         }
     }
 
     /** A refusal is a fixed sentence with fixed fields: nothing the peer sent. */
-    private static void checkRefusal(HandshakeException e) throws Exception {
-        ByteBuffer wire = e.toResponse().toBytes();
+    private static void checkRefusal(HandshakeException e, ByteBuffer wire) throws Exception {
         HttpResponse response = reparse(wire, false);
         if (response.status() != e.status()) {
             throw new AssertionError("refusal status " + response.status() + " for " + e.status());
