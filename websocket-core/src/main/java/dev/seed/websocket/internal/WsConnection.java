@@ -47,6 +47,13 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private static final System.Logger LOG = System.getLogger(WsConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /**
+     * Output counts as congested (pongs get coalesced, RFC 6455 section 5.5.3) past this many
+     * queued bytes or queued buffers: a peer that does not read cannot make a ping flood pile up
+     * more than about this much.
+     */
+    static final int CONGESTED_BYTES = 64 * 1024;
+    static final int CONGESTED_BUFFERS = 1024;
 
     private final String id;
     private final SocketTransport transport;
@@ -72,6 +79,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private volatile Map<String, Object> attributes;
     /** Bytes of sends handed to the loop and not yet queued in the transport. */
     private final AtomicLong pendingBytes = new AtomicLong();
+    /** Whether a drain of the write queue is awaited to send an owed pong. Loop only. */
+    private boolean drainAwaited;
     /** Whether data may flow: open and no close frame sent or received. */
     private volatile boolean open;
     /** Why the connection ended or is ending; null while open. */
@@ -442,6 +451,27 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public void write(ByteBuffer bytes) {
         transport.write(bytes);
+    }
+
+    @Override
+    public boolean congested() {
+        boolean congested = transport.queuedBytes() >= CONGESTED_BYTES
+                || transport.queueLength() >= CONGESTED_BUFFERS;
+        if (congested && !drainAwaited) {
+            // The engine will owe a pong: send it once what is queued now has been written.
+            drainAwaited = true;
+            CompletableFuture<Void> drained = new CompletableFuture<>();
+            transport.completeAfterQueued(drained);
+            drained.whenComplete((v, e) -> loop.execute(this::sendOwedPong));
+        }
+        return congested;
+    }
+
+    private void sendOwedPong() {
+        drainAwaited = false;
+        if (!finished && engine instanceof WebSocketProtocol p && p.sendOwedPong()) {
+            transport.flushSoon();
+        }
     }
 
     @Override

@@ -423,6 +423,11 @@ public final class SocketTransport implements EventLoop.IoHandler {
         return queuedBytes;
     }
 
+    /** Buffers and completion markers waiting in the write queue. Loop thread only. */
+    public int queueLength() {
+        return queue.size();
+    }
+
     /**
      * Flushes at the end of the loop's current turn, so that many sends made by tasks in one turn
      * share one gathering write. Loop thread only.
