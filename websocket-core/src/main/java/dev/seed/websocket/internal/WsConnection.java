@@ -54,6 +54,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      */
     static final int CONGESTED_BYTES = 64 * 1024;
     static final int CONGESTED_BUFFERS = 1024;
+    /** What a queued handler event costs beyond its payload (task, closure, copy header). */
+    private static final int EVENT_OVERHEAD = 64;
 
     private final String id;
     private final SocketTransport transport;
@@ -79,6 +81,14 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private volatile Map<String, Object> attributes;
     /** Bytes of sends handed to the loop and not yet queued in the transport. */
     private final AtomicLong pendingBytes = new AtomicLong();
+    /**
+     * Bytes of events handed to the handler executor and not yet handled (with
+     * {@link #EVENT_OVERHEAD} each). Past the backpressure limit reads pause until the handler has
+     * caught up to half of it: a peer cannot queue events faster than its handler takes them.
+     */
+    private final AtomicLong dispatchedBytes = new AtomicLong();
+    /** Whether reads are paused because the handler executor fell behind. Written on the loop. */
+    private volatile boolean readsPausedForHandler;
     /** Whether a drain of the write queue is awaited to send an owed pong. Loop only. */
     private boolean drainAwaited;
     /** Whether data may flow: open and no close frame sent or received. */
@@ -387,7 +397,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         for (ConnectionListener l : listeners) {
             l.onMessageReceived(this, true, text.length());
         }
-        dispatch(() -> handler.onText(this, text));
+        dispatch(() -> handler.onText(this, text), 2L * text.length());
     }
 
     @Override
@@ -396,13 +406,13 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             l.onMessageReceived(this, false, data.remaining());
         }
         ByteBuffer message = dispatcher == null ? data : copy(data);
-        dispatch(() -> handler.onBinary(this, message));
+        dispatch(() -> handler.onBinary(this, message), message.remaining());
     }
 
     @Override
     public void onPing(ByteBuffer data) {
         ByteBuffer payload = dispatcher == null ? data : copy(data);
-        dispatch(() -> handler.onPing(this, payload));
+        dispatch(() -> handler.onPing(this, payload), payload.remaining());
     }
 
     @Override
@@ -420,7 +430,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             }
         }
         ByteBuffer payload = dispatcher == null ? data : copy(data);
-        dispatch(() -> handler.onPong(this, payload));
+        dispatch(() -> handler.onPong(this, payload), payload.remaining());
     }
 
     @Override
@@ -607,10 +617,42 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     // ------------------------------------------------------------------ handler dispatch
 
     private void dispatch(Runnable call) {
+        dispatch(call, 0);
+    }
+
+    /**
+     * Runs a handler call on the loop, or hands it to the executor. Loop thread only. Events
+     * waiting for the executor are counted: past the backpressure limit the connection stops
+     * reading (TCP then slows the peer down) until the handler has caught up.
+     */
+    private void dispatch(Runnable call, long payloadBytes) {
         if (dispatcher == null) {
             runGuarded(call);
-        } else {
-            dispatcher.execute(() -> runGuarded(call));
+            return;
+        }
+        long cost = payloadBytes + EVENT_OVERHEAD;
+        if (dispatchedBytes.addAndGet(cost) > config.backpressureLimit() && !readsPausedForHandler) {
+            readsPausedForHandler = true;
+            transport.pauseReads(true);
+        }
+        dispatcher.execute(() -> {
+            try {
+                runGuarded(call);
+            } finally {
+                long left = dispatchedBytes.addAndGet(-cost);
+                if (readsPausedForHandler && left <= config.backpressureLimit() / 2) {
+                    loop.execute(this::resumeReads);
+                }
+            }
+        });
+    }
+
+    private void resumeReads() {
+        if (readsPausedForHandler && dispatchedBytes.get() <= config.backpressureLimit() / 2) {
+            readsPausedForHandler = false;
+            if (!finished) {
+                transport.pauseReads(false);
+            }
         }
     }
 

@@ -12,6 +12,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,18 +25,23 @@ import org.junit.jupiter.api.Test;
  * Ping floods and pong floods. RFC 6455 section 5.5.3: an endpoint that has not yet sent the
  * pong for earlier pings "MAY elect to send a Pong frame for only the most recently processed
  * Ping frame": a peer that floods pings without reading gets its pongs coalesced, so the outbound
- * queue stays bounded. A pong flood queues nothing outbound.
+ * queue stays bounded. A pong flood queues nothing outbound, and when handlers run on an executor
+ * the server stops reading a peer whose events pile up faster than its handler takes them.
  */
 class FloodTest {
 
     private static final int FLOOD = 300_000;
 
     private WebSocketServer server;
+    private ExecutorService executor;
 
     @AfterEach
     void stop() {
         if (server != null) {
             server.shutdown(Duration.ofSeconds(2));
+        }
+        if (executor != null) {
+            executor.shutdownNow();
         }
     }
 
@@ -165,5 +173,67 @@ class FloodTest {
             assertThat(raw.readFrame().text()).isEqualTo("after the pongs");
         }
         Bystander.echoes(server.port(), Duration.ofSeconds(2));
+    }
+
+    @Test
+    void withAHandlerExecutorAFloodIntoABlockedHandlerStopsReadingInsteadOfQueueing() throws Exception {
+        executor = Executors.newCachedThreadPool();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        CompletableFuture<WebSocketConnection> opened = new CompletableFuture<>();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).handlerExecutor(executor)
+                .backpressureLimit(1024 * 1024)
+                .route("/slow", new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocketConnection c) {
+                        opened.complete(c);
+                    }
+
+                    @Override
+                    public void onPong(WebSocketConnection c, ByteBuffer data) {
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        handled.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        c.sendText(text);
+                    }
+                })
+                .build().start();
+        try (RawPeer raw = new RawPeer(server.port())) {
+            raw.socket().setSendBufferSize(16 * 1024);
+            assertThat(raw.handshake("/slow").status()).isEqualTo(101);
+            opened.get(5, TimeUnit.SECONDS);
+            AtomicInteger sent = new AtomicInteger();
+            Thread flooder = new Thread(() -> {
+                try {
+                    flood(raw.socket().getOutputStream(), 0xA, FLOOD, sent);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            flooder.start();
+            // The handler is blocked: the server stops reading once about 1 MiB of events waits
+            // for it, the socket buffers fill, and TCP stalls the flooder long before its 300,000
+            // pongs (39 MB) are out. Without that, the flooder would keep going.
+            Thread.sleep(2000);
+            int sentAfterTwoSeconds = sent.get();
+            Thread.sleep(1000);
+            assertThat(flooder.isAlive()).isTrue();
+            assertThat(sent.get()).as("frames the flooder got out, stalled").isEqualTo(sentAfterTwoSeconds);
+            assertThat((long) sentAfterTwoSeconds * 131).as("bytes the flooder got out").isLessThan(16L * 1024 * 1024);
+            // Once the handler runs again, reading resumes and every pong reaches it: nothing lost.
+            release.countDown();
+            flooder.join(60_000);
+            assertThat(flooder.isAlive()).isFalse();
+            assertThat(Resources.await(() -> handled.get() == FLOOD, 30_000)).as("all pongs handled").isTrue();
+            raw.sendText("after");
+            assertThat(raw.readFrame().text()).isEqualTo("after");
+        }
     }
 }
