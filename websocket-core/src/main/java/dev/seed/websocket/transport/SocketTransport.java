@@ -50,6 +50,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private SSLEngine tls;
     private Handler handler;
     private SelectionKey key;
+    /** The peer's address once known (see {@link #remoteAddress()}). */
+    private SocketAddress remoteAddress;
 
     /** Outgoing plaintext buffers and, between them, futures completed once what precedes is written. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -87,6 +89,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
         this.loop = loop;
         this.channel = channel;
         this.tls = tls;
+        remoteAddress();
     }
 
     /** The loop this transport lives on. */
@@ -145,12 +148,20 @@ public final class SocketTransport implements EventLoop.IoHandler {
         }
     }
 
+    /**
+     * The peer's address; kept once known, so that it stays readable after the channel closes
+     * (the server releases its per-address count by it). Null while a client connect has not
+     * begun.
+     */
     public SocketAddress remoteAddress() {
-        try {
-            return channel.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
+        if (remoteAddress == null) {
+            try {
+                remoteAddress = channel.getRemoteAddress();
+            } catch (IOException e) {
+                return null;
+            }
         }
+        return remoteAddress;
     }
 
     public SocketAddress localAddress() {
