@@ -292,7 +292,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
                 }
             }
         } catch (SSLException e) {
-            close(e);
+            failTls(e);
             return;
         }
         // Keep a partial record for the next read; drop the buffer when nothing is left.
@@ -304,6 +304,24 @@ public final class SocketTransport implements EventLoop.IoHandler {
         } else {
             netIn.compact();
         }
+    }
+
+    /**
+     * The TLS engine refused what the peer sent (a bad record, a protocol version we do not
+     * speak, plain text on a TLS port). The engine has a fatal alert ready (RFC 8446 section 6.2,
+     * RFC 5246 section 7.2.2): one attempt to send it, so that the peer learns why, then close.
+     */
+    private void failTls(SSLException e) {
+        try {
+            netOut = null;
+            wrapInto(new ByteBuffer[0]);
+            if (netOut != null && netOut.hasRemaining()) {
+                channel.write(netOut);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the alert is a courtesy: closing anyway
+        }
+        close(e);
     }
 
     private static ByteBuffer grow(ByteBuffer partial, int more) {
