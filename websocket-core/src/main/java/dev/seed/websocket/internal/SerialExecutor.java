@@ -28,7 +28,16 @@ final class SerialExecutor implements Executor {
             }
             active = true;
         }
-        executor.execute(this::drain);
+        try {
+            executor.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Nothing will drain: hand the task back to the caller, who runs it another way.
+            synchronized (this) {
+                tasks.remove(task);
+                active = false;
+            }
+            throw e;
+        }
     }
 
     private void drain() {

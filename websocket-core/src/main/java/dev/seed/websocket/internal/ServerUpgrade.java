@@ -131,7 +131,15 @@ final class ServerUpgrade implements SocketTransport.Handler {
                 reject(interception.status, interception.message);
                 return;
             }
-            interception.headers.forEach((name, values) -> values.forEach(v -> accepted.responseHeaders().add(name, v)));
+            try {
+                // Header names and values are checked here: one with a line break or a control
+                // character refuses the upgrade instead of breaking the answer.
+                interception.headers.forEach((name, values) -> values.forEach(v -> accepted.responseHeaders().add(name, v)));
+            } catch (RuntimeException e) {
+                closeExtensions(accepted);
+                reject(500, "Handshake interceptor failed.");
+                return;
+            }
         }
         transport.write(accepted.responseBytes());
         List<String> extensionNames = new ArrayList<>();

@@ -47,6 +47,15 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private static final System.Logger LOG = System.getLogger(WsConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /**
+     * Output counts as congested (pongs get coalesced, RFC 6455 section 5.5.3) past this many
+     * queued bytes or queued buffers: a peer that does not read cannot make a ping flood pile up
+     * more than about this much.
+     */
+    static final int CONGESTED_BYTES = 64 * 1024;
+    static final int CONGESTED_BUFFERS = 1024;
+    /** What a queued handler event costs beyond its payload (task, closure, copy header). */
+    private static final int EVENT_OVERHEAD = 64;
 
     private final String id;
     private final SocketTransport transport;
@@ -72,16 +81,22 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private volatile Map<String, Object> attributes;
     /** Bytes of sends handed to the loop and not yet queued in the transport. */
     private final AtomicLong pendingBytes = new AtomicLong();
+    /**
+     * Bytes of events handed to the handler executor and not yet handled (with
+     * {@link #EVENT_OVERHEAD} each). Past the backpressure limit reads pause until the handler has
+     * caught up to half of it: a peer cannot queue events faster than its handler takes them.
+     */
+    private final AtomicLong dispatchedBytes = new AtomicLong();
+    /** Whether reads are paused because the handler executor fell behind. Written on the loop. */
+    private volatile boolean readsPausedForHandler;
+    /** Whether a drain of the write queue is awaited to send an owed pong. Loop only. */
+    private boolean drainAwaited;
     /** Whether data may flow: open and no close frame sent or received. */
     private volatile boolean open;
     /** Why the connection ended or is ending; null while open. */
     private volatile CloseCause cause;
     /** Round-trip time of the last keepalive ping in nanoseconds; -1 before the first. */
     private volatile long rttNanos = -1;
-    /** Bytes of received messages waiting for the handler executor. */
-    private final AtomicLong inboundQueued = new AtomicLong();
-    /** Whether reading is paused until the handler executor catches up. Loop only. */
-    private boolean readsPaused;
     /** Whether our side sent the first close frame (or failed the connection). Loop only. */
     private boolean locallyInitiated;
     /** Whether {@link #finish} ran. Loop only. */
@@ -382,7 +397,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         for (ConnectionListener l : listeners) {
             l.onMessageReceived(this, true, text.length());
         }
-        dispatchMessage(() -> handler.onText(this, text), 2L * text.length());
+        dispatch(() -> handler.onText(this, text), 2L * text.length());
     }
 
     @Override
@@ -391,13 +406,13 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             l.onMessageReceived(this, false, data.remaining());
         }
         ByteBuffer message = dispatcher == null ? data : copy(data);
-        dispatchMessage(() -> handler.onBinary(this, message), message.remaining());
+        dispatch(() -> handler.onBinary(this, message), message.remaining());
     }
 
     @Override
     public void onPing(ByteBuffer data) {
         ByteBuffer payload = dispatcher == null ? data : copy(data);
-        dispatch(() -> handler.onPing(this, payload));
+        dispatch(() -> handler.onPing(this, payload), payload.remaining());
     }
 
     @Override
@@ -415,7 +430,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             }
         }
         ByteBuffer payload = dispatcher == null ? data : copy(data);
-        dispatch(() -> handler.onPong(this, payload));
+        dispatch(() -> handler.onPong(this, payload), payload.remaining());
     }
 
     @Override
@@ -446,6 +461,27 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public void write(ByteBuffer bytes) {
         transport.write(bytes);
+    }
+
+    @Override
+    public boolean congested() {
+        boolean congested = transport.queuedBytes() >= CONGESTED_BYTES
+                || transport.queueLength() >= CONGESTED_BUFFERS;
+        if (congested && !drainAwaited) {
+            // The engine will owe a pong: send it once what is queued now has been written.
+            drainAwaited = true;
+            CompletableFuture<Void> drained = new CompletableFuture<>();
+            transport.completeAfterQueued(drained);
+            drained.whenComplete((v, e) -> loop.execute(this::sendOwedPong));
+        }
+        return congested;
+    }
+
+    private void sendOwedPong() {
+        drainAwaited = false;
+        if (!finished && engine instanceof WebSocketProtocol p && p.sendOwedPong()) {
+            transport.flushSoon();
+        }
     }
 
     @Override
@@ -580,51 +616,49 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     // ------------------------------------------------------------------ handler dispatch
 
+    private void dispatch(Runnable call) {
+        dispatch(call, 0);
+    }
+
     /**
-     * Hands a received message to the handler. With a handler executor, messages wait in this
-     * connection's queue; when the queued bytes pass the backpressure limit the connection stops
-     * reading (TCP flow control then slows the peer) until the handler has caught up to half of
-     * it. Memory never grows without bound because a handler is slower than its peer.
+     * Runs a handler call on the loop, or hands it to the executor. Loop thread only. Events
+     * waiting for the executor are counted: past the backpressure limit the connection stops
+     * reading (TCP then slows the peer down) until the handler has caught up.
      */
-    private void dispatchMessage(Runnable call, long bytes) {
+    private void dispatch(Runnable call, long payloadBytes) {
         if (dispatcher == null) {
             runGuarded(call);
             return;
         }
-        long queued = inboundQueued.addAndGet(bytes);
-        if (queued > config.backpressureLimit() && !readsPaused) {
-            readsPaused = true;
+        long cost = payloadBytes + EVENT_OVERHEAD;
+        if (dispatchedBytes.addAndGet(cost) > config.backpressureLimit() && !readsPausedForHandler) {
+            readsPausedForHandler = true;
             transport.pauseReads(true);
         }
-        dispatch(() -> {
+        Runnable counted = () -> {
             try {
-                call.run();
+                runGuarded(call);
             } finally {
-                long left = inboundQueued.addAndGet(-bytes);
-                if (left <= config.backpressureLimit() / 2 && readsPaused) {
+                long left = dispatchedBytes.addAndGet(-cost);
+                if (readsPausedForHandler && left <= config.backpressureLimit() / 2) {
                     loop.execute(this::resumeReads);
                 }
             }
-        });
+        };
+        try {
+            dispatcher.execute(counted);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The application's executor is shut down: deliver on the loop rather than lose the event.
+            counted.run();
+        }
     }
 
     private void resumeReads() {
-        if (readsPaused && inboundQueued.get() <= config.backpressureLimit() / 2 && !finished) {
-            readsPaused = false;
-            transport.pauseReads(false);
-        }
-    }
-
-    private void dispatch(Runnable call) {
-        if (dispatcher == null) {
-            runGuarded(call);
-            return;
-        }
-        try {
-            dispatcher.execute(() -> runGuarded(call));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The application's executor is shut down: deliver on the loop rather than lose the event.
-            runGuarded(call);
+        if (readsPausedForHandler && dispatchedBytes.get() <= config.backpressureLimit() / 2) {
+            readsPausedForHandler = false;
+            if (!finished) {
+                transport.pauseReads(false);
+            }
         }
     }
 

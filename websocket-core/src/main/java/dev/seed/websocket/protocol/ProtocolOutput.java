@@ -14,6 +14,15 @@ public interface ProtocolOutput {
     void write(ByteBuffer bytes);
 
     /**
+     * Whether the bytes queued for the peer have piled up: the peer does not read as fast as it
+     * makes the engine write. The engine then answers only the most recent of the pings it gets
+     * (RFC 6455 section 5.5.3), so that a ping flood cannot grow the queue. Default: never.
+     */
+    default boolean congested() {
+        return false;
+    }
+
+    /**
      * The engine is done with the TCP connection: the close handshake completed, or the
      * connection was failed. Per RFC 6455 section 7.1.1 the server closes the TCP connection
      * first, so a server engine calls this right after its close frame is queued; a client

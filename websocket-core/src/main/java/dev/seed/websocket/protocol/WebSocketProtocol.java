@@ -58,6 +58,13 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private int lastSentBytes;
     /** Payload bytes of the last message sent, as it went on the wire. */
     private int lastSentWireBytes;
+    /**
+     * The payload of the most recent ping not answered yet because the output was congested,
+     * or null; when set, {@link #pongOwedLength} bytes of it are valid.
+     */
+    private byte[] pongOwed;
+    /** Length of the owed pong's payload. */
+    private int pongOwedLength;
 
     /** RFC state; CLOSED only once the transport is gone. */
     private State state = State.OPEN;
@@ -351,7 +358,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
                     return;
                 }
                 if (config.autoPong() && !closeSent) {
-                    writeControl(OPCODE_PONG, payload.duplicate());
+                    answerPing(payload);
                 }
                 listener.onPing(payload);
             }
@@ -364,6 +371,41 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             case OPCODE_CLOSE -> receiveClose(payload);
             default -> throw new IllegalStateException("decoder passed opcode " + opcode);
         }
+    }
+
+    /**
+     * 5.5.3: "If an endpoint receives a Ping frame and has not yet sent Pong frame(s) in response
+     * to previous Ping frame(s), the endpoint MAY elect to send a Pong frame for only the most
+     * recently processed Ping frame." While the output is congested (the peer does not read what
+     * we write) the pong is owed instead of queued, and a later ping replaces it: a ping flood
+     * cannot grow the outbound queue. {@link #sendOwedPong()} sends it once the output drains.
+     */
+    private void answerPing(ByteBuffer payload) {
+        if (output.congested()) {
+            if (pongOwed == null) {
+                pongOwed = new byte[CONTROL_PAYLOAD_MAX];
+            }
+            pongOwedLength = payload.remaining();
+            payload.get(payload.position(), pongOwed, 0, pongOwedLength);
+            return;
+        }
+        // An owed pong answers an older ping than this one: this one is the most recent now.
+        pongOwed = null;
+        writeControl(OPCODE_PONG, payload.duplicate());
+    }
+
+    /**
+     * Sends the pong owed for the most recent ping, if any (see {@link ProtocolOutput#congested()});
+     * the transport calls it when its queue has drained. Returns whether a pong was queued.
+     */
+    public boolean sendOwedPong() {
+        byte[] owed = pongOwed;
+        pongOwed = null;
+        if (owed == null || closeSent || state == State.CLOSED) {
+            return false;
+        }
+        writeControl(OPCODE_PONG, ByteBuffer.wrap(owed, 0, pongOwedLength));
+        return true;
     }
 
     private void receiveClose(ByteBuffer payload) throws ProtocolException {

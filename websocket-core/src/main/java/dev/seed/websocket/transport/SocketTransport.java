@@ -50,6 +50,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private SSLEngine tls;
     private Handler handler;
     private SelectionKey key;
+    /** The peer's address once known (see {@link #remoteAddress()}). */
+    private SocketAddress remoteAddress;
 
     /** Outgoing plaintext buffers and, between them, futures completed once what precedes is written. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -87,6 +89,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
         this.loop = loop;
         this.channel = channel;
         this.tls = tls;
+        remoteAddress();
     }
 
     /** The loop this transport lives on. */
@@ -145,12 +148,20 @@ public final class SocketTransport implements EventLoop.IoHandler {
         }
     }
 
+    /**
+     * The peer's address; kept once known, so that it stays readable after the channel closes
+     * (the server releases its per-address count by it). Null while a client connect has not
+     * begun.
+     */
     public SocketAddress remoteAddress() {
-        try {
-            return channel.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
+        if (remoteAddress == null) {
+            try {
+                remoteAddress = channel.getRemoteAddress();
+            } catch (IOException e) {
+                return null;
+            }
         }
+        return remoteAddress;
     }
 
     public SocketAddress localAddress() {
@@ -281,7 +292,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
                 }
             }
         } catch (SSLException e) {
-            close(e);
+            failTls(e);
             return;
         }
         // Keep a partial record for the next read; drop the buffer when nothing is left.
@@ -293,6 +304,24 @@ public final class SocketTransport implements EventLoop.IoHandler {
         } else {
             netIn.compact();
         }
+    }
+
+    /**
+     * The TLS engine refused what the peer sent (a bad record, a protocol version we do not
+     * speak, plain text on a TLS port). The engine has a fatal alert ready (RFC 8446 section 6.2,
+     * RFC 5246 section 7.2.2): one attempt to send it, so that the peer learns why, then close.
+     */
+    private void failTls(SSLException e) {
+        try {
+            netOut = null;
+            wrapInto(new ByteBuffer[0]);
+            if (netOut != null && netOut.hasRemaining()) {
+                channel.write(netOut);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the alert is a courtesy: closing anyway
+        }
+        close(e);
     }
 
     private static ByteBuffer grow(ByteBuffer partial, int more) {
@@ -421,6 +450,11 @@ public final class SocketTransport implements EventLoop.IoHandler {
     /** Bytes queued and not yet written. Any thread. */
     public long queuedBytes() {
         return queuedBytes;
+    }
+
+    /** Buffers and completion markers waiting in the write queue. Loop thread only. */
+    public int queueLength() {
+        return queue.size();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.seed.websocket.protocol.extension;
 
+import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.protocol.ProtocolException;
 import java.nio.ByteBuffer;
 

@@ -25,6 +25,10 @@ final class HeadReader {
     private final int badStatus;
     /** The status of a HandshakeException for a head over a bound (431, or 0 for a response). */
     private final int tooLargeStatus;
+    /** The message of a HandshakeException for a start line that cannot be one. */
+    private final String badStartLine;
+    /** Whether the start line (the first non-empty line) has been read. */
+    private boolean startLineRead;
 
     /** The bytes of the current line so far, without its terminator. */
     private byte[] line;
@@ -35,7 +39,7 @@ final class HeadReader {
     /** The number of header fields added so far. */
     private int fieldCount;
 
-    HeadReader(int maxBytes, int maxFields, int badStatus, int tooLargeStatus) {
+    HeadReader(int maxBytes, int maxFields, int badStatus, int tooLargeStatus, String badStartLine) {
         if (maxBytes < 16) {
             throw new IllegalArgumentException("maxHeaderBytes must be at least 16.");
         }
@@ -46,6 +50,7 @@ final class HeadReader {
         this.maxFields = maxFields;
         this.badStatus = badStatus;
         this.tooLargeStatus = tooLargeStatus;
+        this.badStartLine = badStartLine;
         this.line = new byte[Math.min(INITIAL_LINE_CAPACITY, maxBytes)];
     }
 
@@ -68,7 +73,15 @@ final class HeadReader {
                     length--;
                 }
                 lineLength = 0;
+                startLineRead |= length > 0;
                 return new String(line, 0, length, StandardCharsets.ISO_8859_1);
+            }
+            // RFC 7230 section 3.1: a start line is tokens, a target and a version separated by
+            // single spaces: a control byte can never be part of one. Refusing it at once makes a
+            // peer speaking another protocol (a TLS ClientHello starts with 0x16) fail at its first
+            // byte instead of at the handshake timeout.
+            if (!startLineRead && b != '\r' && (b < 0x20 || b == 0x7F)) {
+                throw malformed(badStartLine);
             }
             if (lineLength == line.length) {
                 line = Arrays.copyOf(line, Math.min(line.length * 2, maxBytes));

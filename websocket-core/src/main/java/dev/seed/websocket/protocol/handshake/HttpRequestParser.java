@@ -42,7 +42,7 @@ public final class HttpRequestParser {
 
     /** A parser with a bound on the header block (request line included) and on its fields. */
     public HttpRequestParser(int maxHeaderBytes, int maxHeaders) {
-        this.reader = new HeadReader(maxHeaderBytes, maxHeaders, 400, 431);
+        this.reader = new HeadReader(maxHeaderBytes, maxHeaders, 400, 431, "Invalid request line.");
     }
 
     /**

@@ -41,7 +41,8 @@ public final class HttpResponseParser {
      * makes it read the 16 bytes after the head of a 101 response.
      */
     public HttpResponseParser(int maxHeaderBytes, boolean hixie76) {
-        this.reader = new HeadReader(maxHeaderBytes, HttpRequestParser.DEFAULT_MAX_HEADERS, 0, 0);
+        this.reader = new HeadReader(maxHeaderBytes, HttpRequestParser.DEFAULT_MAX_HEADERS, 0, 0,
+                "Invalid status line.");
         this.hixie76 = hixie76;
     }
 

@@ -1,0 +1,208 @@
+package dev.seed.websocket.hostile;
+
+import dev.seed.websocket.WebSocketClient;
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.WebSocketServer;
+import dev.seed.websocket.it.EchoHandler;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A bounded soak run on loopback: {@code connections} clients hold connections to an echo server
+ * and each sends a numbered message every {@code interval} for {@code duration}; each checks that
+ * its echoes come back complete, once each and in order. It measures open file descriptors
+ * before and after (they must come back to the baseline) and the heap after a full GC near the
+ * start and near the end (it must stay flat). Everything stops by itself.
+ *
+ * <p>{@link SoakTest} runs a short one in the test command; {@code bin/soak} runs a long one:
+ * {@code java ... dev.seed.websocket.hostile.Soak <connections> <seconds> [interval millis]}.
+ */
+public final class Soak {
+
+    /** The settings of one run. */
+    public record Settings(int connections, Duration duration, Duration interval) {
+    }
+
+    /** What a run found. */
+    public record Report(int connections, long sent, long received, long lost, long duplicated, long reordered,
+            long failedSends, int fdsBefore, int fdsAfter, long heapFirst, long heapLast, Duration took) {
+
+        /** Heap growth allowed from the first sample to the last: noise, not a leak. */
+        static long allowedHeapGrowth(long first) {
+            return Math.max(32L * 1024 * 1024, first / 5);
+        }
+
+        public boolean passed() {
+            return sent > 0 && received == sent && lost == 0 && duplicated == 0 && reordered == 0 && failedSends == 0
+                    && fdsAfter <= fdsBefore && heapLast - heapFirst <= allowedHeapGrowth(heapFirst);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("soak: %d connections for %d s: sent %d, received %d, lost %d, duplicated %d, "
+                    + "reordered %d, failed sends %d; fds %d before, %d after; heap after GC %d MiB first, "
+                    + "%d MiB last (allowed growth %d MiB): %s",
+                    connections, took.toSeconds(), sent, received, lost, duplicated, reordered, failedSends,
+                    fdsBefore, fdsAfter, heapFirst >> 20, heapLast >> 20, allowedHeapGrowth(heapFirst) >> 20,
+                    passed() ? "PASSED" : "FAILED");
+        }
+    }
+
+    /** One client connection's checker: expects its own numbers back in order. */
+    private static final class Peer implements WebSocketHandler {
+        final String prefix;
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong received = new AtomicLong();
+        final AtomicLong lost = new AtomicLong();
+        final AtomicLong duplicated = new AtomicLong();
+        final AtomicLong reordered = new AtomicLong();
+        /** The next number expected back; the connection's loop only. */
+        long expected;
+        volatile WebSocketConnection connection;
+
+        Peer(int id) {
+            this.prefix = id + ":";
+        }
+
+        @Override
+        public void onText(WebSocketConnection c, String text) {
+            received.incrementAndGet();
+            if (!text.startsWith(prefix)) {
+                reordered.incrementAndGet(); // someone else's message: crossed connections
+                return;
+            }
+            long n = Long.parseLong(text.substring(prefix.length(), text.indexOf(' ')));
+            if (n == expected) {
+                expected++;
+            } else if (n > expected) {
+                lost.addAndGet(n - expected);
+                expected = n + 1;
+            } else if (n == expected - 1) {
+                duplicated.incrementAndGet();
+            } else {
+                reordered.incrementAndGet();
+            }
+        }
+    }
+
+    private Soak() {
+    }
+
+    public static Report run(Settings settings) throws Exception {
+        long start = System.nanoTime();
+        warmUp();
+        int fdsBefore = Resources.openFileDescriptors();
+        WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).backlog(8192)
+                .route("/echo", new EchoHandler()).build().start();
+        WebSocketClient client = WebSocketClient.create();
+        List<Peer> peers = new ArrayList<>();
+        AtomicLong failedSends = new AtomicLong();
+        long heapFirst;
+        long heapLast;
+        try {
+            connectAll(client, server.port(), settings.connections(), peers);
+            long sendingEnds = System.nanoTime() + settings.duration().toNanos();
+            long firstSample = System.nanoTime() + Math.min(Duration.ofMinutes(1).toNanos(), settings.duration().toNanos() / 4);
+            long lastSample = sendingEnds - Math.min(Duration.ofMinutes(1).toNanos(), settings.duration().toNanos() / 4);
+            heapFirst = -1;
+            heapLast = -1;
+            String padding = "x".repeat(32);
+            long tick = settings.interval().toNanos();
+            for (long next = System.nanoTime(); System.nanoTime() < sendingEnds; next += tick) {
+                for (Peer p : peers) {
+                    long n = p.sent.getAndIncrement();
+                    p.connection.sendText(p.prefix + n + " " + padding).whenComplete((v, e) -> {
+                        if (e != null) {
+                            failedSends.incrementAndGet();
+                        }
+                    });
+                }
+                long now = System.nanoTime();
+                if (heapFirst < 0 && now >= firstSample) {
+                    heapFirst = Resources.heapAfterGc();
+                } else if (heapLast < 0 && now >= lastSample && heapFirst >= 0) {
+                    heapLast = Resources.heapAfterGc();
+                }
+                long sleep = next + tick - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+            }
+            if (heapLast < 0) {
+                heapLast = Resources.heapAfterGc();
+            }
+            // Let the last echoes arrive (bounded).
+            Resources.await(() -> peers.stream().allMatch(p -> p.received.get() >= p.sent.get()), 60_000);
+        } finally {
+            client.close();
+            server.shutdown(Duration.ofSeconds(5));
+        }
+        int fdsAfter = Resources.awaitFileDescriptorsAtMost(fdsBefore, 15_000);
+        long sent = peers.stream().mapToLong(p -> p.sent.get()).sum();
+        long received = peers.stream().mapToLong(p -> p.received.get()).sum();
+        long lost = peers.stream().mapToLong(p -> p.lost.get() + Math.max(0, p.sent.get() - p.expected)).sum();
+        long duplicated = peers.stream().mapToLong(p -> p.duplicated.get()).sum();
+        long reordered = peers.stream().mapToLong(p -> p.reordered.get()).sum();
+        return new Report(settings.connections(), sent, received, lost, duplicated, reordered, failedSends.get(),
+                fdsBefore, fdsAfter, heapFirst, heapLast, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * One connection made and closed before the baseline is taken: what a JVM opens once and
+     * keeps (the random source that client masking keys come from, for one) is not a leak.
+     */
+    private static void warmUp() throws Exception {
+        WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .route("/echo", new EchoHandler()).build().start();
+        try (WebSocketClient client = WebSocketClient.create()) {
+            Peer p = new Peer(0);
+            WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), p)
+                    .get(10, TimeUnit.SECONDS);
+            c.sendText("0:0 warm").get(10, TimeUnit.SECONDS);
+            c.close().get(10, TimeUnit.SECONDS);
+        } finally {
+            server.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
+    /** Opens the connections, at most 256 handshakes in flight at once. */
+    private static void connectAll(WebSocketClient client, int port, int count, List<Peer> peers) throws Exception {
+        URI uri = URI.create("ws://127.0.0.1:" + port + "/echo");
+        Semaphore inFlight = new Semaphore(256);
+        List<CompletableFuture<WebSocketConnection>> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Peer p = new Peer(i);
+            peers.add(p);
+            inFlight.acquire();
+            CompletableFuture<WebSocketConnection> f = client.connect(uri, p);
+            f.whenComplete((c, e) -> {
+                p.connection = c;
+                inFlight.release();
+            });
+            all.add(f);
+        }
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(2, TimeUnit.MINUTES);
+    }
+
+    /** {@code Soak <connections> <seconds> [interval millis]}; exits 1 when the run fails. */
+    public static void main(String[] args) throws Exception {
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 600;
+        int intervalMillis = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        if (connections < 1 || seconds < 1 || seconds > 24 * 3600 || intervalMillis < 1) {
+            throw new IllegalArgumentException("usage: Soak <connections> <seconds (at most a day)> [interval millis]");
+        }
+        System.out.printf("soak: %d connections, a message each every %d ms, for %d s, on loopback%n",
+                connections, intervalMillis, seconds);
+        Report report = run(new Settings(connections, Duration.ofSeconds(seconds), Duration.ofMillis(intervalMillis)));
+        System.out.println(report);
+        System.exit(report.passed() ? 0 : 1);
+    }
+}
