@@ -17,8 +17,9 @@ import java.util.Locale;
  * Netty; each figure is the median of its rounds. Prints a table of ours, Netty's and the ratio
  * with the machine facts, and writes it to {@code target/bench-report.txt}.
  *
- * <p>Usage: {@code LoadBench [--quick] [--rounds N] [--idle N] [--only name,name]}; scenario
- * names: small, deflate, large16k, large1m, latency, broadcast, idle.
+ * <p>Usage: {@code LoadBench [--quick] [--rounds N] [--idle N] [--only name,name] [--histogram]};
+ * scenario names: small, deflate, large16k, large1m, latency, broadcast, idle. {@code --histogram}
+ * prints what each idle connection holds, class by class.
  */
 public final class LoadBench {
 
@@ -31,12 +32,15 @@ public final class LoadBench {
 
     private final BenchConfig config;
     private final List<String> only;
+    /** Whether the idle run prints a class histogram of what each connection holds. */
+    private final boolean histogram;
     private final List<Row> rows = new ArrayList<>();
     private final PrintStream log = System.out;
 
-    private LoadBench(BenchConfig config, List<String> only) {
+    private LoadBench(BenchConfig config, List<String> only, boolean histogram) {
         this.config = config;
         this.only = only;
+        this.histogram = histogram;
     }
 
     /** One line of the result table. */
@@ -55,14 +59,16 @@ public final class LoadBench {
         Integer rounds = null;
         Integer idle = null;
         List<String> only = List.of();
+        boolean histogram = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
+                case "--histogram" -> histogram = true;
                 default -> {
-                    System.err.println("usage: LoadBench [--quick] [--rounds N] [--idle N] [--only a,b]");
+                    System.err.println("usage: LoadBench [--quick] [--rounds N] [--idle N] [--only a,b] [--histogram]");
                     System.exit(2);
                 }
             }
@@ -82,7 +88,7 @@ public final class LoadBench {
                     + " connections (raise it with ulimit -n)");
             config = config.withIdleConnections(n);
         }
-        new LoadBench(config, only).run();
+        new LoadBench(config, only, histogram).run();
     }
 
     private boolean wanted(String name) {
@@ -207,11 +213,15 @@ public final class LoadBench {
     private Round idleRound() {
         return (server, gen, warmup) -> {
             int n = warmup ? 200 : config.idleConnections();
+            java.util.Map<String, long[]> before = histogram && !warmup ? server.classHistogram() : null;
             long heapBefore = server.heapUsedAfterGc();
             long nativeBefore = server.nativeCommittedOutsideHeap();
             List<GenConnection> conns = gen.connect(server.port, "/echo", null, n, CONNECT_TIMEOUT_MILLIS);
             try {
                 sleep(1000);
+                if (histogram && !warmup) {
+                    printHistogramDelta(server, before, n);
+                }
                 long heapAfter = server.heapUsedAfterGc();
                 long nativeAfter = server.nativeCommittedOutsideHeap();
                 return new double[] {(heapAfter - heapBefore) / (double) n, (nativeAfter - nativeBefore) / (double) n};
@@ -220,6 +230,31 @@ public final class LoadBench {
                 sleep(500);
             }
         };
+    }
+
+    /** The classes whose live bytes grew most with the idle connections, per connection. */
+    private void printHistogramDelta(ServerProcess server, java.util.Map<String, long[]> before, int n)
+            throws IOException {
+        java.util.Map<String, long[]> after = server.classHistogram();
+        List<java.util.Map.Entry<String, long[]>> grown = new ArrayList<>();
+        for (var e : after.entrySet()) {
+            long[] b = before.getOrDefault(e.getKey(), new long[2]);
+            long[] d = {e.getValue()[0] - b[0], e.getValue()[1] - b[1]};
+            if (d[1] > 0) {
+                grown.add(java.util.Map.entry(e.getKey(), d));
+            }
+        }
+        grown.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
+        log.printf("   %s: live objects added per idle connection (class histogram)%n", server);
+        long total = 0;
+        for (var e : grown) {
+            total += e.getValue()[1];
+        }
+        for (var e : grown.subList(0, Math.min(30, grown.size()))) {
+            log.printf(Locale.ROOT, "   %8.2f objects %8.1f B  %s%n", e.getValue()[0] / (double) n,
+                    e.getValue()[1] / (double) n, e.getKey());
+        }
+        log.printf(Locale.ROOT, "   total %.1f B per connection%n", total / (double) n);
     }
 
     // ------------------------------------------------------------------ alternation

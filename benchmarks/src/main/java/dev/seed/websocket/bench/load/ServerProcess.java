@@ -84,6 +84,19 @@ final class ServerProcess implements AutoCloseable {
         return (kib(NMT_TOTAL, summary, "NMT total") - kib(NMT_HEAP, summary, "NMT Java Heap")) * 1024;
     }
 
+    /** Live objects per class (GC.class_histogram, after a full GC): name -> {instances, bytes}. */
+    java.util.Map<String, long[]> classHistogram() throws IOException {
+        java.util.Map<String, long[]> h = new java.util.HashMap<>();
+        Matcher m = HISTOGRAM_LINE.matcher(jcmd("GC.class_histogram"));
+        while (m.find()) {
+            h.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+        }
+        return h;
+    }
+
+    private static final Pattern HISTOGRAM_LINE =
+            Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
     private static long kib(Pattern p, String text, String what) throws IOException {
         Matcher m = p.matcher(text);
         if (!m.find()) {
