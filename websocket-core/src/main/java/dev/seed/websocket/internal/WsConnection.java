@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -47,8 +48,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private static final System.Logger LOG = System.getLogger(WsConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final ConnectionListener[] NO_LISTENERS = new ConnectionListener[0];
+    private static final AtomicLongFieldUpdater<WsConnection> PENDING_BYTES =
+            AtomicLongFieldUpdater.newUpdater(WsConnection.class, "pendingBytes");
 
-    private final String id;
+    /** Number of {@link #id()}, which is built when asked for (an idle connection stays small). */
+    private final long idNumber;
     private final SocketTransport transport;
     private final EventLoop loop;
     private final EndpointConfig config;
@@ -70,8 +75,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private ProtocolEngine engine;
     /** Application attributes; created on first use (an idle connection stays small). */
     private volatile Map<String, Object> attributes;
-    /** Bytes of sends handed to the loop and not yet queued in the transport. */
-    private final AtomicLong pendingBytes = new AtomicLong();
+    /** Bytes of sends handed to the loop and not yet queued in the transport (PENDING_BYTES). */
+    private volatile long pendingBytes;
     /** Whether data may flow: open and no close frame sent or received. */
     private volatile boolean open;
     /** Why the connection ended or is ending; null while open. */
@@ -95,7 +100,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
             HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
             Consumer<WsConnection> onFinished) {
-        this.id = (side == Side.SERVER ? "s-" : "c-") + IDS.incrementAndGet();
+        this.idNumber = IDS.incrementAndGet();
         this.transport = transport;
         this.loop = transport.loop();
         this.config = config;
@@ -107,7 +112,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         this.maxLifetime = maxLifetime;
         this.onFinished = onFinished;
         this.dispatcher = config.handlerExecutor() == null ? null : new SerialExecutor(config.handlerExecutor());
-        this.listeners = config.connectionListeners().toArray(new ConnectionListener[0]);
+        this.listeners = config.connectionListeners().isEmpty()
+                ? NO_LISTENERS : config.connectionListeners().toArray(NO_LISTENERS);
     }
 
     /**
@@ -307,9 +313,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (loop.inLoop()) {
             perform(send, f);
         } else {
-            pendingBytes.addAndGet(size);
+            PENDING_BYTES.addAndGet(this, size);
             loop.execute(() -> {
-                pendingBytes.addAndGet(-size);
+                PENDING_BYTES.addAndGet(this, -size);
                 perform(send, f);
             });
         }
@@ -594,12 +600,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** A handler threw: close this connection only, with 1011, and tell the handler. */
     private void handlerFailed(Throwable t) {
-        LOG.log(Level.DEBUG, () -> "handler of " + id + " threw", t);
+        LOG.log(Level.DEBUG, () -> "handler of " + id() + " threw", t);
         closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Internal error.", CloseCause.HANDLER_ERROR);
         try {
             handler.onError(this, t);
         } catch (Throwable again) {
-            LOG.log(Level.WARNING, "onError of " + id + " threw", again);
+            LOG.log(Level.WARNING, "onError of " + id() + " threw", again);
         }
     }
 
@@ -613,7 +619,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public String id() {
-        return id;
+        return (side == Side.SERVER ? "s-" : "c-") + idNumber;
     }
 
     /** Which end this connection is. */
@@ -628,7 +634,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public long bufferedAmount() {
-        return transport.queuedBytes() + pendingBytes.get();
+        return transport.queuedBytes() + pendingBytes;
     }
 
     @Override
@@ -699,6 +705,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public String toString() {
-        return "WebSocketConnection[" + id + " " + side.tag() + " " + remoteAddress() + "]";
+        return "WebSocketConnection[" + id() + " " + side.tag() + " " + remoteAddress() + "]";
     }
 }

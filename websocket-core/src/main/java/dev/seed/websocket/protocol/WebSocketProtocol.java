@@ -49,8 +49,10 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private final IntSupplier maskKeys;
     private final FrameDecoder decoder;
     private final Utf8Validator utf8 = new Utf8Validator();
-    /** The sink inflated bytes go to: counts them against the message limit. */
-    private final Extension.PayloadSink decodedSink = this::acceptDecoded;
+    private static final Extension[] NO_EXTENSIONS = new Extension[0];
+
+    /** The sink decoded bytes go to: counts them against the message limit; null without extensions. */
+    private final Extension.PayloadSink decodedSink;
 
     /** Sees every frame, or null. */
     private FrameObserver frameObserver;
@@ -108,7 +110,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             ProtocolListener listener, ProtocolOutput output, IntSupplier maskKeys) {
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
-        this.extensions = extensions.toArray(new Extension[0]);
+        this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(NO_EXTENSIONS);
+        this.decodedSink = this.extensions.length == 0 ? null : this::acceptDecoded;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.output = Objects.requireNonNull(output, "output");
         this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
