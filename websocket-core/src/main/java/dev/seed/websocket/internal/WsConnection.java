@@ -55,7 +55,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     /** Number of {@link #id()}, which is built when asked for (an idle connection stays small). */
     private final long idNumber;
     private final SocketTransport transport;
-    private final EventLoop loop;
     private final EndpointConfig config;
     private final Side side;
     private final WebSocketHandler handler;
@@ -68,8 +67,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private final ConnectionListener[] listeners;
     /** Called once on the loop when the connection is finished (the owner forgets it). */
     private final Consumer<WsConnection> onFinished;
-    /** Server: the longest this connection may live (null: forever). */
-    private final Duration maxLifetime;
 
     /** The engine; loop thread only after {@link #open}. */
     private ProtocolEngine engine;
@@ -89,27 +86,23 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private boolean finished;
     /** When the last bytes arrived (System.nanoTime). Loop only. */
     private long lastReadNanos;
-    /** When the pending keepalive ping was sent; 0 when none is pending. Loop only. */
-    private long pingSentNanos;
-    private EventLoop.Timer idleTimer;
-    private EventLoop.Timer pingTimer;
-    private EventLoop.Timer pongTimer;
-    private EventLoop.Timer closeTimer;
-    private EventLoop.Timer lifetimeTimer;
+    /** Timers and keepalive state; null until one is armed (an idle connection stays small). Loop only. */
+    private Timers timers;
 
     public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
             HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
             Consumer<WsConnection> onFinished) {
         this.idNumber = IDS.incrementAndGet();
         this.transport = transport;
-        this.loop = transport.loop();
         this.config = config;
         this.side = side;
         this.handler = handler;
         this.request = request;
         this.subprotocol = subprotocol;
         this.extensions = List.copyOf(extensions);
-        this.maxLifetime = maxLifetime;
+        if (maxLifetime != null && !maxLifetime.isZero()) {
+            timers().lifetimeNanos = maxLifetime.toNanos();
+        }
         this.onFinished = onFinished;
         this.dispatcher = config.handlerExecutor() == null ? null : new SerialExecutor(config.handlerExecutor());
         this.listeners = config.connectionListeners().isEmpty()
@@ -146,7 +139,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** The connection's loop. */
     public EventLoop loop() {
-        return loop;
+        return transport.loop();
     }
 
     // ------------------------------------------------------------------ sending
@@ -174,7 +167,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         Objects.requireNonNull(data, "data");
         // A direct buffer sent from the loop may be the loop's own read buffer handed to onBinary
         // (valid during the call only): copy it, so that echoing a received message is safe.
-        ByteBuffer view = data.isDirect() && loop.inLoop() ? copy(data) : data.duplicate();
+        ByteBuffer view = data.isDirect() && transport.loop().inLoop() ? copy(data) : data.duplicate();
         return submit(view.remaining(), true, e -> {
             int size = view.remaining();
             boolean sent = e.sendBinary(view);
@@ -273,7 +266,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     /** Starts the close handshake with a cause; a no-op when a close frame was already sent. */
     public CompletableFuture<Void> closeWith(int code, String reason, CloseCause why) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.run(() -> {
+        transport.loop().run(() -> {
             if (engine == null || finished || engine.closeSent()) {
                 f.complete(null);
                 return;
@@ -295,7 +288,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void abort() {
-        loop.run(() -> {
+        transport.loop().run(() -> {
             if (cause == null) {
                 cause = CloseCause.LOCAL_CLOSE;
                 locallyInitiated = true;
@@ -310,11 +303,11 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             overLimit(f);
             return f;
         }
-        if (loop.inLoop()) {
+        if (transport.loop().inLoop()) {
             perform(send, f);
         } else {
             PENDING_BYTES.addAndGet(this, size);
-            loop.execute(() -> {
+            transport.loop().execute(() -> {
                 PENDING_BYTES.addAndGet(this, -size);
                 perform(send, f);
             });
@@ -404,13 +397,14 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void onPong(ByteBuffer data) {
-        if (pingSentNanos != 0) {
-            long rtt = System.nanoTime() - pingSentNanos;
-            pingSentNanos = 0;
+        Timers t = timers;
+        if (t != null && t.pingSentNanos != 0) {
+            long rtt = System.nanoTime() - t.pingSentNanos;
+            t.pingSentNanos = 0;
             rttNanos = rtt;
-            if (pongTimer != null) {
-                pongTimer.cancel();
-                pongTimer = null;
+            if (t.pong != null) {
+                t.pong.cancel();
+                t.pong = null;
             }
             for (ConnectionListener l : listeners) {
                 l.onPingRoundTrip(this, rtt);
@@ -514,14 +508,14 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     private void armTimers() {
         if (!config.idleTimeout().isZero()) {
-            idleTimer = loop.schedule(this::checkIdle, config.idleTimeout().toNanos());
+            timers().idle = loop().schedule(this::checkIdle, config.idleTimeout().toNanos());
         }
         if (!config.pingInterval().isZero()) {
-            pingTimer = loop.schedule(this::keepalive, config.pingInterval().toNanos());
+            timers().ping = loop().schedule(this::keepalive, config.pingInterval().toNanos());
         }
-        if (maxLifetime != null && !maxLifetime.isZero()) {
-            lifetimeTimer = loop.schedule(() -> closeWith(CloseCodes.WS_GONE, "Maximum connection lifetime reached.",
-                    CloseCause.MAX_LIFETIME), maxLifetime.toNanos());
+        if (timers != null && timers.lifetimeNanos > 0) {
+            timers.lifetime = loop().schedule(() -> closeWith(CloseCodes.WS_GONE, "Maximum connection lifetime reached.",
+                    CloseCause.MAX_LIFETIME), timers.lifetimeNanos);
         }
     }
 
@@ -534,7 +528,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (idle >= limit) {
             closeWith(CloseCodes.WS_GONE, "Idle timeout.", CloseCause.IDLE_TIMEOUT);
         } else {
-            idleTimer = loop.schedule(this::checkIdle, limit - idle);
+            timers().idle = loop().schedule(this::checkIdle, limit - idle);
         }
     }
 
@@ -542,28 +536,29 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (finished || !open) {
             return;
         }
-        if (pingSentNanos == 0) {
+        Timers t = timers();
+        if (t.pingSentNanos == 0) {
             long now = System.nanoTime();
             ByteBuffer payload = ByteBuffer.allocate(8).putLong(0, now);
             if (engine.sendPing(payload)) {
-                pingSentNanos = now;
+                t.pingSentNanos = now;
                 transport.flushSoon();
-                pongTimer = loop.schedule(this::pongTimedOut, config.pongTimeout().toNanos());
+                t.pong = loop().schedule(this::pongTimedOut, config.pongTimeout().toNanos());
             }
         }
-        pingTimer = loop.schedule(this::keepalive, config.pingInterval().toNanos());
+        t.ping = loop().schedule(this::keepalive, config.pingInterval().toNanos());
     }
 
     private void pongTimedOut() {
-        if (finished || pingSentNanos == 0) {
+        if (finished || timers == null || timers.pingSentNanos == 0) {
             return;
         }
         closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Keepalive timeout.", CloseCause.PONG_TIMEOUT);
     }
 
     private void armCloseTimer() {
-        if (closeTimer == null && !finished) {
-            closeTimer = loop.schedule(() -> {
+        if (!finished && timers().close == null) {
+            timers.close = loop().schedule(() -> {
                 if (cause == null) {
                     cause = CloseCause.CLOSE_TIMEOUT;
                 }
@@ -573,11 +568,35 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     private void cancelTimers() {
-        for (EventLoop.Timer t : new EventLoop.Timer[] {idleTimer, pingTimer, pongTimer, closeTimer, lifetimeTimer}) {
+        if (timers == null) {
+            return;
+        }
+        for (EventLoop.Timer t : new EventLoop.Timer[] {timers.idle, timers.ping, timers.pong, timers.close,
+            timers.lifetime}) {
             if (t != null) {
                 t.cancel();
             }
         }
+    }
+
+    private Timers timers() {
+        if (timers == null) {
+            timers = new Timers();
+        }
+        return timers;
+    }
+
+    /** The connection's timers and keepalive state. Loop thread only. */
+    private static final class Timers {
+        EventLoop.Timer idle;
+        EventLoop.Timer ping;
+        EventLoop.Timer pong;
+        EventLoop.Timer close;
+        EventLoop.Timer lifetime;
+        /** When the pending keepalive ping was sent; 0 when none is pending. */
+        long pingSentNanos;
+        /** Server: the longest this connection may live; 0: forever. */
+        long lifetimeNanos;
     }
 
     // ------------------------------------------------------------------ handler dispatch
@@ -695,12 +714,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void execute(Runnable task) {
-        loop.execute(task);
+        transport.loop().execute(task);
     }
 
     @Override
     public void schedule(Runnable task, Duration delay) {
-        loop.scheduleFromAnyThread(task, delay.toNanos());
+        transport.loop().scheduleFromAnyThread(task, delay.toNanos());
     }
 
     @Override

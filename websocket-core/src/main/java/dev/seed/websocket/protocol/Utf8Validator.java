@@ -137,6 +137,28 @@ public final class Utf8Validator {
         return state != REJECT;
     }
 
+    /** The state an engine that keeps it in an int field starts each message with. */
+    static final int START = ACCEPT;
+
+    /**
+     * {@link #feed(ByteBuffer)} for a caller that keeps the state itself (the engine does, to
+     * spare each connection an object): returns the state after the bytes, which stays
+     * {@link #isRejected rejected} once it is.
+     */
+    static int feed(int state, ByteBuffer bytes) {
+        return state == REJECT ? REJECT : run(state, bytes, bytes.position(), bytes.limit());
+    }
+
+    /** Whether {@code state} saw an invalid byte. */
+    static boolean isRejected(int state) {
+        return state == REJECT;
+    }
+
+    /** Whether {@code state} is between characters. */
+    static boolean isComplete(int state) {
+        return state == ACCEPT;
+    }
+
     /** Whether the bytes fed so far end on a character boundary (no truncated sequence). */
     public boolean isComplete() {
         return state == ACCEPT;
