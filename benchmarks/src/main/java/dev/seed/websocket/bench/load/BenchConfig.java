@@ -37,6 +37,15 @@ record BenchConfig(boolean quick, int rounds, long warmupMillis, long measureMil
                 serverJvmOptions, logDir);
     }
 
+    /** The same, with each server recording itself with Java Flight Recorder (profile settings). */
+    BenchConfig withFlightRecording() {
+        List<String> options = new java.util.ArrayList<>(serverJvmOptions);
+        options.add("-XX:StartFlightRecording=settings=profile,filename=" + logDir.toAbsolutePath()
+                + "/{server}.jfr,dumponexit=true");
+        return new BenchConfig(quick, rounds, warmupMillis, measureMillis, idleConnections, latencyRate, serverCpu,
+                List.copyOf(options), logDir);
+    }
+
     BenchConfig withRounds(int n) {
         return new BenchConfig(quick, n, warmupMillis, measureMillis, idleConnections, latencyRate, serverCpu,
                 serverJvmOptions, logDir);

@@ -65,6 +65,12 @@ final class GenConnection {
         this.secKey = Base64.getEncoder().encodeToString(nonce);
     }
 
+    /** Keeps a copy of the payload of the first data message received (sanity checks). */
+    void captureFirstMessage() {
+        firstMessage = new byte[0];
+        firstMessageFill = -1;
+    }
+
     boolean isOpen() {
         return state == OPEN;
     }

@@ -17,9 +17,10 @@ import java.util.Locale;
  * Netty; each figure is the median of its rounds. Prints a table of ours, Netty's and the ratio
  * with the machine facts, and writes it to {@code target/bench-report.txt}.
  *
- * <p>Usage: {@code LoadBench [--quick] [--rounds N] [--idle N] [--only name,name] [--histogram]};
+ * <p>Usage: {@code LoadBench [--quick] [--rounds N] [--idle N] [--only name,name] [--histogram] [--jfr]};
  * scenario names: small, deflate, large16k, large1m, latency, broadcast, idle. {@code --histogram}
- * prints what each idle connection holds, class by class.
+ * prints what each idle connection holds, class by class; {@code --jfr} records each server with
+ * Java Flight Recorder (profile settings) into {@code target/bench-logs/*.jfr}, for {@link JfrTop}.
  */
 public final class LoadBench {
 
@@ -29,6 +30,8 @@ public final class LoadBench {
     private static final int BROADCAST_CONNECTIONS = 1000;
     private static final int BROADCAST_WINDOW = 8;
     private static final long CONNECT_TIMEOUT_MILLIS = 120_000;
+    /** What the generator offers: it compresses every message on its own (RFC 7692 7.1.1.2). */
+    private static final String DEFLATE_OFFER = "permessage-deflate; client_no_context_takeover";
 
     private final BenchConfig config;
     private final List<String> only;
@@ -60,6 +63,7 @@ public final class LoadBench {
         Integer idle = null;
         List<String> only = List.of();
         boolean histogram = false;
+        boolean jfr = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -67,8 +71,9 @@ public final class LoadBench {
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
                 case "--histogram" -> histogram = true;
+                case "--jfr" -> jfr = true;
                 default -> {
-                    System.err.println("usage: LoadBench [--quick] [--rounds N] [--idle N] [--only a,b] [--histogram]");
+                    System.err.println("usage: LoadBench [--quick] [--rounds N] [--idle N] [--only a,b] [--histogram] [--jfr]");
                     System.exit(2);
                 }
             }
@@ -80,6 +85,9 @@ public final class LoadBench {
         }
         if (idle != null) {
             config = config.withIdleConnections(idle);
+        }
+        if (jfr) {
+            config = config.withFlightRecording();
         }
         long files = MachineFacts.openFilesLimit();
         if (files > 0 && files < config.idleConnections() + 512) {
@@ -113,9 +121,9 @@ public final class LoadBench {
                     ServerProcess netty = ServerProcess.start("netty", true, config)) {
                 log.println("servers: " + ours + ", " + netty);
                 FrameTemplate t = FrameTemplate.compressedText(SMALL_SIZE, SMALL_IN_FLIGHT);
-                compare("small messages, permessage-deflate", ours, netty, List.of("messages/s"), true,
-                        ">= 1.2x", echoRound(SMALL_CONNECTIONS, t, SMALL_IN_FLIGHT,
-                                "permessage-deflate; client_no_context_takeover"));
+                compare("small messages, permessage-deflate", ours, netty,
+                        List.of("messages/s", "msg/CPU-s"), true, ">= 1.2x",
+                        echoRound(SMALL_CONNECTIONS, t, SMALL_IN_FLIGHT, DEFLATE_OFFER));
             }
         }
         String report = report(System.nanoTime() - started, loadBefore);
@@ -129,16 +137,19 @@ public final class LoadBench {
 
     private void plainScenarios(ServerProcess ours, ServerProcess netty) throws Exception {
         if (wanted("small")) {
-            compare("small messages: 100 conn x 32 B text x 16 in flight", ours, netty, List.of("messages/s"), true,
-                    ">= 1.2x", echoRound(SMALL_CONNECTIONS, FrameTemplate.text(SMALL_SIZE, SMALL_IN_FLIGHT),
+            compare("small messages: 100 conn x 32 B text x 16 in flight", ours, netty,
+                    List.of("messages/s", "msg/CPU-s"), true, ">= 1.2x",
+                    echoRound(SMALL_CONNECTIONS, FrameTemplate.text(SMALL_SIZE, SMALL_IN_FLIGHT),
                             SMALL_IN_FLIGHT, null));
         }
         if (wanted("large16k")) {
-            compare("large messages: 20 conn x 16 KiB binary x 4 in flight", ours, netty, List.of("MB/s"), true,
+            compare("large messages: 20 conn x 16 KiB binary x 4 in flight", ours, netty,
+                    List.of("MB/s", "MB/CPU-s"), true,
                     ">= 1.0x", megabytes(echoRound(20, FrameTemplate.binary(16 * 1024, 4), 4, null)));
         }
         if (wanted("large1m")) {
-            compare("large messages: 4 conn x 1 MiB binary x 2 in flight", ours, netty, List.of("MB/s"), true,
+            compare("large messages: 4 conn x 1 MiB binary x 2 in flight", ours, netty,
+                    List.of("MB/s", "MB/CPU-s"), true,
                     ">= 1.0x", megabytes(echoRound(4, FrameTemplate.binary(1024 * 1024, 1), 2, null)));
         }
         if (wanted("latency")) {
@@ -146,7 +157,8 @@ public final class LoadBench {
                     List.of("p50 us", "p99 us", "p99.9 us"), false, "p99 <= 1.0x", latencyRound());
         }
         if (wanted("broadcast")) {
-            compare("broadcast: 32 B text to 1000 conn", ours, netty, List.of("deliveries/s"), true, "",
+            compare("broadcast: 32 B text to 1000 conn", ours, netty,
+                    List.of("deliveries/s", "deliv/CPU-s"), true, "",
                     broadcastRound());
         }
         if (wanted("idle")) {
@@ -157,24 +169,37 @@ public final class LoadBench {
 
     // ------------------------------------------------------------------ rounds
 
+    /**
+     * Messages/s and payload bytes/s echoed, and the same per second of CPU the server process
+     * used in the window: what a message costs the server, whatever share of its CPU the
+     * machine's other work leaves it.
+     */
     private Round echoRound(int connections, FrameTemplate template, int inFlight, String extensions) {
         return (server, gen, warmup) -> {
             List<GenConnection> conns = gen.connect(server.port, "/echo", extensions, connections,
                     CONNECT_TIMEOUT_MILLIS);
+            double[] cpu = new double[2];
+            gen.onMeasuredWindow(() -> cpu[0] = server.cpuSeconds(), () -> cpu[1] = server.cpuSeconds());
             try {
                 LoadGenerator.Throughput t = gen.echo(conns, template, inFlight,
                         warmup ? config.warmupMillis() * 2 : config.warmupMillis() / 2,
                         warmup ? 1 : config.measureMillis());
-                return new double[] {t.messagesPerSecond(), t.bytesPerSecond()};
+                double seconds = config.measureMillis() / 1000.0;
+                double cpuSeconds = Math.max(0.01, cpu[1] - cpu[0]);
+                return new double[] {t.messagesPerSecond(), t.messagesPerSecond() * seconds / cpuSeconds,
+                    t.bytesPerSecond() / 1e6, t.bytesPerSecond() / 1e6 * seconds / cpuSeconds};
             } finally {
                 gen.close(conns);
             }
         };
     }
 
-    /** Keeps the second value of an echo round (payload bytes/s) in MB/s. */
+    /** Keeps the MB/s values of an echo round. */
     private static Round megabytes(Round echo) {
-        return (server, gen, warmup) -> new double[] {echo.run(server, gen, warmup)[1] / 1e6};
+        return (server, gen, warmup) -> {
+            double[] r = echo.run(server, gen, warmup);
+            return new double[] {r[2], r[3]};
+        };
     }
 
     private Round latencyRound() {
@@ -196,10 +221,14 @@ public final class LoadBench {
         return (server, gen, warmup) -> {
             List<GenConnection> conns = gen.connect(server.port, "/broadcast", null, BROADCAST_CONNECTIONS,
                     CONNECT_TIMEOUT_MILLIS);
+            double[] cpu = new double[2];
+            gen.onMeasuredWindow(() -> cpu[0] = server.cpuSeconds(), () -> cpu[1] = server.cpuSeconds());
             try {
-                return new double[] {gen.broadcast(conns, FrameTemplate.text(SMALL_SIZE, BROADCAST_WINDOW),
+                double rate = gen.broadcast(conns, FrameTemplate.text(SMALL_SIZE, BROADCAST_WINDOW),
                         BROADCAST_WINDOW, warmup ? config.warmupMillis() * 2 : config.warmupMillis() / 2,
-                        warmup ? 1 : config.measureMillis())};
+                        warmup ? 1 : config.measureMillis());
+                double cpuSeconds = Math.max(0.01, cpu[1] - cpu[0]);
+                return new double[] {rate, rate * config.measureMillis() / 1000.0 / cpuSeconds};
             } finally {
                 gen.close(conns);
             }
@@ -343,6 +372,9 @@ public final class LoadBench {
                     number(r.netty()), String.format(Locale.ROOT, "%.2fx", r.ours() / r.netty()), r.target()));
         }
         sb.append('\n').append("ours/Netty above 1 is better for rates, below 1 is better for latency and memory.\n");
+        sb.append("x/CPU-s: the same rate per second of CPU the server process used in the window (user +\n"
+                + "system, all threads, from /proc): what a message costs the server, whatever CPU share\n"
+                + "the machine's other work leaves it.\n");
         sb.append("Per-round values:\n");
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, "  %s, %s: ours %s; Netty %s%n", r.scenario(), r.metric(),

@@ -34,11 +34,20 @@ final class LoadGenerator implements AutoCloseable {
     private final Selector selector;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
     private MessageSink sink = (c, n, t) -> { };
+    /** Called as each measured window starts and ends (to read the server's CPU time). */
+    private Runnable windowStart = () -> { };
+    private Runnable windowEnd = () -> { };
     /** Connections that received messages in this poll and may have sends to start. */
     private final List<GenConnection> touched = new ArrayList<>();
 
     LoadGenerator() throws IOException {
         this.selector = Selector.open();
+    }
+
+    /** Sets what runs as each measured window starts and as it ends. */
+    void onMeasuredWindow(Runnable atStart, Runnable atEnd) {
+        this.windowStart = atStart;
+        this.windowEnd = atEnd;
     }
 
     /** Opens {@code count} WebSocket connections to 127.0.0.1:{@code port}{@code path}. */
@@ -113,9 +122,11 @@ final class LoadGenerator implements AutoCloseable {
         }
         runFor(warmupMillis);
         measuring[0] = true;
+        windowStart.run();
         long start = System.nanoTime();
         runFor(measureMillis);
         double seconds = (System.nanoTime() - start) / 1e9;
+        windowEnd.run();
         measuring[0] = false;
         stopSending(conns);
         return new Throughput(counts[0] / seconds, counts[1] / seconds);
@@ -227,11 +238,13 @@ final class LoadGenerator implements AutoCloseable {
             }
             if (phase == 0) {
                 measuring[0] = true;
+                windowStart.run();
                 measureStart = System.nanoTime();
                 deadline = measureStart + measureMillis * 1_000_000L;
             }
         }
         double seconds = (System.nanoTime() - measureStart) / 1e9;
+        windowEnd.run();
         measuring[0] = false;
         stopSending(conns);
         return deliveries[1] / seconds;

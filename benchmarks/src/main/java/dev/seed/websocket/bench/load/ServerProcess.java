@@ -46,13 +46,16 @@ final class ServerProcess implements AutoCloseable {
             cmd.addAll(List.of("taskset", "-c", config.serverCpu()));
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(config.serverJvmOptions());
+        String name = kind + (deflate ? "-deflate" : "");
+        for (String option : config.serverJvmOptions()) {
+            cmd.add(option.replace("{server}", name));
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), kind));
         if (deflate) {
             cmd.add("--deflate");
         }
         Files.createDirectories(config.logDir());
-        Path log = config.logDir().resolve(kind + (deflate ? "-deflate" : "") + ".log");
+        Path log = config.logDir().resolve(name + ".log");
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
@@ -62,6 +65,25 @@ final class ServerProcess implements AutoCloseable {
         }
         return new ServerProcess(kind, deflate, p, Integer.parseInt(line.substring(5).trim()), log);
     }
+
+    /**
+     * CPU time the server process has used so far (user + system, all its threads), in seconds,
+     * from /proc; 10 ms resolution. NaN where /proc is not there.
+     */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            return ticks / (double) CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** USER_HZ: the unit of times in /proc/PID/stat, 100 on Linux for every architecture in use. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     long pid() {
         return process.pid();
