@@ -59,6 +59,10 @@ final class ServerProcess implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
+        // The JVM may print first (a flight recording announces itself); the port line is ours.
+        for (int skipped = 0; line != null && !line.startsWith("PORT ") && skipped < 20; skipped++) {
+            line = out.readLine();
+        }
         if (line == null || !line.startsWith("PORT ")) {
             p.destroyForcibly();
             throw new IOException(kind + " server did not start (" + line + "); see " + log);
