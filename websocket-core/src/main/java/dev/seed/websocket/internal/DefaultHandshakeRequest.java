@@ -2,6 +2,7 @@ package dev.seed.websocket.internal;
 
 import dev.seed.websocket.HandshakeRequest;
 import dev.seed.websocket.protocol.handshake.HttpHeaders;
+import dev.seed.websocket.protocol.handshake.HttpRequest;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -41,6 +42,22 @@ public final class DefaultHandshakeRequest implements HandshakeRequest {
         this.subprotocols = List.copyOf(httpHeaders.tokens("Sec-WebSocket-Protocol"));
         this.pathVariables = Map.copyOf(pathVariables);
         this.remoteAddress = remoteAddress;
+    }
+
+    /** The view of a request a server received: the URI from its Host header and target. */
+    static DefaultHandshakeRequest ofServerRequest(HttpRequest request, Map<String, String> pathVariables,
+            InetSocketAddress remoteAddress) {
+        return new DefaultHandshakeRequest(serverUri(request), request.path(), request.query(), request.headers(),
+                request.cookies(), request.origin(), pathVariables, remoteAddress);
+    }
+
+    private static URI serverUri(HttpRequest request) {
+        String host = request.headers().get("Host");
+        try {
+            return URI.create("ws://" + (host == null ? "localhost" : host) + request.target());
+        } catch (IllegalArgumentException e) {
+            return URI.create("/");
+        }
     }
 
     @Override

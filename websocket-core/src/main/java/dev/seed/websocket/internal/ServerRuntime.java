@@ -53,6 +53,8 @@ public final class ServerRuntime {
     private EventLoop acceptLoop;
     private volatile boolean accepting;
     private volatile InetSocketAddress boundAddress;
+    /** Called by each connection as it finishes; one instance for all of them. */
+    private final java.util.function.Consumer<WsConnection> connectionFinisher = this::connectionFinished;
 
     public ServerRuntime(EndpointConfig config, ServerSettings settings) {
         this.config = config;
@@ -233,6 +235,10 @@ public final class ServerRuntime {
 
     void connectionOpened(WsConnection c) {
         connections.add(c);
+    }
+
+    java.util.function.Consumer<WsConnection> connectionFinisher() {
+        return connectionFinisher;
     }
 
     void connectionFinished(WsConnection c) {

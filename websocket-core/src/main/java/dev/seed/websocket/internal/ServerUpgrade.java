@@ -16,7 +16,6 @@ import dev.seed.websocket.protocol.handshake.WebSocketVersion;
 import dev.seed.websocket.transport.EventLoop;
 import dev.seed.websocket.transport.SocketTransport;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,8 +113,7 @@ final class ServerUpgrade implements SocketTransport.Handler {
             refuse(e.toResponse(), e.status());
             return;
         }
-        DefaultHandshakeRequest view = new DefaultHandshakeRequest(uri(request), request.path(), request.query(),
-                request.headers(), request.cookies(), origin, match.variables(), remote);
+        DefaultHandshakeRequest view = DefaultHandshakeRequest.ofServerRequest(request, match.variables(), remote);
         Interception interception = new Interception();
         HandshakeInterceptor interceptor = server.interceptor();
         if (interceptor != null) {
@@ -149,8 +147,9 @@ final class ServerUpgrade implements SocketTransport.Handler {
         upgraded = true;
         timer.cancel();
         WsConnection connection = new WsConnection(transport, server.config(), ConnectionListener.Side.SERVER,
-                match.route().handler(), view, accepted.subprotocol(), extensionNames, server.maxLifetime(),
-                server::connectionFinished);
+                match.route().handler(), RetainedHandshakeRequest.of(request, match.variables(), remote),
+                accepted.subprotocol(), extensionNames, server.maxLifetime(),
+                server.connectionFinisher());
         interception.attributes.forEach(connection::attribute);
         ProtocolEngine engine = accepted.version() == WebSocketVersion.HIXIE_76
                 ? new Hixie76Protocol(connection, connection, server.config().protocol().maxMessageSize())
@@ -162,15 +161,6 @@ final class ServerUpgrade implements SocketTransport.Handler {
 
     private static void closeExtensions(ServerHandshake.Accepted accepted) {
         accepted.extensions().forEach(Extension::close);
-    }
-
-    private static URI uri(HttpRequest request) {
-        String host = request.headers().get("Host");
-        try {
-            return URI.create("ws://" + (host == null ? "localhost" : host) + request.target());
-        } catch (IllegalArgumentException e) {
-            return URI.create(request.path() == null ? "/" : "/");
-        }
     }
 
     private void reject(int status, String message) {

@@ -33,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
 
 /**
@@ -56,10 +57,15 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     static final int CONGESTED_BUFFERS = 1024;
     /** What a queued handler event costs beyond its payload (task, closure, copy header). */
     private static final int EVENT_OVERHEAD = 64;
+    private static final ConnectionListener[] NO_LISTENERS = new ConnectionListener[0];
+    private static final AtomicLongFieldUpdater<WsConnection> PENDING_BYTES =
+            AtomicLongFieldUpdater.newUpdater(WsConnection.class, "pendingBytes");
+    private static final AtomicLongFieldUpdater<WsConnection> DISPATCHED_BYTES =
+            AtomicLongFieldUpdater.newUpdater(WsConnection.class, "dispatchedBytes");
 
-    private final String id;
+    /** Number of {@link #id()}, which is built when asked for (an idle connection stays small). */
+    private final long idNumber;
     private final SocketTransport transport;
-    private final EventLoop loop;
     private final EndpointConfig config;
     private final Side side;
     private final WebSocketHandler handler;
@@ -72,21 +78,19 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private final ConnectionListener[] listeners;
     /** Called once on the loop when the connection is finished (the owner forgets it). */
     private final Consumer<WsConnection> onFinished;
-    /** Server: the longest this connection may live (null: forever). */
-    private final Duration maxLifetime;
 
     /** The engine; loop thread only after {@link #open}. */
     private ProtocolEngine engine;
     /** Application attributes; created on first use (an idle connection stays small). */
     private volatile Map<String, Object> attributes;
-    /** Bytes of sends handed to the loop and not yet queued in the transport. */
-    private final AtomicLong pendingBytes = new AtomicLong();
+    /** Bytes of sends handed to the loop and not yet queued in the transport (PENDING_BYTES). */
+    private volatile long pendingBytes;
     /**
      * Bytes of events handed to the handler executor and not yet handled (with
      * {@link #EVENT_OVERHEAD} each). Past the backpressure limit reads pause until the handler has
      * caught up to half of it: a peer cannot queue events faster than its handler takes them.
      */
-    private final AtomicLong dispatchedBytes = new AtomicLong();
+    private volatile long dispatchedBytes;
     /** Whether reads are paused because the handler executor fell behind. Written on the loop. */
     private volatile boolean readsPausedForHandler;
     /** Whether a drain of the write queue is awaited to send an owed pong. Loop only. */
@@ -103,30 +107,27 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private boolean finished;
     /** When the last bytes arrived (System.nanoTime). Loop only. */
     private long lastReadNanos;
-    /** When the pending keepalive ping was sent; 0 when none is pending. Loop only. */
-    private long pingSentNanos;
-    private EventLoop.Timer idleTimer;
-    private EventLoop.Timer pingTimer;
-    private EventLoop.Timer pongTimer;
-    private EventLoop.Timer closeTimer;
-    private EventLoop.Timer lifetimeTimer;
+    /** Timers and keepalive state; null until one is armed (an idle connection stays small). Loop only. */
+    private Timers timers;
 
     public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
             HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
             Consumer<WsConnection> onFinished) {
-        this.id = (side == Side.SERVER ? "s-" : "c-") + IDS.incrementAndGet();
+        this.idNumber = IDS.incrementAndGet();
         this.transport = transport;
-        this.loop = transport.loop();
         this.config = config;
         this.side = side;
         this.handler = handler;
         this.request = request;
         this.subprotocol = subprotocol;
         this.extensions = List.copyOf(extensions);
-        this.maxLifetime = maxLifetime;
+        if (maxLifetime != null && !maxLifetime.isZero()) {
+            timers().lifetimeNanos = maxLifetime.toNanos();
+        }
         this.onFinished = onFinished;
         this.dispatcher = config.handlerExecutor() == null ? null : new SerialExecutor(config.handlerExecutor());
-        this.listeners = config.connectionListeners().toArray(new ConnectionListener[0]);
+        this.listeners = config.connectionListeners().isEmpty()
+                ? NO_LISTENERS : config.connectionListeners().toArray(NO_LISTENERS);
     }
 
     /**
@@ -159,7 +160,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** The connection's loop. */
     public EventLoop loop() {
-        return loop;
+        return transport.loop();
     }
 
     // ------------------------------------------------------------------ sending
@@ -187,7 +188,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         Objects.requireNonNull(data, "data");
         // A direct buffer sent from the loop may be the loop's own read buffer handed to onBinary
         // (valid during the call only): copy it, so that echoing a received message is safe.
-        ByteBuffer view = data.isDirect() && loop.inLoop() ? copy(data) : data.duplicate();
+        ByteBuffer view = data.isDirect() && transport.loop().inLoop() ? copy(data) : data.duplicate();
         return submit(view.remaining(), true, e -> {
             int size = view.remaining();
             boolean sent = e.sendBinary(view);
@@ -286,7 +287,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     /** Starts the close handshake with a cause; a no-op when a close frame was already sent. */
     public CompletableFuture<Void> closeWith(int code, String reason, CloseCause why) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.run(() -> {
+        transport.loop().run(() -> {
             if (engine == null || finished || engine.closeSent()) {
                 f.complete(null);
                 return;
@@ -308,7 +309,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void abort() {
-        loop.run(() -> {
+        transport.loop().run(() -> {
             if (cause == null) {
                 cause = CloseCause.LOCAL_CLOSE;
                 locallyInitiated = true;
@@ -323,12 +324,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             overLimit(f);
             return f;
         }
-        if (loop.inLoop()) {
+        if (transport.loop().inLoop()) {
             perform(send, f);
         } else {
-            pendingBytes.addAndGet(size);
-            loop.execute(() -> {
-                pendingBytes.addAndGet(-size);
+            PENDING_BYTES.addAndGet(this, size);
+            transport.loop().execute(() -> {
+                PENDING_BYTES.addAndGet(this, -size);
                 perform(send, f);
             });
         }
@@ -417,13 +418,14 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void onPong(ByteBuffer data) {
-        if (pingSentNanos != 0) {
-            long rtt = System.nanoTime() - pingSentNanos;
-            pingSentNanos = 0;
+        Timers t = timers;
+        if (t != null && t.pingSentNanos != 0) {
+            long rtt = System.nanoTime() - t.pingSentNanos;
+            t.pingSentNanos = 0;
             rttNanos = rtt;
-            if (pongTimer != null) {
-                pongTimer.cancel();
-                pongTimer = null;
+            if (t.pong != null) {
+                t.pong.cancel();
+                t.pong = null;
             }
             for (ConnectionListener l : listeners) {
                 l.onPingRoundTrip(this, rtt);
@@ -472,7 +474,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             drainAwaited = true;
             CompletableFuture<Void> drained = new CompletableFuture<>();
             transport.completeAfterQueued(drained);
-            drained.whenComplete((v, e) -> loop.execute(this::sendOwedPong));
+            drained.whenComplete((v, e) -> transport.loop().execute(this::sendOwedPong));
         }
         return congested;
     }
@@ -548,14 +550,14 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     private void armTimers() {
         if (!config.idleTimeout().isZero()) {
-            idleTimer = loop.schedule(this::checkIdle, config.idleTimeout().toNanos());
+            timers().idle = loop().schedule(this::checkIdle, config.idleTimeout().toNanos());
         }
         if (!config.pingInterval().isZero()) {
-            pingTimer = loop.schedule(this::keepalive, config.pingInterval().toNanos());
+            timers().ping = loop().schedule(this::keepalive, config.pingInterval().toNanos());
         }
-        if (maxLifetime != null && !maxLifetime.isZero()) {
-            lifetimeTimer = loop.schedule(() -> closeWith(CloseCodes.WS_GONE, "Maximum connection lifetime reached.",
-                    CloseCause.MAX_LIFETIME), maxLifetime.toNanos());
+        if (timers != null && timers.lifetimeNanos > 0) {
+            timers.lifetime = loop().schedule(() -> closeWith(CloseCodes.WS_GONE, "Maximum connection lifetime reached.",
+                    CloseCause.MAX_LIFETIME), timers.lifetimeNanos);
         }
     }
 
@@ -568,7 +570,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (idle >= limit) {
             closeWith(CloseCodes.WS_GONE, "Idle timeout.", CloseCause.IDLE_TIMEOUT);
         } else {
-            idleTimer = loop.schedule(this::checkIdle, limit - idle);
+            timers().idle = loop().schedule(this::checkIdle, limit - idle);
         }
     }
 
@@ -576,28 +578,29 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (finished || !open) {
             return;
         }
-        if (pingSentNanos == 0) {
+        Timers t = timers();
+        if (t.pingSentNanos == 0) {
             long now = System.nanoTime();
             ByteBuffer payload = ByteBuffer.allocate(8).putLong(0, now);
             if (engine.sendPing(payload)) {
-                pingSentNanos = now;
+                t.pingSentNanos = now;
                 transport.flushSoon();
-                pongTimer = loop.schedule(this::pongTimedOut, config.pongTimeout().toNanos());
+                t.pong = loop().schedule(this::pongTimedOut, config.pongTimeout().toNanos());
             }
         }
-        pingTimer = loop.schedule(this::keepalive, config.pingInterval().toNanos());
+        t.ping = loop().schedule(this::keepalive, config.pingInterval().toNanos());
     }
 
     private void pongTimedOut() {
-        if (finished || pingSentNanos == 0) {
+        if (finished || timers == null || timers.pingSentNanos == 0) {
             return;
         }
         closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Keepalive timeout.", CloseCause.PONG_TIMEOUT);
     }
 
     private void armCloseTimer() {
-        if (closeTimer == null && !finished) {
-            closeTimer = loop.schedule(() -> {
+        if (!finished && timers().close == null) {
+            timers.close = loop().schedule(() -> {
                 if (cause == null) {
                     cause = CloseCause.CLOSE_TIMEOUT;
                 }
@@ -607,11 +610,35 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     private void cancelTimers() {
-        for (EventLoop.Timer t : new EventLoop.Timer[] {idleTimer, pingTimer, pongTimer, closeTimer, lifetimeTimer}) {
+        if (timers == null) {
+            return;
+        }
+        for (EventLoop.Timer t : new EventLoop.Timer[] {timers.idle, timers.ping, timers.pong, timers.close,
+            timers.lifetime}) {
             if (t != null) {
                 t.cancel();
             }
         }
+    }
+
+    private Timers timers() {
+        if (timers == null) {
+            timers = new Timers();
+        }
+        return timers;
+    }
+
+    /** The connection's timers and keepalive state. Loop thread only. */
+    private static final class Timers {
+        EventLoop.Timer idle;
+        EventLoop.Timer ping;
+        EventLoop.Timer pong;
+        EventLoop.Timer close;
+        EventLoop.Timer lifetime;
+        /** When the pending keepalive ping was sent; 0 when none is pending. */
+        long pingSentNanos;
+        /** Server: the longest this connection may live; 0: forever. */
+        long lifetimeNanos;
     }
 
     // ------------------------------------------------------------------ handler dispatch
@@ -631,7 +658,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             return;
         }
         long cost = payloadBytes + EVENT_OVERHEAD;
-        if (dispatchedBytes.addAndGet(cost) > config.backpressureLimit() && !readsPausedForHandler) {
+        if (DISPATCHED_BYTES.addAndGet(this, cost) > config.backpressureLimit() && !readsPausedForHandler) {
             readsPausedForHandler = true;
             transport.pauseReads(true);
         }
@@ -639,9 +666,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             try {
                 runGuarded(call);
             } finally {
-                long left = dispatchedBytes.addAndGet(-cost);
+                long left = DISPATCHED_BYTES.addAndGet(this, -cost);
                 if (readsPausedForHandler && left <= config.backpressureLimit() / 2) {
-                    loop.execute(this::resumeReads);
+                    transport.loop().execute(this::resumeReads);
                 }
             }
         };
@@ -654,7 +681,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     private void resumeReads() {
-        if (readsPausedForHandler && dispatchedBytes.get() <= config.backpressureLimit() / 2) {
+        if (readsPausedForHandler && dispatchedBytes <= config.backpressureLimit() / 2) {
             readsPausedForHandler = false;
             if (!finished) {
                 transport.pauseReads(false);
@@ -672,12 +699,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** A handler threw: close this connection only, with 1011, and tell the handler. */
     private void handlerFailed(Throwable t) {
-        LOG.log(Level.DEBUG, () -> "handler of " + id + " threw", t);
+        LOG.log(Level.DEBUG, () -> "handler of " + id() + " threw", t);
         closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Internal error.", CloseCause.HANDLER_ERROR);
         try {
             handler.onError(this, t);
         } catch (Throwable again) {
-            LOG.log(Level.WARNING, "onError of " + id + " threw", again);
+            LOG.log(Level.WARNING, "onError of " + id() + " threw", again);
         }
     }
 
@@ -691,7 +718,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public String id() {
-        return id;
+        return (side == Side.SERVER ? "s-" : "c-") + idNumber;
     }
 
     /** Which end this connection is. */
@@ -706,7 +733,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public long bufferedAmount() {
-        return transport.queuedBytes() + pendingBytes.get();
+        return transport.queuedBytes() + pendingBytes;
     }
 
     @Override
@@ -767,16 +794,16 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void execute(Runnable task) {
-        loop.execute(task);
+        transport.loop().execute(task);
     }
 
     @Override
     public void schedule(Runnable task, Duration delay) {
-        loop.scheduleFromAnyThread(task, delay.toNanos());
+        transport.loop().scheduleFromAnyThread(task, delay.toNanos());
     }
 
     @Override
     public String toString() {
-        return "WebSocketConnection[" + id + " " + side.tag() + " " + remoteAddress() + "]";
+        return "WebSocketConnection[" + id() + " " + side.tag() + " " + remoteAddress() + "]";
     }
 }

@@ -18,7 +18,6 @@ import static dev.seed.websocket.protocol.WireFormat.PAYLOAD_LONG;
 import static dev.seed.websocket.protocol.WireFormat.PAYLOAD_SHORT;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -26,8 +25,8 @@ import java.util.Objects;
  *
  * <p>Bytes may be split anywhere between calls: the handler sees the same frames whatever the
  * split. Data frames are streamed as chunks that are views of the caller's buffer, unmasked in
- * place; control frames are delivered whole, gathered in a 125-byte buffer only when they arrive
- * split. The header is kept in a few fields, so decoding allocates no header object per frame.
+ * place; control frames are delivered whole, gathered in a buffer of their size only while they
+ * arrive split. The header is kept in a few fields, so decoding allocates no header object per frame.
  *
  * <p>The decoder enforces the rules a frame can break on its own, plus the fragmentation rules
  * of section 5.4. Message-level rules (UTF-8 of text, close frame payload, extension semantics)
@@ -50,8 +49,8 @@ public final class FrameDecoder {
         CORRUPT
     }
 
-    /** SERVER requires masked frames, CLIENT refuses them; fixed. */
-    private final Role role;
+    /** A SERVER decoder (true) requires masked frames, a CLIENT decoder refuses them; fixed. */
+    private final boolean server;
     /** The longest payload accepted, at least 0; fixed. */
     private final long maxFramePayload;
     /** The RSV bits that negotiated extensions own; a subset of B0_MASK_RSV. */
@@ -62,9 +61,9 @@ public final class FrameDecoder {
     /** FIN of the current frame; valid after READING_FIRST. */
     private boolean fin;
     /** RSV bits of the current frame (byte 0 masked with B0_MASK_RSV); valid after READING_FIRST. */
-    private int rsv;
+    private byte rsv;
     /** Opcode of the current frame, one of the six defined; valid after READING_FIRST. */
-    private int opcode;
+    private byte opcode;
     /** Whether the current frame has a masking key; valid after READING_SECOND. */
     private boolean masked;
     /** Bytes of the extended length (2 or 8) or of the key (4) still to read in those states. */
@@ -77,10 +76,8 @@ public final class FrameDecoder {
     private long payloadOffset;
     /** Whether a data frame without FIN began a message that no final frame ended yet (5.4). */
     private boolean fragmentedMessage;
-    /** Gathers a control payload split across calls; null until first needed, then 125 bytes. */
+    /** Gathers a control payload split across calls; null except while one is being gathered. */
     private byte[] controlBuffer;
-    /** Wraps all of controlBuffer (index 0 is array index 0); handed out reset each time. */
-    private ByteBuffer controlView;
 
     /**
      * @param role the role of the endpoint that decodes: a SERVER decoder requires masked
@@ -88,7 +85,7 @@ public final class FrameDecoder {
      * @param maxFramePayload frames longer than this fail with 1009 before any payload is read
      */
     public FrameDecoder(Role role, long maxFramePayload) {
-        this.role = Objects.requireNonNull(role, "role");
+        this.server = Objects.requireNonNull(role, "role") == Role.SERVER;
         if (maxFramePayload < 0) {
             throw new IllegalArgumentException("maxFramePayload < 0: " + maxFramePayload);
         }
@@ -162,8 +159,8 @@ public final class FrameDecoder {
 
     private void readFirst(byte b) throws ProtocolException {
         fin = (b & B0_FLAG_FIN) != 0;
-        rsv = b & B0_MASK_RSV;
-        opcode = b & B0_MASK_OPCODE;
+        rsv = (byte) (b & B0_MASK_RSV);
+        opcode = (byte) (b & B0_MASK_OPCODE);
         // 5.2: "MUST be 0 unless an extension is negotiated that defines meanings for non-zero
         // values. If a nonzero value is received and none of the negotiated extensions defines
         // the meaning of such a nonzero value, the receiving endpoint MUST _Fail the WebSocket
@@ -202,10 +199,10 @@ public final class FrameDecoder {
         masked = (b & B1_FLAG_MASK) != 0;
         // 5.1: "The server MUST close the connection upon receiving a frame that is not masked."
         // and "A client MUST close a connection if it detects a masked frame."
-        if (role == Role.SERVER && !masked) {
+        if (server && !masked) {
             throw protocolViolation("Client frames must be masked.");
         }
-        if (role == Role.CLIENT && masked) {
+        if (!server && masked) {
             throw protocolViolation("Server frames must not be masked.");
         }
         int length7 = b & B1_MASK_LENGTH;
@@ -317,9 +314,8 @@ public final class FrameDecoder {
             return false;
         }
         if (controlBuffer == null) {
-            // Allocated once per decoder, the first time a control frame arrives split.
-            controlBuffer = new byte[CONTROL_PAYLOAD_MAX];
-            controlView = ByteBuffer.wrap(controlBuffer);
+            // Only for a control frame that arrives split; dropped once it is delivered.
+            controlBuffer = new byte[length];
         }
         int gathered = (int) payloadOffset;
         int n = Math.min(length - gathered, in.remaining());
@@ -331,10 +327,10 @@ public final class FrameDecoder {
         if (masked) {
             Masking.mask(controlBuffer, 0, length, maskKey, 0);
         }
-        controlView.clear().limit(length);
-        controlView.order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer payload = ByteBuffer.wrap(controlBuffer, 0, length);
+        controlBuffer = null;
         state = State.READING_FIRST;
-        handler.onControlFrame(opcode, rsv, controlView);
+        handler.onControlFrame(opcode, rsv, payload);
         return true;
     }
 

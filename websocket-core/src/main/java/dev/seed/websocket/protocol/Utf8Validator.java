@@ -25,7 +25,9 @@ import java.util.Objects;
  *
  * <p>So overlong forms (C0, C1, E0 80-9F, F0 80-8F), surrogates (ED A0-BF) and code points above
  * U+10FFFF (F4 90-BF, F5-FF) fail at the first byte that rules them out. Between characters, runs
- * of ASCII are skipped 8 bytes at a time.
+ * of ASCII are skipped 32 and then 8 bytes at a time, and a whole valid 2, 3 or 4 byte character
+ * is recognised in one step; the automaton takes over byte by byte wherever that test fails, in
+ * the middle of a sequence (split across feeds) and within 4 bytes of the end.
  */
 public final class Utf8Validator {
 
@@ -135,6 +137,28 @@ public final class Utf8Validator {
         return state != REJECT;
     }
 
+    /** The state an engine that keeps it in an int field starts each message with. */
+    static final int START = ACCEPT;
+
+    /**
+     * {@link #feed(ByteBuffer)} for a caller that keeps the state itself (the engine does, to
+     * spare each connection an object): returns the state after the bytes, which stays
+     * {@link #isRejected rejected} once it is.
+     */
+    static int feed(int state, ByteBuffer bytes) {
+        return state == REJECT ? REJECT : run(state, bytes, bytes.position(), bytes.limit());
+    }
+
+    /** Whether {@code state} saw an invalid byte. */
+    static boolean isRejected(int state) {
+        return state == REJECT;
+    }
+
+    /** Whether {@code state} is between characters. */
+    static boolean isComplete(int state) {
+        return state == ACCEPT;
+    }
+
     /** Whether the bytes fed so far end on a character boundary (no truncated sequence). */
     public boolean isComplete() {
         return state == ACCEPT;
@@ -159,11 +183,16 @@ public final class Utf8Validator {
     private static int run(int state, byte[] a, int i, int end) {
         while (i < end) {
             if (state == ACCEPT) {
-                while (end - i >= Long.BYTES && ((long) LONG_VIEW.get(a, i) & NON_ASCII) == 0) {
-                    i += Long.BYTES;
+                if (a[i] >= 0) {
+                    i = skipAscii(a, i, end);
+                    continue;
                 }
-                if (i == end) {
-                    break;
+                if (end - i >= 4) {
+                    int n = completeSequence(a[i], a[i + 1], a[i + 2], a[i + 3]);
+                    if (n > 0) {
+                        i += n;
+                        continue;
+                    }
                 }
             }
             state = TRANSITIONS[state + CLASSES[a[i] & 0xFF]];
@@ -175,19 +204,85 @@ public final class Utf8Validator {
         return state;
     }
 
+    /** The index of the first non-ASCII byte of {@code a[i .. end)}, or end: 32, then 8 bytes a step. */
+    private static int skipAscii(byte[] a, int i, int end) {
+        while (end - i >= 4 * Long.BYTES) {
+            long any = (long) LONG_VIEW.get(a, i) | (long) LONG_VIEW.get(a, i + 8)
+                    | (long) LONG_VIEW.get(a, i + 16) | (long) LONG_VIEW.get(a, i + 24);
+            if ((any & NON_ASCII) != 0) {
+                break;
+            }
+            i += 4 * Long.BYTES;
+        }
+        while (end - i >= Long.BYTES && ((long) LONG_VIEW.get(a, i) & NON_ASCII) == 0) {
+            i += Long.BYTES;
+        }
+        while (i < end && a[i] >= 0) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The length of the valid UTF-8 sequence that starts with {@code b0} (not ASCII) and goes on
+     * with the next three bytes, or 0 when it is invalid: then the automaton, which takes every
+     * byte alone, finds where. The same RFC 3629 grammar as the automaton, tested a whole
+     * character at a time; four bytes must be present.
+     */
+    private static int completeSequence(byte b0, byte b1, byte b2, byte b3) {
+        int lead = b0 & 0xFF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            return isTail(b1) ? 2 : 0;
+        }
+        if (lead >= 0xE0 && lead <= 0xEF) {
+            int second = b1 & 0xFF;
+            // E0 A0-BF (not overlong), ED 80-9F (not a surrogate), else 80-BF.
+            int low = lead == 0xE0 ? 0xA0 : 0x80;
+            int high = lead == 0xED ? 0x9F : 0xBF;
+            return second >= low && second <= high && isTail(b2) ? 3 : 0;
+        }
+        if (lead >= 0xF0 && lead <= 0xF4) {
+            int second = b1 & 0xFF;
+            // F0 90-BF (not overlong), F4 80-8F (not above U+10FFFF), else 80-BF.
+            int low = lead == 0xF0 ? 0x90 : 0x80;
+            int high = lead == 0xF4 ? 0x8F : 0xBF;
+            return second >= low && second <= high && isTail(b2) && isTail(b3) ? 4 : 0;
+        }
+        return 0;
+    }
+
+    private static boolean isTail(byte b) {
+        return (b & 0xC0) == 0x80;
+    }
+
     private static int run(int state, ByteBuffer buf, int i, int end) {
         if (buf.hasArray()) {
             int base = buf.arrayOffset();
             return run(state, buf.array(), base + i, base + end);
         }
         while (i < end) {
-            if (state == ACCEPT) {
+            if (state == ACCEPT && buf.get(i) >= 0) {
                 // The buffer's byte order does not matter: NON_ASCII tests every byte alike.
+                while (end - i >= 4 * Long.BYTES) {
+                    long any = buf.getLong(i) | buf.getLong(i + 8) | buf.getLong(i + 16) | buf.getLong(i + 24);
+                    if ((any & NON_ASCII) != 0) {
+                        break;
+                    }
+                    i += 4 * Long.BYTES;
+                }
                 while (end - i >= Long.BYTES && (buf.getLong(i) & NON_ASCII) == 0) {
                     i += Long.BYTES;
                 }
-                if (i == end) {
-                    break;
+                while (i < end && buf.get(i) >= 0) {
+                    i++;
+                }
+                continue;
+            }
+            if (state == ACCEPT && end - i >= 4) {
+                int n = completeSequence(buf.get(i), buf.get(i + 1), buf.get(i + 2), buf.get(i + 3));
+                if (n > 0) {
+                    i += n;
+                    continue;
                 }
             }
             state = TRANSITIONS[state + CLASSES[buf.get(i) & 0xFF]];

@@ -48,9 +48,12 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     /** Source of masking keys; only used in the client role. */
     private final IntSupplier maskKeys;
     private final FrameDecoder decoder;
-    private final Utf8Validator utf8 = new Utf8Validator();
-    /** The sink inflated bytes go to: counts them against the message limit. */
-    private final Extension.PayloadSink decodedSink = this::acceptDecoded;
+    /** UTF-8 validation state of the text message being received (Utf8Validator's automaton). */
+    private int utf8 = Utf8Validator.START;
+    private static final Extension[] NO_EXTENSIONS = new Extension[0];
+
+    /** The sink decoded bytes go to: counts them against the message limit; null without extensions. */
+    private final Extension.PayloadSink decodedSink;
 
     /** Sees every frame, or null. */
     private FrameObserver frameObserver;
@@ -74,10 +77,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private boolean closeReceived;
     /** The failure that ended the connection on our side, or null. */
     private ProtocolException failure;
-    /** Code of the close frame received (1005 when empty); 0 until one arrives. */
-    private int receivedCode;
-    /** Reason of the close frame received. */
-    private String receivedReason = "";
+    /** The close frame received (code 1005 when it had none); null until one arrives. */
+    private ReceivedClose receivedClose;
 
     /** Opcode of the message being received (TEXT or BINARY), or -1 between messages. */
     private int messageOpcode = -1;
@@ -115,7 +116,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             ProtocolListener listener, ProtocolOutput output, IntSupplier maskKeys) {
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
-        this.extensions = extensions.toArray(new Extension[0]);
+        this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(NO_EXTENSIONS);
+        this.decodedSink = this.extensions.length == 0 ? null : this::acceptDecoded;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.output = Objects.requireNonNull(output, "output");
         this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
@@ -201,7 +203,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             messageSize = 0;
             messageLength = 0;
             messageExtension = null;
-            utf8.reset();
+            utf8 = Utf8Validator.START;
             if (rsv != 0) {
                 for (Extension e : extensions) {
                     if ((e.reservedBits() & rsv) != 0 && e.startIncomingMessage(rsv)) {
@@ -244,7 +246,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             }
             return;
         }
-        if (messageOpcode == OPCODE_TEXT && !utf8.feed(chunk)) {
+        if (messageOpcode == OPCODE_TEXT && Utf8Validator.isRejected(utf8 = Utf8Validator.feed(utf8, chunk))) {
             throw badUtf8();
         }
         if (messageEnd && frameStartChunk && messageFrames == 1) {
@@ -264,7 +266,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         if (messageSize > config.maxMessageSize()) {
             throw tooLarge();
         }
-        if (messageOpcode == OPCODE_TEXT && !utf8.feed(chunk)) {
+        if (messageOpcode == OPCODE_TEXT && Utf8Validator.isRejected(utf8 = Utf8Validator.feed(utf8, chunk))) {
             throw badUtf8();
         }
         append(chunk);
@@ -278,7 +280,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     private void deliver(ByteBuffer message) throws ProtocolException {
         int opcode = messageOpcode;
-        if (opcode == OPCODE_TEXT && !utf8.isComplete()) {
+        if (opcode == OPCODE_TEXT && !Utf8Validator.isComplete(utf8)) {
             throw badUtf8();
         }
         endMessage();
@@ -437,8 +439,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             reason = decodeText(reasonBytes);
         }
         closeReceived = true;
-        receivedCode = code;
-        receivedReason = reason;
+        receivedClose = new ReceivedClose(code, reason);
         releaseMessage();
         endMessage();
         if (!closeSent) {
@@ -703,7 +704,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     @Override
     public int closeCode() {
         if (closeReceived) {
-            return receivedCode;
+            return receivedClose.code();
         }
         if (failure != null) {
             return failure.closeCode();
@@ -714,12 +715,16 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     @Override
     public String closeReason() {
         if (closeReceived) {
-            return receivedReason;
+            return receivedClose.reason();
         }
         if (failure != null) {
             return failure.getMessage();
         }
         return "";
+    }
+
+    /** The code and reason of the peer's close frame. */
+    private record ReceivedClose(int code, String reason) {
     }
 
     private void closeExtensions() {

@@ -35,8 +35,10 @@ public final class EventLoop implements AutoCloseable {
     private final Thread thread;
     /** Tasks from any thread, run in order on the loop thread. */
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Work to run after this turn's I/O and tasks (batched flushes); loop thread only. */
+    /** Work to run after this turn's I/O and tasks; loop thread only. */
     private final java.util.ArrayDeque<Runnable> afterTurn = new java.util.ArrayDeque<>();
+    /** Transports to flush after this turn's I/O and tasks (batched writes); loop thread only. */
+    private final java.util.ArrayList<SocketTransport> flushes = new java.util.ArrayList<>();
     /** Timers; touched by the loop thread only. */
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     /** Whether the loop is (about to be) blocked in select and needs a wakeup for new tasks. */
@@ -46,6 +48,8 @@ public final class EventLoop implements AutoCloseable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
     /** Shared scratch buffer for TLS plaintext; touched by the loop thread only. */
     private ByteBuffer plainBuffer;
+    /** Shared scratch array for gathering writes; touched by the loop thread only. */
+    private ByteBuffer[] gatherArray;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean running = true;
 
@@ -120,6 +124,17 @@ public final class EventLoop implements AutoCloseable {
         return plainBuffer;
     }
 
+    /**
+     * A shared array of at least {@code size} slots for gathering writes; the caller leaves it
+     * all null when done. Loop thread only.
+     */
+    ByteBuffer[] gatherArray(int size) {
+        if (gatherArray == null || gatherArray.length < size) {
+            gatherArray = new ByteBuffer[size];
+        }
+        return gatherArray;
+    }
+
     /** Number of channels registered with this loop. */
     public int registeredChannels() {
         try {
@@ -134,7 +149,7 @@ public final class EventLoop implements AutoCloseable {
             while (running) {
                 long timeoutMillis = nextTimeoutMillis();
                 int selected;
-                if (!tasks.isEmpty() || !afterTurn.isEmpty() || timeoutMillis == 0) {
+                if (!tasks.isEmpty() || !afterTurn.isEmpty() || !flushes.isEmpty() || timeoutMillis == 0) {
                     selected = selector.selectNow();
                 } else {
                     sleeping.set(true);
@@ -206,6 +221,21 @@ public final class EventLoop implements AutoCloseable {
         while ((task = afterTurn.poll()) != null) {
             safeRun(task);
         }
+        // By index: a flush that closes its transport may run handlers that schedule more.
+        for (int i = 0; i < flushes.size(); i++) {
+            SocketTransport t = flushes.get(i);
+            try {
+                t.scheduledFlush();
+            } catch (Throwable e) {
+                LOG.log(Level.WARNING, "flush on the event loop failed", e);
+            }
+        }
+        flushes.clear();
+    }
+
+    /** Flushes {@code transport} once this turn's I/O, tasks and timers are done. Loop thread only. */
+    void flushAfterTurn(SocketTransport transport) {
+        flushes.add(transport);
     }
 
     private void runTimers() {
@@ -296,7 +326,8 @@ public final class EventLoop implements AutoCloseable {
     public static final class Timer implements Comparable<Timer> {
         private final long deadline;
         private final long sequence;
-        private final Runnable task;
+        /** Null once cancelled: a cancelled timer waiting in the heap keeps nothing alive. */
+        private Runnable task;
         private boolean cancelled;
 
         private Timer(long deadline, long sequence, Runnable task) {
@@ -307,6 +338,7 @@ public final class EventLoop implements AutoCloseable {
 
         public void cancel() {
             cancelled = true;
+            task = null;
         }
 
         @Override

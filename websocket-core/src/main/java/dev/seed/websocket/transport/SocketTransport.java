@@ -19,7 +19,7 @@ import javax.net.ssl.SSLException;
  * {@link Handler}; it queues outgoing buffers and writes them with gathering writes. This class
  * is not thread safe: everything runs on the loop thread.
  *
- * <p>Memory: an idle plain connection holds no buffer. A TLS connection holds a buffer only for
+ * <p>Memory: an idle plain connection holds no buffer (the gathering-write array is the loop's). A TLS connection holds a buffer only for
  * a partial record read or an unfinished write, and gives it back when it empties.
  */
 public final class SocketTransport implements EventLoop.IoHandler {
@@ -53,12 +53,13 @@ public final class SocketTransport implements EventLoop.IoHandler {
     /** The peer's address once known (see {@link #remoteAddress()}). */
     private SocketAddress remoteAddress;
 
-    /** Outgoing plaintext buffers and, between them, futures completed once what precedes is written. */
-    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /**
+     * Outgoing plaintext buffers and, between them, futures completed once what precedes is
+     * written; null until the first write, so a connection that never sent holds no queue.
+     */
+    private ArrayDeque<Object> queue;
     /** Bytes in the queue's buffers not yet written (or wrapped). Read from any thread. */
     private volatile long queuedBytes;
-    /** Scratch array for gathering writes; allocated on first partial-write-free flush. */
-    private ByteBuffer[] gather;
     /** TLS: encrypted bytes read but not yet unwrapped (a partial record); null when none. */
     private ByteBuffer netIn;
     /** TLS: encrypted bytes wrapped but not yet written; null when none. */
@@ -79,11 +80,6 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private boolean readsPaused;
     /** Whether a flush is scheduled for the end of the loop's turn. */
     private boolean flushScheduled;
-    /** The flush run at the end of a turn. */
-    private final Runnable scheduledFlush = () -> {
-        flushScheduled = false;
-        flush();
-    };
 
     public SocketTransport(EventLoop loop, SocketChannel channel, SSLEngine tls) {
         this.loop = loop;
@@ -427,7 +423,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
         if (closed || outputShut || shutdownOutputRequested) {
             return;
         }
-        queue.add(data);
+        queue().add(data);
         queuedBytes += data.remaining();
     }
 
@@ -440,11 +436,22 @@ public final class SocketTransport implements EventLoop.IoHandler {
             done.completeExceptionally(new ClosedChannelException());
             return;
         }
-        if (queue.isEmpty() && netOut == null) {
+        if (queueEmpty() && netOut == null) {
             done.complete(null);
             return;
         }
-        queue.add(done);
+        queue().add(done);
+    }
+
+    private ArrayDeque<Object> queue() {
+        if (queue == null) {
+            queue = new ArrayDeque<>(8);
+        }
+        return queue;
+    }
+
+    private boolean queueEmpty() {
+        return queue == null || queue.isEmpty();
     }
 
     /** Bytes queued and not yet written. Any thread. */
@@ -454,7 +461,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
 
     /** Buffers and completion markers waiting in the write queue. Loop thread only. */
     public int queueLength() {
-        return queue.size();
+        return queue == null ? 0 : queue.size();
     }
 
     /**
@@ -466,7 +473,13 @@ public final class SocketTransport implements EventLoop.IoHandler {
             return;
         }
         flushScheduled = true;
-        loop.afterTurn(scheduledFlush);
+        loop.flushAfterTurn(this);
+    }
+
+    /** The flush {@link #flushSoon} asked for, run by the loop at the end of its turn. */
+    void scheduledFlush() {
+        flushScheduled = false;
+        flush();
     }
 
     /** Replaces the handler (the opening handshake hands over to the WebSocket connection). */
@@ -492,7 +505,10 @@ public final class SocketTransport implements EventLoop.IoHandler {
         if (closed) {
             return;
         }
-        boolean drained = queue.isEmpty() && netOut == null;
+        boolean drained = queueEmpty() && netOut == null;
+        if (drained) {
+            queue = null; // an idle connection keeps no queue
+        }
         if (drained && shutdownOutputRequested && !outputShut) {
             shutdownOutput();
         }
@@ -500,10 +516,9 @@ public final class SocketTransport implements EventLoop.IoHandler {
     }
 
     private void flushPlain() throws IOException {
-        while (!queue.isEmpty()) {
-            if (gather == null) {
-                gather = new ByteBuffer[MAX_GATHER];
-            }
+        // The loop's scratch array: filled and cleared within this call, so one per loop will do.
+        ByteBuffer[] gather = loop.gatherArray(MAX_GATHER);
+        while (!queueEmpty()) {
             int n = 0;
             for (Object o : queue) {
                 if (o instanceof ByteBuffer b) {
@@ -520,7 +535,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
             if (n > 0 && written == 0) {
                 return;
             }
-            if (!queue.isEmpty() && queue.peek() instanceof ByteBuffer b && b.hasRemaining()) {
+            if (!queueEmpty() && queue.peek() instanceof ByteBuffer b && b.hasRemaining()) {
                 return; // socket buffer full: wait for OP_WRITE
             }
         }
@@ -530,7 +545,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
         if (!writeNetOut()) {
             return;
         }
-        while (!queue.isEmpty()) {
+        while (!queueEmpty()) {
             ByteBuffer[] batch = new ByteBuffer[Math.min(queue.size(), MAX_GATHER)];
             int n = 0;
             for (Object o : queue) {
@@ -553,7 +568,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     }
 
     private void popWritten() {
-        while (!queue.isEmpty()) {
+        while (!queueEmpty()) {
             Object head = queue.peek();
             if (head instanceof ByteBuffer b) {
                 if (b.hasRemaining()) {
@@ -617,7 +632,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     }
 
     private void updateInterest() {
-        updateInterest(netOut != null || !queue.isEmpty());
+        updateInterest(netOut != null || !queueEmpty());
     }
 
     private void updateInterest(boolean wantWrite) {
@@ -653,12 +668,14 @@ public final class SocketTransport implements EventLoop.IoHandler {
             // closing anyway
         }
         Throwable failure = cause != null ? cause : new ClosedChannelException();
-        for (Object o : queue) {
-            if (o instanceof CompletableFuture<?> f) {
-                f.completeExceptionally(failure);
+        if (queue != null) {
+            for (Object o : queue) {
+                if (o instanceof CompletableFuture<?> f) {
+                    f.completeExceptionally(failure);
+                }
             }
+            queue = null;
         }
-        queue.clear();
         queuedBytes = 0;
         netIn = null;
         netOut = null;

@@ -41,10 +41,17 @@ class AccessControlTest {
             }
         }
         try (RawPeer raw = new RawPeer(server.port())) {
-            assertThat(raw.handshake("/echo").status()).as("no Origin at all").isEqualTo(403);
+            // Browsers always send Origin; a request without one is not a browser's.
+            assertThat(raw.handshake("/echo").status()).as("no Origin at all").isEqualTo(101);
         }
         try (RawPeer raw = new RawPeer(server.port())) {
             assertThat(raw.handshake("/echo", "Origin: https://admin.example").status()).isEqualTo(101);
+        }
+        server.shutdown(java.time.Duration.ofSeconds(1));
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).requireOrigin(true)
+                .allowedOrigins("https://app.example").route("/echo", new EchoHandler()).build().start();
+        try (RawPeer raw = new RawPeer(server.port())) {
+            assertThat(raw.handshake("/echo").status()).as("no Origin, Origin required").isEqualTo(403);
         }
     }
 

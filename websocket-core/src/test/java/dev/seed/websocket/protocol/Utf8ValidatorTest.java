@@ -194,7 +194,7 @@ class Utf8ValidatorTest {
 
     @Test
     void longAsciiWithOneNonAsciiByteAtEveryPosition() {
-        for (int length = 1; length <= 40; length++) {
+        for (int length = 1; length <= 100; length++) {
             for (int at = 0; at < length; at++) {
                 byte[] bytes = new byte[length];
                 Arrays.fill(bytes, (byte) 'x');
@@ -236,6 +236,47 @@ class Utf8ValidatorTest {
                     .isEqualTo(expected);
         }
         assertThat(valid).as("the generator makes valid text too").isGreaterThan(1000);
+    }
+
+    @Test
+    void agreesWithJdkDecoderOnLongTextWithAsciiRuns() {
+        // Long enough for the 32-byte ASCII steps and the whole-character steps, with a broken
+        // byte anywhere: heap and direct, whole and in random pieces.
+        Random random = new Random(7);
+        int valid = 0;
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder text = new StringBuilder();
+            int[] limits = {0x80, 0x800, 0x10000, 0x110000};
+            for (int k = random.nextInt(30); k > 0; k--) {
+                text.append("a".repeat(random.nextInt(70)));
+                int codePoint;
+                do {
+                    codePoint = random.nextInt(limits[random.nextInt(limits.length)]);
+                } while (codePoint >= 0xD800 && codePoint <= 0xDFFF);
+                text.appendCodePoint(codePoint);
+            }
+            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > 0 && random.nextInt(3) > 0) {
+                bytes[random.nextInt(bytes.length)] = interestingByte(random);
+            }
+            boolean expected = jdkAccepts(bytes);
+            valid += expected ? 1 : 0;
+            assertThat(Utf8Validator.isValid(bytes, 0, bytes.length)).as("%s", hexOf(bytes)).isEqualTo(expected);
+            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+            assertThat(Utf8Validator.isValid(direct)).as("direct %s", hexOf(bytes)).isEqualTo(expected);
+            Utf8Validator validator = new Utf8Validator();
+            boolean accepted = true;
+            for (int i = 0; i < bytes.length; ) {
+                int size = Math.min(1 + random.nextInt(80), bytes.length - i);
+                ByteBuffer piece = random.nextBoolean()
+                        ? ByteBuffer.wrap(bytes, i, size)
+                        : ByteBuffer.allocateDirect(size).put(bytes, i, size).flip();
+                accepted &= validator.feed(piece);
+                i += size;
+            }
+            assertThat(accepted && validator.isComplete()).as("%s in pieces", hexOf(bytes)).isEqualTo(expected);
+        }
+        assertThat(valid).as("the generator makes valid text too").isGreaterThan(500);
     }
 
     /** Random bytes, valid text, or valid text with one byte changed or its last byte cut. */

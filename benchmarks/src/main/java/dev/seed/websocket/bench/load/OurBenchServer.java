@@ -1,0 +1,58 @@
+package dev.seed.websocket.bench.load;
+
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.WebSocketServer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * Our server as the load benchmark runs it: one event loop, {@code /echo} sends every message
+ * back, {@code /broadcast} sends every text message it receives to all open connections.
+ */
+final class OurBenchServer implements BenchServer.Running {
+
+    private final WebSocketServer server;
+
+    OurBenchServer(boolean deflate) {
+        WebSocketServer[] self = new WebSocketServer[1];
+        WebSocketServer.Builder b = WebSocketServer.builder()
+                .host("127.0.0.1").port(0)
+                .eventLoops(1)
+                .backlog(4096)
+                .maxFrameSize(BenchServer.MAX_MESSAGE).maxMessageSize(BenchServer.MAX_MESSAGE)
+                .route("/echo", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        c.sendText(text);
+                    }
+
+                    @Override
+                    public void onBinary(WebSocketConnection c, ByteBuffer data) {
+                        c.sendBinary(data);
+                    }
+                })
+                .route("/broadcast", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        self[0].broadcast(text);
+                    }
+                });
+        if (deflate) {
+            // Netty compresses every message; so do we here (the default skips those under 1 KiB).
+            b.extensions("permessage-deflate").compressionThreshold(0);
+        }
+        server = b.build().start();
+        self[0] = server;
+    }
+
+    @Override
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.shutdown(Duration.ofSeconds(2));
+    }
+}
