@@ -1,6 +1,7 @@
 package dev.seed.websocket.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.seed.websocket.CloseCause;
 import dev.seed.websocket.WebSocketServer;
@@ -8,7 +9,10 @@ import dev.seed.websocket.it.EchoHandler;
 import dev.seed.websocket.it.RawPeer;
 import dev.seed.websocket.it.RecordingHandler;
 import dev.seed.websocket.protocol.ProtocolException;
+import dev.seed.websocket.protocol.extension.Extension;
+import dev.seed.websocket.protocol.extension.PerMessageDeflate;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.zip.Deflater;
@@ -89,6 +93,22 @@ class CompressionBombTest {
         serverSide.assertExhausted();
         assertThat(serverSide.opened.get().closeCause()).isEqualTo(CloseCause.PROTOCOL_ERROR);
         Bystander.echoes(server.port(), Duration.ofSeconds(2));
+    }
+
+    @Test
+    void theInflaterStopsWithinOneChunkOfTheLimit() throws Exception {
+        Extension deflate = PerMessageDeflate.builder().build()
+                .negotiate(PerMessageDeflate.builder().build().offers()).orElseThrow();
+        long[] inflated = {0};
+        assertThatThrownBy(() -> deflate.decode(ByteBuffer.wrap(bomb(INFLATED)), true, chunk -> {
+            inflated[0] += chunk.remaining();
+            if (inflated[0] > LIMIT) {
+                throw new ProtocolException(1009, "Message too large.");
+            }
+        })).isInstanceOf(ProtocolException.class);
+        // The sink sees each 16 KiB chunk as it is inflated: the bomb stops right past the limit.
+        assertThat(inflated[0]).isGreaterThan(LIMIT).isLessThanOrEqualTo(LIMIT + 16 * 1024);
+        deflate.close();
     }
 
     @Test

@@ -34,6 +34,29 @@ public final class Resources {
     }
 
     /**
+     * Fails, saying what to do, unless this process may open at least {@code needed} files (the
+     * soft limit in /proc/self/limits): tests that hold thousands of sockets, both ends in this
+     * JVM, need more than the common default of 1024.
+     */
+    public static void requireOpenFileLimit(int needed) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    if (!soft.equals("unlimited") && Long.parseLong(soft) < needed) {
+                        throw new IllegalStateException("This test needs " + needed + " open files but the limit is "
+                                + soft + ": bin/test raises the soft limit to the hard one (ulimit -n); raise the "
+                                + "hard limit (ulimit -Hn, or LimitNOFILE for a service) to at least " + needed);
+                    }
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("/proc/self/limits is missing: these tests count descriptors on Linux", e);
+        }
+    }
+
+    /**
      * Waits up to {@code millis} for the descriptor count to come back to at most
      * {@code baseline + slack}; returns the last count. Closing is asynchronous (the loop closes a
      * socket on its own thread), so a test waits for it rather than sleeping a fixed time.

@@ -36,7 +36,7 @@ public final class Soak {
 
         /** Heap growth allowed from the first sample to the last: noise, not a leak. */
         static long allowedHeapGrowth(long first) {
-            return Math.max(32L * 1024 * 1024, first / 5);
+            return Math.max(8L * 1024 * 1024, first / 10);
         }
 
         public boolean passed() {
@@ -97,6 +97,7 @@ public final class Soak {
 
     public static Report run(Settings settings) throws Exception {
         long start = System.nanoTime();
+        Resources.requireOpenFileLimit(2 * settings.connections() + 1024);
         warmUp();
         int fdsBefore = Resources.openFileDescriptors();
         WebSocketServer server = WebSocketServer.builder().host("127.0.0.1").port(0).backlog(8192)
