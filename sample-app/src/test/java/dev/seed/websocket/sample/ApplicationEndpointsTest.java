@@ -110,6 +110,6 @@ class ApplicationEndpointsTest {
         assertThat(env.getProperty("websocket.server.allowed-origins[0]")).isEqualTo(app.origin());
         assertThat(env.getProperty("websocket.server.allowed-origins[1]"))
                 .isEqualTo("http://localhost:" + app.webPort());
-        assertThat(env.getProperty("websocket.server.max-frame-size")).isEqualTo("1MB");
+        assertThat(env.getProperty("websocket.server.max-frame-size")).isEqualTo("16MB");
     }
 }
