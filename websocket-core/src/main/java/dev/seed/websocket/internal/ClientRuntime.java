@@ -128,10 +128,6 @@ public final class ClientRuntime {
         connections.remove(c);
     }
 
-    void upgradeEnded(ClientUpgrade upgrade) {
-        // nothing held per upgrade
-    }
-
     public Collection<WebSocketConnection> connections() {
         return List.copyOf(connections);
     }

@@ -252,12 +252,7 @@ final class ClientUpgrade implements SocketTransport.Handler {
     private void failRefused() {
         HttpResponse r = refusal;
         HttpResponse withBody = new HttpResponse(r.status(), r.reason(), r.headers(), refusalBody.toByteArray());
-        try {
-            handshake.validate(withBody);
-            fail(refused("Server refused the handshake with status " + r.status() + ".", withBody));
-        } catch (HandshakeException e) {
-            fail(refused(e.getMessage(), withBody));
-        }
+        fail(refused("Server refused the handshake with status " + r.status() + ".", withBody));
     }
 
     private URI redirectTarget(String location) {
@@ -317,6 +312,5 @@ final class ClientUpgrade implements SocketTransport.Handler {
                     : "Cannot connect to " + uri.getHost() + ":" + handshake.port() + ": " + cause.getMessage();
             fail(new WebSocketException(what, cause));
         }
-        client.upgradeEnded(this);
     }
 }

@@ -16,7 +16,6 @@ import dev.seed.websocket.protocol.ProtocolListener;
 import dev.seed.websocket.protocol.ProtocolOutput;
 import dev.seed.websocket.protocol.WebSocketProtocol;
 import dev.seed.websocket.protocol.WireFormat;
-import dev.seed.websocket.protocol.extension.Extension;
 import dev.seed.websocket.protocol.extension.PerMessageDeflateExtension;
 import dev.seed.websocket.transport.EventLoop;
 import dev.seed.websocket.transport.SocketTransport;
@@ -47,7 +46,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     private static final System.Logger LOG = System.getLogger(WsConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     /**
      * Output counts as congested (pongs get coalesced, RFC 6455 section 5.5.3) past this many
      * queued bytes or queued buffers: a peer that does not read cannot make a ping flood pile up
@@ -215,7 +213,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             int size = message.payload.remaining();
             boolean sent;
             if (e instanceof WebSocketProtocol p) {
-                PerMessageDeflateExtension deflate = deflateOf(p);
+                PerMessageDeflateExtension deflate = p.extension(PerMessageDeflateExtension.class);
                 ByteBuffer compressed = null;
                 if (deflate != null && size >= deflate.compressionThreshold() && deflate.acceptsSharedCompressed()) {
                     compressed = message.compressed(deflate.compressionLevel());
@@ -236,15 +234,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             }
             return sent;
         });
-    }
-
-    private static PerMessageDeflateExtension deflateOf(WebSocketProtocol p) {
-        for (Extension x : p.extensions()) {
-            if (x instanceof PerMessageDeflateExtension d) {
-                return d;
-            }
-        }
-        return null;
     }
 
     @Override

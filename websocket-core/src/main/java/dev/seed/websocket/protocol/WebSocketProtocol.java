@@ -154,6 +154,16 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         return List.of(extensions);
     }
 
+    /** The negotiated extension of this type, or null; allocates nothing. */
+    public <T extends Extension> T extension(Class<T> type) {
+        for (Extension e : extensions) {
+            if (type.isInstance(e)) {
+                return type.cast(e);
+            }
+        }
+        return null;
+    }
+
     // ---------------------------------------------------------------- receiving
 
     @Override
