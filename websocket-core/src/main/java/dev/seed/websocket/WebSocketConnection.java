@@ -10,8 +10,13 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One open WebSocket connection, server or client side. Thread safe: sends from any thread keep
  * their per-thread order. Send methods never throw for I/O: the returned future completes when
- * the bytes are handed to the socket, or fails (closed connection, backpressure). Invalid
- * arguments throw {@link IllegalArgumentException} at once.
+ * the bytes are handed to the socket, or fails (closed connection, backpressure, and at once when
+ * the server or client was stopped). Invalid arguments throw {@link IllegalArgumentException} at
+ * once.
+ *
+ * <p>Buffers given to {@code onBinary}, {@code onPing} and {@code onPong} on the event loop are
+ * valid during the call only. Passing one on from there ({@code sendBinary} to this or any other
+ * connection, a broadcast, a publish) is safe: the engine keeps a copy of what it must send later.
  */
 public interface WebSocketConnection {
 
@@ -101,7 +106,11 @@ public interface WebSocketConnection {
     /** The round-trip time of the last keepalive ping, or null before the first pong. */
     Duration roundTripTime();
 
-    /** Runs {@code task} on this connection's event loop (no locks needed with its handler). */
+    /**
+     * Runs {@code task} on this connection's event loop (no locks needed with its handler). Throws
+     * {@link java.util.concurrent.RejectedExecutionException} once the server or client that owns
+     * the loop has been stopped.
+     */
     void execute(Runnable task);
 
     /** Runs {@code task} on this connection's event loop after {@code delay}. */

@@ -187,7 +187,16 @@ public final class ServerRuntime {
         }
         EventLoop loop = group.next();
         SocketTransport transport = new SocketTransport(loop, ch, tls);
-        loop.execute(() -> new ServerUpgrade(this, transport).start());
+        try {
+            loop.execute(() -> new ServerUpgrade(this, transport).start());
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // gone anyway
+            }
+            released(remote);
+        }
     }
 
     /** Null when the server may take this connection, else the refusal message (503). */

@@ -18,7 +18,8 @@ final class SharedMessage {
 
     SharedMessage(int opcode, ByteBuffer payload) {
         this.opcode = opcode;
-        this.payload = payload.asReadOnlyBuffer();
+        // Sent to connections on every loop, long after a handler that was lent it returned.
+        this.payload = LentBuffers.keepable(payload).asReadOnlyBuffer();
     }
 
     /** The payload compressed standalone at {@link #level}; computed once, on first need. */

@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Consumer;
@@ -184,9 +185,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
-        // A direct buffer sent from the loop may be the loop's own read buffer handed to onBinary
-        // (valid during the call only): copy it, so that echoing a received message is safe.
-        ByteBuffer view = data.isDirect() && transport.loop().inLoop() ? copy(data) : data.duplicate();
+        // Sent from a handler lent a loop's buffer (echo, relay to a connection on any loop): a copy.
+        ByteBuffer view = LentBuffers.keepable(data);
         return submit(view.remaining(), true, e -> {
             int size = view.remaining();
             boolean sent = e.sendBinary(view);
@@ -249,7 +249,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     private static ByteBuffer controlPayload(ByteBuffer data) {
-        ByteBuffer view = Objects.requireNonNull(data, "data").duplicate();
+        ByteBuffer view = LentBuffers.keepable(Objects.requireNonNull(data, "data"));
         if (view.remaining() > WireFormat.CONTROL_PAYLOAD_MAX) {
             throw new IllegalArgumentException("Control frame payload longer than 125 bytes.");
         }
@@ -276,7 +276,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     /** Starts the close handshake with a cause; a no-op when a close frame was already sent. */
     public CompletableFuture<Void> closeWith(int code, String reason, CloseCause why) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        transport.loop().run(() -> {
+        runOnLoop(f, () -> {
             if (engine == null || finished || engine.closeSent()) {
                 f.complete(null);
                 return;
@@ -298,7 +298,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void abort() {
-        transport.loop().run(() -> {
+        runOnLoop(null, () -> {
             if (cause == null) {
                 cause = CloseCause.LOCAL_CLOSE;
                 locallyInitiated = true;
@@ -317,12 +317,35 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             perform(send, f);
         } else {
             PENDING_BYTES.addAndGet(this, size);
-            transport.loop().execute(() -> {
+            try {
+                transport.loop().execute(() -> {
+                    PENDING_BYTES.addAndGet(this, -size);
+                    perform(send, f);
+                });
+            } catch (RejectedExecutionException e) {
                 PENDING_BYTES.addAndGet(this, -size);
-                perform(send, f);
-            });
+                sendFailed(f, stopped(e));
+            }
         }
         return f;
+    }
+
+    /**
+     * Runs {@code task} on the loop (at once when called there). When the loop has stopped (the
+     * server or client was shut down) {@code f}, if any, fails at once instead of never completing.
+     */
+    private void runOnLoop(CompletableFuture<Void> f, Runnable task) {
+        try {
+            transport.loop().run(task);
+        } catch (RejectedExecutionException e) {
+            if (f != null) {
+                f.completeExceptionally(stopped(e));
+            }
+        }
+    }
+
+    private WebSocketException stopped(RejectedExecutionException e) {
+        return new WebSocketException("Connection is closed: its " + side.tag() + " has been stopped.", e);
     }
 
     private void perform(Send send, CompletableFuture<Void> f) {
@@ -395,13 +418,21 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         for (ConnectionListener l : listeners) {
             l.onMessageReceived(this, false, data.remaining());
         }
-        ByteBuffer message = dispatcher == null ? data : copy(data);
+        if (dispatcher == null) {
+            deliverLent(WireFormat.OPCODE_BINARY, data);
+            return;
+        }
+        ByteBuffer message = LentBuffers.copy(data);
         dispatch(() -> handler.onBinary(this, message), message.remaining());
     }
 
     @Override
     public void onPing(ByteBuffer data) {
-        ByteBuffer payload = dispatcher == null ? data : copy(data);
+        if (dispatcher == null) {
+            deliverLent(WireFormat.OPCODE_PING, data);
+            return;
+        }
+        ByteBuffer payload = LentBuffers.copy(data);
         dispatch(() -> handler.onPing(this, payload), payload.remaining());
     }
 
@@ -420,7 +451,11 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
                 l.onPingRoundTrip(this, rtt);
             }
         }
-        ByteBuffer payload = dispatcher == null ? data : copy(data);
+        if (dispatcher == null) {
+            deliverLent(WireFormat.OPCODE_PONG, data);
+            return;
+        }
+        ByteBuffer payload = LentBuffers.copy(data);
         dispatch(() -> handler.onPong(this, payload), payload.remaining());
     }
 
@@ -657,7 +692,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             } finally {
                 long left = DISPATCHED_BYTES.addAndGet(this, -cost);
                 if (readsPausedForHandler && left <= config.backpressureLimit() / 2) {
-                    transport.loop().execute(this::resumeReads);
+                    runOnLoop(null, this::resumeReads);
                 }
             }
         };
@@ -666,6 +701,26 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // The application's executor is shut down: deliver on the loop rather than lose the event.
             counted.run();
+        }
+    }
+
+    /**
+     * Calls the handler on the loop with a buffer of the loop's own: lent for the call (see
+     * {@link LentBuffers}). A switch rather than a lambda: no allocation per message.
+     */
+    private void deliverLent(int opcode, ByteBuffer data) {
+        EventLoop loop = transport.loop();
+        loop.beginLending();
+        try {
+            switch (opcode) {
+                case WireFormat.OPCODE_BINARY -> handler.onBinary(this, data);
+                case WireFormat.OPCODE_PING -> handler.onPing(this, data);
+                default -> handler.onPong(this, data);
+            }
+        } catch (Throwable t) {
+            handlerFailed(t);
+        } finally {
+            loop.endLending();
         }
     }
 
@@ -695,12 +750,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         } catch (Throwable again) {
             LOG.log(Level.WARNING, "onError of " + id() + " threw", again);
         }
-    }
-
-    private static ByteBuffer copy(ByteBuffer data) {
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-        copy.put(data.duplicate()).flip();
-        return copy;
     }
 
     // ------------------------------------------------------------------ accessors
@@ -783,7 +832,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void execute(Runnable task) {
-        transport.loop().execute(task);
+        transport.loop().execute(task); // RejectedExecutionException once the loop has stopped
     }
 
     @Override

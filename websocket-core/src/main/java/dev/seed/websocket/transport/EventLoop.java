@@ -13,6 +13,7 @@ import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * threads hand work over with {@link #execute}. Timers are kept in a heap on the loop thread.
  *
  * <p>The loop owns one direct read buffer shared by all its channels: reads are synchronous, so
- * an idle connection holds no read buffer at all.
+ * an idle connection holds no read buffer at all. What a handler is given from that buffer is
+ * lent for the duration of the call ({@link #lending()}).
+ *
+ * <p>Once stopped, the loop refuses new tasks with {@link RejectedExecutionException}: work
+ * handed to a stopped loop would never run, and the futures waiting on it would never complete.
+ * Tasks that were queued before the stop still run, after every channel was closed, so that they
+ * fail their futures instead of forgetting them.
  */
 public final class EventLoop implements AutoCloseable {
 
@@ -50,8 +57,16 @@ public final class EventLoop implements AutoCloseable {
     private ByteBuffer plainBuffer;
     /** Shared scratch array for gathering writes; touched by the loop thread only. */
     private ByteBuffer[] gatherArray;
+    /** Direct scratch buffer for TLS records being written; touched by the loop thread only. */
+    private ByteBuffer netOutBuffer;
+    /** Handler calls in progress on this thread that were lent loop-owned buffers. Loop thread only. */
+    private int lending;
+    /** Turns of the loop so far (each select and what follows it). Written by the loop thread only. */
+    private volatile long turns;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean running = true;
+    /** Set once the loop stops taking tasks; {@link #execute} refuses from then on. */
+    private volatile boolean stopped;
 
     public EventLoop(String name) {
         try {
@@ -59,7 +74,7 @@ public final class EventLoop implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open a selector", e);
         }
-        this.thread = new Thread(this::run, name);
+        this.thread = new LoopThread(this, name);
         this.thread.setDaemon(false);
         this.thread.start();
     }
@@ -69,12 +84,30 @@ public final class EventLoop implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
-    /** Runs {@code task} on the loop thread, in submission order. */
+    /** The loop whose thread is the calling thread, or null when called from another thread. */
+    public static EventLoop current() {
+        return Thread.currentThread() instanceof LoopThread t ? t.loop : null;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread, in submission order. Throws
+     * {@link RejectedExecutionException} once the loop has stopped.
+     */
     public void execute(Runnable task) {
         tasks.add(task);
+        // Checked after adding: either the loop's final drain sees the task and runs it, or the
+        // stop came first and the task is taken back here (see run()).
+        if (stopped && tasks.remove(task)) {
+            throw new RejectedExecutionException("Event loop " + thread.getName() + " has stopped.");
+        }
         if (!inLoop() && sleeping.compareAndSet(true, false)) {
             selector.wakeup();
         }
+    }
+
+    /** Whether the loop has stopped taking tasks. */
+    public boolean isStopped() {
+        return stopped;
     }
 
     /** Runs {@code task} now when called on the loop thread, else hands it over. */
@@ -125,6 +158,48 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * A shared direct buffer of at least {@code size} bytes to wrap TLS records into, cleared.
+     * What is not written to the socket within the caller's turn must be copied out of it.
+     * Loop thread only.
+     */
+    ByteBuffer netOutBuffer(int size) {
+        if (netOutBuffer == null || netOutBuffer.capacity() < size) {
+            netOutBuffer = ByteBuffer.allocateDirect(Math.max(size, READ_BUFFER_SIZE)); // room for several records
+        }
+        netOutBuffer.clear();
+        return netOutBuffer;
+    }
+
+    /**
+     * A handler call that is given buffers owned by this loop (slices of its read buffer) begins:
+     * until the matching {@link #endLending()}, {@link #lending()} is true on this thread. Loop
+     * thread only; no allocation (it brackets every message delivered on the loop).
+     */
+    public void beginLending() {
+        lending++;
+    }
+
+    /** The lending call begun by {@link #beginLending()} has returned. Loop thread only. */
+    public void endLending() {
+        lending--;
+    }
+
+    /**
+     * Whether the calling thread is inside a handler call that was lent loop-owned buffers (see
+     * {@link #beginLending}). A direct buffer passed on from there (sent, broadcast, published) may be
+     * one of them and must be copied before it outlives the call.
+     */
+    public static boolean lending() {
+        EventLoop loop = current();
+        return loop != null && loop.lending > 0;
+    }
+
+    /** Turns of the loop so far: a loop with nothing to do barely counts up; a spinning one races. */
+    public long turns() {
+        return turns;
+    }
+
+    /**
      * A shared array of at least {@code size} slots for gathering writes; the caller leaves it
      * all null when done. Loop thread only.
      */
@@ -147,6 +222,7 @@ public final class EventLoop implements AutoCloseable {
     private void run() {
         try {
             while (running) {
+                turns++;
                 long timeoutMillis = nextTimeoutMillis();
                 int selected;
                 if (!tasks.isEmpty() || !afterTurn.isEmpty() || !flushes.isEmpty() || timeoutMillis == 0) {
@@ -171,9 +247,24 @@ public final class EventLoop implements AutoCloseable {
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "event loop " + thread.getName() + " stopped by an unexpected error", t);
         } finally {
+            stopped = true;
             closeAll();
+            drainAfterStop();
             terminated.complete(null);
         }
+    }
+
+    /**
+     * Runs what was queued before the stop: every channel is closed by now, so sends fail their
+     * futures and closes complete, rather than waiting forever.
+     */
+    private void drainAfterStop() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            safeRun(task);
+        }
+        runAfterTurn();
+        timers.clear();
     }
 
     private void processSelected() {
@@ -298,7 +389,14 @@ public final class EventLoop implements AutoCloseable {
     /** Stops the loop: channels still registered are closed. */
     @Override
     public void close() {
-        execute(() -> running = false);
+        if (stopped) {
+            return;
+        }
+        try {
+            execute(() -> running = false);
+        } catch (RejectedExecutionException e) {
+            return; // stopped meanwhile
+        }
         if (!inLoop()) {
             selector.wakeup();
         }
@@ -312,6 +410,16 @@ public final class EventLoop implements AutoCloseable {
     /** The loop thread's name. */
     public String name() {
         return thread.getName();
+    }
+
+    /** The loop's thread: lets {@link #current()} find the loop without a thread-local. */
+    private static final class LoopThread extends Thread {
+        final EventLoop loop;
+
+        LoopThread(EventLoop loop, String name) {
+            super(loop::run, name);
+            this.loop = loop;
+        }
     }
 
     /** Receives readiness events of a registered channel, on the loop thread. */

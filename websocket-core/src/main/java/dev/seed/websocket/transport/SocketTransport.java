@@ -28,6 +28,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private static final int MAX_GATHER = 64;
     /** Reads per readiness event before giving other channels a turn. */
     private static final int MAX_READS_PER_EVENT = 4;
+    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     /** Receives what the transport reads and its end. All calls on the loop thread. */
     public interface Handler {
@@ -62,8 +64,15 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private volatile long queuedBytes;
     /** TLS: encrypted bytes read but not yet unwrapped (a partial record); null when none. */
     private ByteBuffer netIn;
-    /** TLS: encrypted bytes wrapped but not yet written; null when none. */
+    /**
+     * TLS: encrypted bytes wrapped but not yet written; null when none. Between calls it is never
+     * the loop's scratch buffer: what the socket did not take is copied out (see writeNetOut).
+     */
     private ByteBuffer netOut;
+    /** TLS: whether {@link #netOut} is the loop's scratch buffer (only within one call). */
+    private boolean netOutShared;
+    /** TLS: whether the engine's delegated tasks are running off the loop; I/O waits for them. */
+    private boolean tlsTasksRunning;
     /** Whether the TLS handshake finished (always true for plain connections once connected). */
     private boolean connected;
     /** Whether we are inside a read event: writes are flushed once at its end. */
@@ -203,7 +212,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private void read() {
         inRead = true;
         try {
-            for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !eofSeen && !readsPaused; i++) {
+            for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !eofSeen && !readsPaused && !tlsTasksRunning; i++) {
                 ByteBuffer buf = loop.readBuffer();
                 int n;
                 try {
@@ -254,7 +263,19 @@ public final class SocketTransport implements EventLoop.IoHandler {
     }
 
     // ------------------------------------------------------------------ TLS
+    //
+    // The SSLEngine states this transport meets, and what it does in each (javax.net.ssl.SSLEngine):
+    // - NEED_TASK: the delegated tasks run on TlsTasks' pool; meanwhile this connection neither
+    //   reads, unwraps nor wraps, and the loop serves its other connections.
+    // - NEED_WRAP / NEED_UNWRAP: handshake records go out / wait for more input.
+    // - unwrap CLOSED: the peer's close_notify. With TLS 1.2 the engine closes its outbound side
+    //   as well (RFC 5246 section 7.2.1: the reply close_notify is the last record); with TLS 1.3
+    //   it does not (RFC 8446 section 6.1: each side closes its own direction).
+    // - wrap CLOSED: nothing more can be sent; queued plaintext fails its futures and the
+    //   connection ends once the last records are written.
+    // - no progress at all (nothing consumed, nothing produced): wait for input, never loop.
 
+    /** Unwraps {@code fresh} after any partial record kept from before, handing plaintext on. */
     private void unwrap(ByteBuffer fresh) {
         ByteBuffer src = fresh;
         if (netIn != null) {
@@ -263,7 +284,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
             src = netIn;
         }
         try {
-            while (!closed) {
+            boolean stalled = false;
+            while (!closed && !tlsTasksRunning && src.hasRemaining()) {
                 ByteBuffer plain = loop.plainBuffer(tls.getSession().getApplicationBufferSize());
                 SSLEngineResult r = tls.unwrap(src, plain);
                 plain.flip();
@@ -272,26 +294,31 @@ public final class SocketTransport implements EventLoop.IoHandler {
                 }
                 SSLEngineResult.Status status = r.getStatus();
                 if (status == SSLEngineResult.Status.CLOSED) {
-                    peerEof();
+                    peerEof(); // close_notify
                     break;
                 }
                 if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
                     break; // a partial record: wait for more bytes
                 }
-                HandshakeStatus hs = r.getHandshakeStatus();
-                if (hs != HandshakeStatus.NOT_HANDSHAKING || !connected) {
+                if (status == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    throw new SSLException("TLS record larger than the session's application buffer");
+                }
+                if (r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING || !connected) {
                     driveHandshake();
                 }
+                // Nothing consumed nor produced: the engine waited for the handshake step just
+                // driven. One more try; a second stall means it waits for input.
                 boolean progress = r.bytesConsumed() > 0 || r.bytesProduced() > 0;
-                if (!src.hasRemaining() || !progress && status == SSLEngineResult.Status.OK) {
+                if (!progress && stalled) {
                     break;
                 }
+                stalled = !progress;
             }
         } catch (SSLException e) {
             failTls(e);
             return;
         }
-        // Keep a partial record for the next read; drop the buffer when nothing is left.
+        // Keep a partial record (or what waits for delegated tasks); drop the buffer when empty.
         if (closed || !src.hasRemaining()) {
             netIn = null;
         } else if (src != netIn) {
@@ -310,7 +337,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private void failTls(SSLException e) {
         try {
             netOut = null;
-            wrapInto(new ByteBuffer[0]);
+            wrapInto(NO_BUFFERS, 0);
             if (netOut != null && netOut.hasRemaining()) {
                 channel.write(netOut);
             }
@@ -331,28 +358,29 @@ public final class SocketTransport implements EventLoop.IoHandler {
         return bigger;
     }
 
-    /** Runs the TLS handshake as far as it can go without more input. */
+    /** Runs the TLS handshake as far as it can go without more input (or until tasks run). */
     private void driveHandshake() throws SSLException {
-        while (!closed) {
+        while (!closed && !tlsTasksRunning) {
             HandshakeStatus hs = tls.getHandshakeStatus();
             switch (hs) {
                 case NEED_TASK -> {
-                    Runnable task;
-                    while ((task = tls.getDelegatedTask()) != null) {
-                        task.run();
-                    }
+                    runDelegatedTasks();
+                    return;
                 }
                 case NEED_WRAP -> {
-                    wrapInto(new ByteBuffer[0]);
+                    SSLEngineResult r = wrapInto(NO_BUFFERS, 0);
                     writeNetOut();
-                    if (tls.isOutboundDone() && tls.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                        return;
+                    if (r.bytesProduced() == 0 && tls.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                        return; // the engine cannot wrap (outbound closed): do not spin
                     }
                 }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     if (hs == HandshakeStatus.NEED_UNWRAP_AGAIN) {
                         ByteBuffer plain = loop.plainBuffer(tls.getSession().getApplicationBufferSize());
-                        tls.unwrap(ByteBuffer.allocate(0), plain);
+                        SSLEngineResult r = tls.unwrap(EMPTY, plain);
+                        if (r.bytesProduced() == 0 && tls.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                            return;
+                        }
                         continue;
                     }
                     return;
@@ -374,29 +402,114 @@ public final class SocketTransport implements EventLoop.IoHandler {
         }
     }
 
-    /** Wraps plaintext into {@link #netOut}; returns the bytes of plaintext consumed. */
-    private long wrapInto(ByteBuffer[] plain) throws SSLException {
-        long consumed = 0;
-        while (true) {
-            if (netOut == null) {
-                netOut = ByteBuffer.allocate(tls.getSession().getPacketBufferSize());
-            } else {
-                netOut.compact();
-            }
-            SSLEngineResult r = tls.wrap(plain, netOut);
-            netOut.flip();
-            consumed += r.bytesConsumed();
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                ByteBuffer bigger = ByteBuffer.allocate(netOut.remaining() + tls.getSession().getPacketBufferSize());
-                bigger.put(netOut).flip();
-                netOut = bigger;
-                continue;
-            }
-            return consumed;
+    /**
+     * Hands the engine's delegated tasks to {@link TlsTasks}; this connection pauses (no reads,
+     * unwraps or wraps) until they are done, then resumes on the loop.
+     */
+    private void runDelegatedTasks() {
+        java.util.List<Runnable> batch = new java.util.ArrayList<>(2);
+        Runnable task;
+        while ((task = tls.getDelegatedTask()) != null) {
+            batch.add(task);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        tlsTasksRunning = true;
+        updateInterest();
+        try {
+            TlsTasks.executor().execute(() -> {
+                try {
+                    for (Runnable t : batch) {
+                        t.run(); // a failure surfaces from the engine's next wrap or unwrap
+                    }
+                } finally {
+                    try {
+                        loop.execute(this::delegatedTasksDone);
+                    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                        // the loop stopped and closed this connection
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            tlsTasksRunning = false;
+            close(e);
         }
     }
 
-    /** Writes {@link #netOut}; true when it is empty afterwards. */
+    /** The delegated tasks are done: go on with the handshake and with what was read meanwhile. */
+    private void delegatedTasksDone() {
+        tlsTasksRunning = false;
+        if (closed) {
+            return;
+        }
+        updateInterest();
+        inRead = true;
+        try {
+            driveHandshake();
+            if (!closed && netIn != null) {
+                unwrap(EMPTY);
+            }
+        } catch (SSLException e) {
+            failTls(e);
+            return;
+        } finally {
+            inRead = false;
+        }
+        if (!closed) {
+            flush();
+        }
+    }
+
+    /**
+     * Wraps the first {@code count} buffers of {@code plain} into {@link #netOut}, several records
+     * while they fit: into the loop's scratch buffer when nothing is pending (see
+     * {@link #writeNetOut}). Returns the last result, with the plaintext consumed in all.
+     */
+    private SSLEngineResult wrapInto(ByteBuffer[] plain, int count) throws SSLException {
+        int packet = tls.getSession().getPacketBufferSize();
+        long consumed = 0;
+        long produced = 0;
+        while (true) {
+            if (netOut == null) {
+                netOut = loop.netOutBuffer(packet);
+                netOutShared = true;
+            } else {
+                netOut.compact();
+            }
+            SSLEngineResult r = tls.wrap(plain, 0, count, netOut);
+            netOut.flip();
+            consumed += r.bytesConsumed();
+            produced += r.bytesProduced();
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                ByteBuffer bigger = ByteBuffer.allocate(netOut.remaining() + packet);
+                bigger.put(netOut).flip();
+                netOut = bigger;
+                netOutShared = false;
+                continue;
+            }
+            boolean more = r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() > 0
+                    && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
+                    && hasRemaining(plain, count) && netOut.capacity() - netOut.limit() >= packet;
+            if (!more) {
+                return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), (int) consumed, (int) produced);
+            }
+        }
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] buffers, int count) {
+        for (int i = 0; i < count; i++) {
+            if (buffers[i].hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes {@link #netOut}; true when it is empty afterwards. What the socket does not take now
+     * is copied out of the loop's scratch buffer into one of this connection's own.
+     */
     private boolean writeNetOut() {
         if (netOut == null) {
             return true;
@@ -404,6 +517,12 @@ public final class SocketTransport implements EventLoop.IoHandler {
         try {
             while (netOut.hasRemaining()) {
                 if (channel.write(netOut) == 0) {
+                    if (netOutShared) {
+                        ByteBuffer own = ByteBuffer.allocate(netOut.remaining());
+                        own.put(netOut).flip();
+                        netOut = own;
+                        netOutShared = false;
+                    }
                     updateInterest(true);
                     return false;
                 }
@@ -413,6 +532,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
             return false;
         }
         netOut = null;
+        netOutShared = false;
         return true;
     }
 
@@ -542,29 +662,73 @@ public final class SocketTransport implements EventLoop.IoHandler {
     }
 
     private void flushTls() throws IOException {
-        if (!writeNetOut()) {
+        if (tlsTasksRunning || !writeNetOut()) {
             return;
         }
-        while (!queueEmpty()) {
-            ByteBuffer[] batch = new ByteBuffer[Math.min(queue.size(), MAX_GATHER)];
+        // The loop's scratch array: filled and cleared within this call.
+        ByteBuffer[] gather = loop.gatherArray(MAX_GATHER);
+        while (!queueEmpty() && !closed) {
             int n = 0;
             for (Object o : queue) {
                 if (o instanceof ByteBuffer b) {
-                    batch[n++] = b;
-                    if (n == batch.length) {
+                    gather[n++] = b;
+                    if (n == MAX_GATHER) {
                         break;
                     }
                 }
             }
             if (n > 0) {
-                long consumed = wrapInto(n == batch.length ? batch : java.util.Arrays.copyOf(batch, n));
-                queuedBytes -= consumed;
+                SSLEngineResult r;
+                try {
+                    r = wrapInto(gather, n);
+                } finally {
+                    java.util.Arrays.fill(gather, 0, n, null);
+                }
+                queuedBytes -= r.bytesConsumed();
+                if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                    wrapStalled(r);
+                    return;
+                }
             }
+            // Written (or copied out of the scratch buffer) before any future completes: code run
+            // by a completion may flush another connection of this loop.
+            boolean written = writeNetOut();
             popWritten();
-            if (!writeNetOut()) {
+            if (!written) {
                 return;
             }
         }
+    }
+
+    /**
+     * The engine took no plaintext and produced nothing. Either it is handshaking (a TLS 1.2
+     * renegotiation, delegated tasks): output resumes when the handshake does; or its outbound
+     * side is closed (our close_notify went out, or a TLS 1.2 peer's close_notify closed both
+     * directions, RFC 5246 section 7.2.1): what is queued can never be sent.
+     */
+    private void wrapStalled(SSLEngineResult r) throws SSLException {
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED || tls.isOutboundDone()) {
+            SSLException gone = new SSLException("TLS session closed before queued data was sent");
+            failQueued(gone);
+            shutdownOutputRequested = true; // flush() half-closes (then closes: the peer is done too)
+            return;
+        }
+        if (r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
+            driveHandshake();
+        }
+    }
+
+    /** Drops every queued buffer and fails every queued future with {@code failure}. */
+    private void failQueued(Throwable failure) {
+        if (queue != null) {
+            for (Object o : queue) {
+                if (o instanceof CompletableFuture<?> f) {
+                    f.completeExceptionally(failure);
+                }
+            }
+            queue = null;
+        }
+        queuedBytes = 0;
     }
 
     private void popWritten() {
@@ -596,14 +760,23 @@ public final class SocketTransport implements EventLoop.IoHandler {
         flush();
     }
 
+    /**
+     * Half-closes: with TLS, close_notify first (RFC 8446 section 6.1), and the FIN only once it is
+     * all written, so that the FIN cannot cut it off. Called again by {@link #flush} until then.
+     */
     private void shutdownOutput() {
-        outputShut = true;
         try {
             if (tls != null) {
+                if (tlsTasksRunning) {
+                    return; // flushed again when the tasks are done
+                }
                 tls.closeOutbound();
-                wrapInto(new ByteBuffer[0]);
-                writeNetOut();
+                wrapInto(NO_BUFFERS, 0);
+                if (!writeNetOut()) {
+                    return;
+                }
             }
+            outputShut = true;
             channel.shutdownOutput();
         } catch (IOException e) {
             close(e);
@@ -640,7 +813,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
             return;
         }
         int ops = 0;
-        if (!eofSeen && !readsPaused) {
+        if (!eofSeen && !readsPaused && !tlsTasksRunning) {
             ops |= SelectionKey.OP_READ;
         }
         if (wantWrite) {
@@ -667,18 +840,10 @@ public final class SocketTransport implements EventLoop.IoHandler {
         } catch (IOException ignored) {
             // closing anyway
         }
-        Throwable failure = cause != null ? cause : new ClosedChannelException();
-        if (queue != null) {
-            for (Object o : queue) {
-                if (o instanceof CompletableFuture<?> f) {
-                    f.completeExceptionally(failure);
-                }
-            }
-            queue = null;
-        }
-        queuedBytes = 0;
+        failQueued(cause != null ? cause : new ClosedChannelException());
         netIn = null;
         netOut = null;
+        netOutShared = false;
         if (tls != null) {
             tls.closeOutbound();
         }

@@ -1,0 +1,219 @@
+package dev.seed.websocket.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.seed.websocket.CloseCodes;
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.WebSocketServer;
+import dev.seed.websocket.it.RawPeer;
+import dev.seed.websocket.it.TestTls;
+import dev.seed.websocket.transport.EventLoop;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * TLS 1.2 and TLS 1.3 peers ending a connection in every order a peer can choose: Close and
+ * close_notify in one segment, close_notify without Close, a reset in the TLS handshake, in the
+ * WebSocket upgrade and in a message, and a peer that stops reading while the server closes. After
+ * each, the server's only event loop must be idle (it barely turns and burns no CPU) and must
+ * serve a new client. With TLS 1.2 the peer's close_notify also closes the server's outbound side
+ * (RFC 5246 section 7.2.1): the Close echo can never be sent, and the loop must not keep trying.
+ */
+class TlsCloseTest {
+
+    /** How long the idle check watches the loop. */
+    private static final int IDLE_WINDOW_MS = 600;
+
+    private WebSocketServer server;
+    /** Close codes the server's handler saw, in order. */
+    private final BlockingQueue<Integer> serverCloses = new LinkedBlockingQueue<>();
+    /** The server's only loop and its thread, taken from the first connection's onOpen. */
+    private final CompletableFuture<EventLoop> loop = new CompletableFuture<>();
+    private volatile Thread loopThread;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
+    private void start() throws Exception {
+        WebSocketHandler handler = new WebSocketHandler() {
+            @Override
+            public void onOpen(WebSocketConnection c) {
+                loopThread = Thread.currentThread();
+                loop.complete(EventLoop.current());
+            }
+
+            @Override
+            public void onText(WebSocketConnection c, String text) {
+                if (text.equals("flood then close")) {
+                    // more than the socket buffers hold: the peer does not read any of it
+                    for (int i = 0; i < 64; i++) {
+                        c.sendBinary(new byte[256 * 1024]);
+                    }
+                    c.close(CloseCodes.WS_OK, "bye");
+                } else {
+                    c.sendText(text);
+                }
+            }
+
+            @Override
+            public void onClose(WebSocketConnection c, int code, String reason) {
+                serverCloses.add(code);
+            }
+        };
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)
+                .sslContext(TestTls.serverContext())
+                .closeTimeout(Duration.ofSeconds(1)).handshakeTimeout(Duration.ofSeconds(3))
+                .backpressureLimit(64L * 1024 * 1024)
+                .route("/echo", handler).build().start();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void closeAndCloseNotifyInOneSegment(String protocol) throws Exception {
+        start();
+        try (TlsWirePeer peer = new TlsWirePeer(server.port(), protocol)) {
+            assertThat(peer.open("/echo")).isEqualTo("HTTP/1.1 101 Switching Protocols");
+            peer.sendTogether(peer.closeFrame(CloseCodes.WS_OK), peer.closeNotify());
+            if (protocol.equals("TLSv1.3")) {
+                // TLS 1.3 closes one direction at a time: the echo still comes back
+                RawPeer.Frame echo = peer.readFrame();
+                assertThat(echo).isNotNull();
+                assertThat(echo.opcode()).isEqualTo(0x8);
+                assertThat(echo.closeCode()).isEqualTo(CloseCodes.WS_OK);
+            }
+            assertThat(peer.endedWithin(3000)).as("server ends the TCP connection").isTrue();
+        }
+        assertThat(serverCloses.poll(3, TimeUnit.SECONDS)).isEqualTo(CloseCodes.WS_OK);
+        assertLoopIdleAndServing(protocol);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void closeNotifyWithoutClose(String protocol) throws Exception {
+        start();
+        try (TlsWirePeer peer = new TlsWirePeer(server.port(), protocol)) {
+            peer.open("/echo");
+            peer.sendTogether(peer.closeNotify());
+            assertThat(peer.endedWithin(3000)).as("server ends the TCP connection").isTrue();
+        }
+        assertThat(serverCloses.poll(3, TimeUnit.SECONDS)).isEqualTo(CloseCodes.WS_CLOSED_ABNORMALLY);
+        assertLoopIdleAndServing(protocol);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void closeNotifyThenCloseFrameAfterIt(String protocol) throws Exception {
+        start();
+        try (TlsWirePeer peer = new TlsWirePeer(server.port(), protocol)) {
+            peer.open("/echo");
+            // close_notify first, then a (now meaningless) record: nothing may come after the alert
+            byte[] notify = peer.closeNotify();
+            peer.sendTogether(notify, new byte[] {0x17, 0x03, 0x03, 0x00, 0x02, 0x01, 0x02});
+            assertThat(peer.endedWithin(3000)).as("server ends the TCP connection").isTrue();
+        }
+        assertThat(serverCloses.poll(3, TimeUnit.SECONDS)).isEqualTo(CloseCodes.WS_CLOSED_ABNORMALLY);
+        assertLoopIdleAndServing(protocol);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void resetInTheTlsHandshake(String protocol) throws Exception {
+        start();
+        warmUp(protocol);
+        TlsWirePeer peer = new TlsWirePeer(server.port(), protocol);
+        peer.sendClientHello();
+        Thread.sleep(100); // the server is answering it
+        peer.reset();
+        assertLoopIdleAndServing(protocol);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void resetInTheUpgradeRequest(String protocol) throws Exception {
+        start();
+        warmUp(protocol);
+        TlsWirePeer peer = new TlsWirePeer(server.port(), protocol);
+        peer.handshakeTls();
+        peer.sendTogether(peer.record("GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgr".getBytes(StandardCharsets.ISO_8859_1)));
+        Thread.sleep(100);
+        peer.reset();
+        assertLoopIdleAndServing(protocol);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void resetInAMessage(String protocol) throws Exception {
+        start();
+        TlsWirePeer peer = new TlsWirePeer(server.port(), protocol);
+        peer.open("/echo");
+        byte[] frame = RawPeer.frame(0x82, new byte[1000], true, 1000, 0x0102_0304);
+        byte[] firstHalf = java.util.Arrays.copyOf(frame, 400);
+        peer.sendTogether(peer.record(firstHalf));
+        Thread.sleep(100);
+        peer.reset();
+        assertThat(serverCloses.poll(3, TimeUnit.SECONDS)).isEqualTo(CloseCodes.WS_CLOSED_ABNORMALLY);
+        assertLoopIdleAndServing(protocol);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void peerStopsReadingWhileTheServerCloses(String protocol) throws Exception {
+        start();
+        try (TlsWirePeer peer = new TlsWirePeer(server.port(), protocol)) {
+            peer.receiveBufferSmall();
+            peer.open("/echo");
+            peer.sendTogether(peer.frame(0x81, "flood then close".getBytes(StandardCharsets.UTF_8)));
+            // The peer reads nothing more: the Close is stuck behind 16 MiB; the close timeout (1 s) ends it.
+            assertThat(serverCloses.poll(5, TimeUnit.SECONDS)).isNotNull();
+            assertLoopIdleAndServing(protocol);
+        }
+    }
+
+    /** A clean first connection, so that the loop is known before a scenario that never opens one. */
+    private void warmUp(String protocol) throws Exception {
+        try (TlsWirePeer peer = new TlsWirePeer(server.port(), protocol)) {
+            peer.open("/echo");
+            peer.sendTogether(peer.closeFrame(CloseCodes.WS_OK));
+            assertThat(peer.readFrame().opcode()).isEqualTo(0x8);
+            assertThat(peer.endedWithin(3000)).isTrue();
+        }
+        assertThat(serverCloses.poll(3, TimeUnit.SECONDS)).isEqualTo(CloseCodes.WS_OK);
+    }
+
+    /**
+     * The loop neither spins (a handful of turns and little CPU over {@link #IDLE_WINDOW_MS}) nor
+     * is stuck (a new client over the same protocol gets its echo).
+     */
+    private void assertLoopIdleAndServing(String protocol) throws Exception {
+        EventLoop l = loop.get(3, TimeUnit.SECONDS);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Thread.sleep(100); // let the last close settle
+        long turns = l.turns();
+        long cpu = threads.getThreadCpuTime(loopThread.getId());
+        Thread.sleep(IDLE_WINDOW_MS);
+        long turned = l.turns() - turns;
+        long cpuMillis = (threads.getThreadCpuTime(loopThread.getId()) - cpu) / 1_000_000;
+        assertThat(turned).as("loop turns in %d ms", IDLE_WINDOW_MS).isLessThan(20);
+        assertThat(cpuMillis).as("loop CPU ms in %d ms", IDLE_WINDOW_MS).isLessThan(100);
+        try (TlsWirePeer next = new TlsWirePeer(server.port(), protocol)) {
+            assertThat(next.open("/echo")).isEqualTo("HTTP/1.1 101 Switching Protocols");
+            next.sendTogether(next.frame(0x81, "still serving".getBytes(StandardCharsets.UTF_8)));
+            RawPeer.Frame echo = next.readFrame();
+            assertThat(new String(echo.payload(), StandardCharsets.UTF_8)).isEqualTo("still serving");
+        }
+    }
+}
