@@ -37,13 +37,16 @@ public final class LoadBench {
     private final List<String> only;
     /** Whether the idle run prints a class histogram of what each connection holds. */
     private final boolean histogram;
+    /** Another build of websocket-core to compare ours with instead of Netty; null: Netty. */
+    private final Path baseline;
     private final List<Row> rows = new ArrayList<>();
     private final PrintStream log = System.out;
 
-    private LoadBench(BenchConfig config, List<String> only, boolean histogram) {
+    private LoadBench(BenchConfig config, List<String> only, boolean histogram, Path baseline) {
         this.config = config;
         this.only = only;
         this.histogram = histogram;
+        this.baseline = baseline;
     }
 
     /** One line of the result table. */
@@ -64,6 +67,7 @@ public final class LoadBench {
         List<String> only = List.of();
         boolean histogram = false;
         boolean jfr = false;
+        Path baseline = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -72,8 +76,10 @@ public final class LoadBench {
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
                 case "--histogram" -> histogram = true;
                 case "--jfr" -> jfr = true;
+                case "--baseline" -> baseline = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: LoadBench [--quick] [--rounds N] [--idle N] [--only a,b] [--histogram] [--jfr]");
+                    System.err.println("usage: LoadBench [--quick] [--rounds N] [--idle N] [--only a,b] [--histogram] [--jfr]"
+                            + " [--baseline websocket-core.jar]");
                     System.exit(2);
                 }
             }
@@ -96,7 +102,11 @@ public final class LoadBench {
                     + " connections (raise it with ulimit -n)");
             config = config.withIdleConnections(n);
         }
-        new LoadBench(config, only, histogram).run();
+        if (baseline != null && !Files.isRegularFile(baseline)) {
+            System.err.println("--baseline: no such jar: " + baseline);
+            System.exit(2);
+        }
+        new LoadBench(config, only, histogram, baseline).run();
     }
 
     private boolean wanted(String name) {
@@ -111,14 +121,14 @@ public final class LoadBench {
         if (wanted("small") || wanted("large16k") || wanted("large1m") || wanted("latency")
                 || wanted("broadcast") || wanted("idle")) {
             try (ServerProcess ours = ServerProcess.start("ours", false, config);
-                    ServerProcess netty = ServerProcess.start("netty", false, config)) {
+                    ServerProcess netty = other(false)) {
                 log.println("servers: " + ours + ", " + netty);
                 plainScenarios(ours, netty);
             }
         }
         if (wanted("deflate")) {
             try (ServerProcess ours = ServerProcess.start("ours", true, config);
-                    ServerProcess netty = ServerProcess.start("netty", true, config)) {
+                    ServerProcess netty = other(true)) {
                 log.println("servers: " + ours + ", " + netty);
                 FrameTemplate t = FrameTemplate.compressedText(SMALL_SIZE, SMALL_IN_FLIGHT);
                 compare("small messages, permessage-deflate", ours, netty,
@@ -133,6 +143,21 @@ public final class LoadBench {
         Files.createDirectories(out.getParent());
         Files.writeString(out, report, StandardCharsets.UTF_8);
         log.println("written to " + out.toAbsolutePath());
+    }
+
+    /** The server ours is compared with: Netty, or our server on the baseline build of the engine. */
+    private ServerProcess other(boolean deflate) throws IOException {
+        return baseline == null ? ServerProcess.start("netty", deflate, config)
+                : ServerProcess.startBaseline(baseline, deflate, config);
+    }
+
+    /** How the report names the other server. */
+    private String otherName() {
+        return baseline == null ? "Netty 4.2" : "baseline";
+    }
+
+    private String otherShort() {
+        return baseline == null ? "Netty" : "baseline";
     }
 
     private void plainScenarios(ServerProcess ours, ServerProcess netty) throws Exception {
@@ -312,7 +337,7 @@ public final class LoadBench {
                     o[i][r] = a[i];
                     nt[i][r] = b[i];
                 }
-                log.printf(Locale.ROOT, "   round %d: ours %s | netty %s%n", r + 1, fmt(a, m), fmt(b, m));
+                log.printf(Locale.ROOT, "   round %d: ours %s | %s %s%n", r + 1, fmt(a, m), netty.kind, fmt(b, m));
                 if (!ours.alive() || !netty.alive()) {
                     throw new IOException("a server died; see " + ours.log() + " and " + netty.log());
                 }
@@ -359,26 +384,30 @@ public final class LoadBench {
                 config.serverCpu() == null ? "not pinned (no taskset or 1 CPU)" : "taskset -c " + config.serverCpu(),
                 config.serverCpu() == null ? "not pinned" : "taskset -c 0 (bin/bench)",
                 String.join(" ", config.serverJvmOptions())));
-        sb.append(String.format(Locale.ROOT, "Rounds: %d per server, alternating ours/Netty, %d ms measured each;"
+        if (baseline != null) {
+            sb.append("Compared with: our server on the engine of ").append(baseline.toAbsolutePath()).append('\n');
+        }
+        sb.append(String.format(Locale.ROOT, "Rounds: %d per server, alternating ours/%s, %d ms measured each;"
                 + " figures are medians. Load average before %s, after %s. Took %.0f s.%n",
-                config.rounds(), config.measureMillis(), loadBefore, MachineFacts.loadAverage(), elapsedNanos / 1e9));
+                config.rounds(), otherShort(), config.measureMillis(), loadBefore, MachineFacts.loadAverage(), elapsedNanos / 1e9));
         sb.append('\n');
         String format = "| %-54s | %-14s | %14s | %14s | %10s | %-12s |%n";
-        sb.append(String.format(format, "scenario", "metric", "ours", "Netty 4.2", "ours/Netty", "target"));
+        sb.append(String.format(format, "scenario", "metric", "ours", otherName(), "ours/" + otherShort(), "target"));
         sb.append(String.format(format, "-".repeat(54), "-".repeat(14), "-".repeat(14), "-".repeat(14),
                 "-".repeat(10), "-".repeat(12)));
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, format, r.scenario(), r.metric(), number(r.ours()),
                     number(r.netty()), String.format(Locale.ROOT, "%.2fx", r.ours() / r.netty()), r.target()));
         }
-        sb.append('\n').append("ours/Netty above 1 is better for rates, below 1 is better for latency and memory.\n");
+        sb.append('\n').append("ours/" + otherShort()
+                + " above 1 is better for rates, below 1 is better for latency and memory.\n");
         sb.append("x/CPU-s: the same rate per second of CPU the server process used in the window (user +\n"
                 + "system, all threads, from /proc): what a message costs the server, whatever CPU share\n"
                 + "the machine's other work leaves it.\n");
         sb.append("Per-round values:\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "  %s, %s: ours %s; Netty %s%n", r.scenario(), r.metric(),
-                    rounds(r.oursRounds()), rounds(r.nettyRounds())));
+            sb.append(String.format(Locale.ROOT, "  %s, %s: ours %s; %s %s%n", r.scenario(), r.metric(),
+                    rounds(r.oursRounds()), otherShort(), rounds(r.nettyRounds())));
         }
         return sb.toString();
     }

@@ -41,6 +41,19 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code kind} ("ours" or "netty") and waits until it listens. */
     static ServerProcess start(String kind, boolean deflate, BenchConfig config) throws IOException {
+        return start(kind, kind, null, deflate, config);
+    }
+
+    /**
+     * Starts our server as {@code "baseline"} with {@code coreJar} (another build of
+     * websocket-core) ahead of the benchmark's own classes: the same server code on the older engine.
+     */
+    static ServerProcess startBaseline(Path coreJar, boolean deflate, BenchConfig config) throws IOException {
+        return start("baseline", "ours", coreJar.toAbsolutePath().toString(), deflate, config);
+    }
+
+    private static ServerProcess start(String kind, String serverKind, String classPathFirst, boolean deflate,
+            BenchConfig config) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (config.serverCpu() != null) {
             cmd.addAll(List.of("taskset", "-c", config.serverCpu()));
@@ -50,7 +63,11 @@ final class ServerProcess implements AutoCloseable {
         for (String option : config.serverJvmOptions()) {
             cmd.add(option.replace("{server}", name));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), kind));
+        String classPath = System.getProperty("java.class.path");
+        if (classPathFirst != null) {
+            classPath = classPathFirst + File.pathSeparator + classPath;
+        }
+        cmd.addAll(List.of("-cp", classPath, BenchServer.class.getName(), serverKind));
         if (deflate) {
             cmd.add("--deflate");
         }
