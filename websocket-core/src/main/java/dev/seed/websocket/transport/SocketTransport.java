@@ -14,13 +14,14 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
 /**
- * One TCP connection on an {@link EventLoop}, plain or TLS (through an {@link SSLEngine}, the TLS
- * work on the loop thread). It reads into the loop's shared buffer and hands plaintext to its
- * {@link Handler}; it queues outgoing buffers and writes them with gathering writes. This class
- * is not thread safe: everything runs on the loop thread.
+ * One TCP connection on an {@link EventLoop}, plain or TLS (records through a {@link TlsLayer}).
+ * It reads into the loop's shared buffer and hands plaintext to its {@link Handler}; it queues
+ * outgoing buffers and writes them with gathering writes (or wraps them). This class is not
+ * thread safe: everything runs on the loop thread.
  *
- * <p>Memory: an idle plain connection holds no buffer (the gathering-write array is the loop's). A TLS connection holds a buffer only for
- * a partial record read or an unfinished write, and gives it back when it empties.
+ * <p>Memory: an idle plain connection holds no buffer (the gathering-write array is the loop's).
+ * A TLS connection holds a buffer only for a partial record read or an unfinished write, and
+ * gives it back when it empties.
  */
 public final class SocketTransport implements EventLoop.IoHandler {
 
@@ -28,8 +29,6 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private static final int MAX_GATHER = 64;
     /** Reads per readiness event before giving other channels a turn. */
     private static final int MAX_READS_PER_EVENT = 4;
-    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     /** Receives what the transport reads and its end. All calls on the loop thread. */
     public interface Handler {
@@ -48,8 +47,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
 
     private final EventLoop loop;
     private final SocketChannel channel;
-    /** TLS engine, or null for a plain connection (set later by {@link #startTls} behind a proxy). */
-    private SSLEngine tls;
+    /** The TLS record layer, or null for a plain connection (set later by {@link #startTls} behind a proxy). */
+    private TlsLayer tls;
     private Handler handler;
     private SelectionKey key;
     /** The peer's address once known (see {@link #remoteAddress()}). */
@@ -62,17 +61,6 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private ArrayDeque<Object> queue;
     /** Bytes in the queue's buffers not yet written (or wrapped). Read from any thread. */
     private volatile long queuedBytes;
-    /** TLS: encrypted bytes read but not yet unwrapped (a partial record); null when none. */
-    private ByteBuffer netIn;
-    /**
-     * TLS: encrypted bytes wrapped but not yet written; null when none. Between calls it is never
-     * the loop's scratch buffer: what the socket did not take is copied out (see writeNetOut).
-     */
-    private ByteBuffer netOut;
-    /** TLS: whether {@link #netOut} is the loop's scratch buffer (only within one call). */
-    private boolean netOutShared;
-    /** TLS: whether the engine's delegated tasks are running off the loop; I/O waits for them. */
-    private boolean tlsTasksRunning;
     /** Whether the TLS handshake finished (always true for plain connections once connected). */
     private boolean connected;
     /** Whether we are inside a read event: writes are flushed once at its end. */
@@ -93,7 +81,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     public SocketTransport(EventLoop loop, SocketChannel channel, SSLEngine tls) {
         this.loop = loop;
         this.channel = channel;
-        this.tls = tls;
+        this.tls = tls == null ? null : new TlsLayer(this, channel, loop, tls);
         remoteAddress();
     }
 
@@ -104,7 +92,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
 
     /** The TLS engine, or null. */
     public SSLEngine tls() {
-        return tls;
+        return tls == null ? null : tls.engine();
     }
 
     /** Whether the connection is over TLS. */
@@ -134,8 +122,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
             handler.onConnected();
             return;
         }
-        tls.beginHandshake();
-        driveHandshake();
+        tls.begin();
     }
 
     /**
@@ -143,11 +130,10 @@ public final class SocketTransport implements EventLoop.IoHandler {
      * {@link Handler#onConnected()} is called again once the TLS handshake is done.
      */
     public void startTls(SSLEngine engine) {
-        this.tls = engine;
+        this.tls = new TlsLayer(this, channel, loop, engine);
         this.connected = false;
         try {
-            tls.beginHandshake();
-            driveHandshake();
+            tls.begin();
         } catch (IOException e) {
             close(e);
         }
@@ -212,7 +198,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private void read() {
         inRead = true;
         try {
-            for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !eofSeen && !readsPaused && !tlsTasksRunning; i++) {
+            for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !eofSeen && !readsPaused && !tlsWaits(); i++) {
                 ByteBuffer buf = loop.readBuffer();
                 int n;
                 try {
@@ -232,7 +218,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
                 if (tls == null) {
                     handler.onData(buf);
                 } else {
-                    unwrap(buf);
+                    tls.unwrap(buf);
                 }
                 if (n < buf.capacity()) {
                     break;
@@ -246,14 +232,11 @@ public final class SocketTransport implements EventLoop.IoHandler {
         }
     }
 
-    private void peerEof() {
+    /** The peer's end of stream: FIN, or its TLS close_notify. */
+    void peerEof() {
         eofSeen = true;
         if (tls != null) {
-            try {
-                tls.closeInbound();
-            } catch (SSLException e) {
-                // truncation attack warning: the peer did not send close_notify; EOF anyway
-            }
+            tls.closeInbound();
         }
         updateInterest();
         handler.onEof();
@@ -262,278 +245,50 @@ public final class SocketTransport implements EventLoop.IoHandler {
         }
     }
 
-    // ------------------------------------------------------------------ TLS
-    //
-    // The SSLEngine states this transport meets, and what it does in each (javax.net.ssl.SSLEngine):
-    // - NEED_TASK: the delegated tasks run on TlsTasks' pool; meanwhile this connection neither
-    //   reads, unwraps nor wraps, and the loop serves its other connections.
-    // - NEED_WRAP / NEED_UNWRAP: handshake records go out / wait for more input.
-    // - unwrap CLOSED: the peer's close_notify. With TLS 1.2 the engine closes its outbound side
-    //   as well (RFC 5246 section 7.2.1: the reply close_notify is the last record); with TLS 1.3
-    //   it does not (RFC 8446 section 6.1: each side closes its own direction).
-    // - wrap CLOSED: nothing more can be sent; queued plaintext fails its futures and the
-    //   connection ends once the last records are written.
-    // - no progress at all (nothing consumed, nothing produced): wait for input, never loop.
+    // ------------------------------------------------------------------ TLS layer callbacks
 
-    /** Unwraps {@code fresh} after any partial record kept from before, handing plaintext on. */
-    private void unwrap(ByteBuffer fresh) {
-        ByteBuffer src = fresh;
-        if (netIn != null) {
-            netIn = grow(netIn, fresh.remaining());
-            netIn.put(fresh).flip();
-            src = netIn;
-        }
-        try {
-            boolean stalled = false;
-            while (!closed && !tlsTasksRunning && src.hasRemaining()) {
-                ByteBuffer plain = loop.plainBuffer(tls.getSession().getApplicationBufferSize());
-                SSLEngineResult r = tls.unwrap(src, plain);
-                plain.flip();
-                if (plain.hasRemaining() && connected) {
-                    handler.onData(plain);
-                }
-                SSLEngineResult.Status status = r.getStatus();
-                if (status == SSLEngineResult.Status.CLOSED) {
-                    peerEof(); // close_notify
-                    break;
-                }
-                if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-                    break; // a partial record: wait for more bytes
-                }
-                if (status == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                    throw new SSLException("TLS record larger than the session's application buffer");
-                }
-                if (r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING || !connected) {
-                    driveHandshake();
-                }
-                // Nothing consumed nor produced: the engine waited for the handshake step just
-                // driven. One more try; a second stall means it waits for input.
-                boolean progress = r.bytesConsumed() > 0 || r.bytesProduced() > 0;
-                if (!progress && stalled) {
-                    break;
-                }
-                stalled = !progress;
-            }
-        } catch (SSLException e) {
-            failTls(e);
-            return;
-        }
-        // Keep a partial record (or what waits for delegated tasks); drop the buffer when empty.
-        if (closed || !src.hasRemaining()) {
-            netIn = null;
-        } else if (src != netIn) {
-            netIn = ByteBuffer.allocate(Math.max(src.remaining(), tls.getSession().getPacketBufferSize()));
-            netIn.put(src);
-        } else {
-            netIn.compact();
-        }
+    /** Whether TLS delegated tasks are running: the connection neither reads nor writes meanwhile. */
+    private boolean tlsWaits() {
+        return tls != null && tls.tasksRunning();
     }
 
-    /**
-     * The TLS engine refused what the peer sent (a bad record, a protocol version we do not
-     * speak, plain text on a TLS port). The engine has a fatal alert ready (RFC 8446 section 6.2,
-     * RFC 5246 section 7.2.2): one attempt to send it, so that the peer learns why, then close.
-     */
-    private void failTls(SSLException e) {
-        try {
-            netOut = null;
-            wrapInto(NO_BUFFERS, 0);
-            if (netOut != null && netOut.hasRemaining()) {
-                channel.write(netOut);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // the alert is a courtesy: closing anyway
-        }
-        close(e);
+    /** Plaintext the TLS layer unwrapped. */
+    void plaintext(ByteBuffer plain) {
+        handler.onData(plain);
     }
 
-    private static ByteBuffer grow(ByteBuffer partial, int more) {
-        // partial is in write mode (after compact or put): position = bytes held
-        if (partial.remaining() >= more) {
-            return partial;
-        }
-        ByteBuffer bigger = ByteBuffer.allocate(partial.position() + more);
-        partial.flip();
-        bigger.put(partial);
-        return bigger;
-    }
-
-    /** Runs the TLS handshake as far as it can go without more input (or until tasks run). */
-    private void driveHandshake() throws SSLException {
-        while (!closed && !tlsTasksRunning) {
-            HandshakeStatus hs = tls.getHandshakeStatus();
-            switch (hs) {
-                case NEED_TASK -> {
-                    runDelegatedTasks();
-                    return;
-                }
-                case NEED_WRAP -> {
-                    SSLEngineResult r = wrapInto(NO_BUFFERS, 0);
-                    writeNetOut();
-                    if (r.bytesProduced() == 0 && tls.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                        return; // the engine cannot wrap (outbound closed): do not spin
-                    }
-                }
-                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                    if (hs == HandshakeStatus.NEED_UNWRAP_AGAIN) {
-                        ByteBuffer plain = loop.plainBuffer(tls.getSession().getApplicationBufferSize());
-                        SSLEngineResult r = tls.unwrap(EMPTY, plain);
-                        if (r.bytesProduced() == 0 && tls.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP_AGAIN) {
-                            return;
-                        }
-                        continue;
-                    }
-                    return;
-                }
-                case FINISHED, NOT_HANDSHAKING -> {
-                    if (!connected) {
-                        connected = true;
-                        handler.onConnected();
-                        if (!closed) {
-                            flush();
-                        }
-                    }
-                    return;
-                }
-                default -> {
-                    return;
-                }
+    /** The TLS handshake is done: the connection is established. */
+    void handshakeFinished() {
+        if (!connected) {
+            connected = true;
+            handler.onConnected();
+            if (!closed) {
+                flush();
             }
         }
     }
 
-    /**
-     * Hands the engine's delegated tasks to {@link TlsTasks}; this connection pauses (no reads,
-     * unwraps or wraps) until they are done, then resumes on the loop.
-     */
-    private void runDelegatedTasks() {
-        java.util.List<Runnable> batch = new java.util.ArrayList<>(2);
-        Runnable task;
-        while ((task = tls.getDelegatedTask()) != null) {
-            batch.add(task);
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        tlsTasksRunning = true;
+    /** TLS records wait for the socket to take them. */
+    void wantWrite() {
+        updateInterest(true);
+    }
+
+    /** What the connection waits for changed (TLS tasks started or ended). */
+    void interestChanged() {
         updateInterest();
-        try {
-            TlsTasks.executor().execute(() -> {
-                try {
-                    for (Runnable t : batch) {
-                        t.run(); // a failure surfaces from the engine's next wrap or unwrap
-                    }
-                } finally {
-                    try {
-                        loop.execute(this::delegatedTasksDone);
-                    } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                        // the loop stopped and closed this connection
-                    }
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            tlsTasksRunning = false;
-            close(e);
-        }
     }
 
-    /** The delegated tasks are done: go on with the handshake and with what was read meanwhile. */
-    private void delegatedTasksDone() {
-        tlsTasksRunning = false;
-        if (closed) {
-            return;
-        }
-        updateInterest();
+    /** Runs {@code work} (the rest of a TLS handshake after its tasks) as a read, then flushes. */
+    void resumeAfterTasks(Runnable work) {
         inRead = true;
         try {
-            driveHandshake();
-            if (!closed && netIn != null) {
-                unwrap(EMPTY);
-            }
-        } catch (SSLException e) {
-            failTls(e);
-            return;
+            work.run();
         } finally {
             inRead = false;
         }
         if (!closed) {
             flush();
         }
-    }
-
-    /**
-     * Wraps the first {@code count} buffers of {@code plain} into {@link #netOut}, several records
-     * while they fit: into the loop's scratch buffer when nothing is pending (see
-     * {@link #writeNetOut}). Returns the last result, with the plaintext consumed in all.
-     */
-    private SSLEngineResult wrapInto(ByteBuffer[] plain, int count) throws SSLException {
-        int packet = tls.getSession().getPacketBufferSize();
-        long consumed = 0;
-        long produced = 0;
-        while (true) {
-            if (netOut == null) {
-                netOut = loop.netOutBuffer(packet);
-                netOutShared = true;
-            } else {
-                netOut.compact();
-            }
-            SSLEngineResult r = tls.wrap(plain, 0, count, netOut);
-            netOut.flip();
-            consumed += r.bytesConsumed();
-            produced += r.bytesProduced();
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                ByteBuffer bigger = ByteBuffer.allocate(netOut.remaining() + packet);
-                bigger.put(netOut).flip();
-                netOut = bigger;
-                netOutShared = false;
-                continue;
-            }
-            boolean more = r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() > 0
-                    && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
-                    && hasRemaining(plain, count) && netOut.capacity() - netOut.limit() >= packet;
-            if (!more) {
-                return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), (int) consumed, (int) produced);
-            }
-        }
-    }
-
-    private static boolean hasRemaining(ByteBuffer[] buffers, int count) {
-        for (int i = 0; i < count; i++) {
-            if (buffers[i].hasRemaining()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Writes {@link #netOut}; true when it is empty afterwards. What the socket does not take now
-     * is copied out of the loop's scratch buffer into one of this connection's own.
-     */
-    private boolean writeNetOut() {
-        if (netOut == null) {
-            return true;
-        }
-        try {
-            while (netOut.hasRemaining()) {
-                if (channel.write(netOut) == 0) {
-                    if (netOutShared) {
-                        ByteBuffer own = ByteBuffer.allocate(netOut.remaining());
-                        own.put(netOut).flip();
-                        netOut = own;
-                        netOutShared = false;
-                    }
-                    updateInterest(true);
-                    return false;
-                }
-            }
-        } catch (IOException e) {
-            close(e);
-            return false;
-        }
-        netOut = null;
-        netOutShared = false;
-        return true;
     }
 
     // ------------------------------------------------------------------ writing
@@ -556,7 +311,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
             done.completeExceptionally(new ClosedChannelException());
             return;
         }
-        if (queueEmpty() && netOut == null) {
+        if (queueEmpty() && (tls == null || !tls.recordsPending())) {
             done.complete(null);
             return;
         }
@@ -625,7 +380,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
         if (closed) {
             return;
         }
-        boolean drained = queueEmpty() && netOut == null;
+        boolean drained = queueEmpty() && (tls == null || !tls.recordsPending());
         if (drained) {
             queue = null; // an idle connection keeps no queue
         }
@@ -662,7 +417,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     }
 
     private void flushTls() throws IOException {
-        if (tlsTasksRunning || !writeNetOut()) {
+        if (tls.tasksRunning() || !tls.writeRecords()) {
             return;
         }
         // The loop's scratch array: filled and cleared within this call.
@@ -680,7 +435,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
             if (n > 0) {
                 SSLEngineResult r;
                 try {
-                    r = wrapInto(gather, n);
+                    r = tls.wrap(gather, n);
                 } finally {
                     java.util.Arrays.fill(gather, 0, n, null);
                 }
@@ -692,7 +447,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
             }
             // Written (or copied out of the scratch buffer) before any future completes: code run
             // by a completion may flush another connection of this loop.
-            boolean written = writeNetOut();
+            boolean written = tls.writeRecords();
             popWritten();
             if (!written) {
                 return;
@@ -707,14 +462,14 @@ public final class SocketTransport implements EventLoop.IoHandler {
      * directions, RFC 5246 section 7.2.1): what is queued can never be sent.
      */
     private void wrapStalled(SSLEngineResult r) throws SSLException {
-        if (r.getStatus() == SSLEngineResult.Status.CLOSED || tls.isOutboundDone()) {
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED || tls.engine().isOutboundDone()) {
             SSLException gone = new SSLException("TLS session closed before queued data was sent");
             failQueued(gone);
             shutdownOutputRequested = true; // flush() half-closes (then closes: the peer is done too)
             return;
         }
         if (r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
-            driveHandshake();
+            tls.driveHandshake();
         }
     }
 
@@ -740,7 +495,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
                 }
                 queue.poll();
             } else {
-                if (netOut != null && netOut.hasRemaining()) {
+                if (tls != null && tls.recordsPending()) {
                     return;
                 }
                 queue.poll();
@@ -766,15 +521,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
      */
     private void shutdownOutput() {
         try {
-            if (tls != null) {
-                if (tlsTasksRunning) {
-                    return; // flushed again when the tasks are done
-                }
-                tls.closeOutbound();
-                wrapInto(NO_BUFFERS, 0);
-                if (!writeNetOut()) {
-                    return;
-                }
+            if (tls != null && !tls.closeOutbound()) {
+                return; // the rest of close_notify goes out first (flush calls again)
             }
             outputShut = true;
             channel.shutdownOutput();
@@ -805,7 +553,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     }
 
     private void updateInterest() {
-        updateInterest(netOut != null || !queueEmpty());
+        updateInterest(!queueEmpty() || tls != null && tls.recordsPending());
     }
 
     private void updateInterest(boolean wantWrite) {
@@ -813,7 +561,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
             return;
         }
         int ops = 0;
-        if (!eofSeen && !readsPaused && !tlsTasksRunning) {
+        if (!eofSeen && !readsPaused && !tlsWaits()) {
             ops |= SelectionKey.OP_READ;
         }
         if (wantWrite) {
@@ -841,11 +589,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
             // closing anyway
         }
         failQueued(cause != null ? cause : new ClosedChannelException());
-        netIn = null;
-        netOut = null;
-        netOutShared = false;
         if (tls != null) {
-            tls.closeOutbound();
+            tls.release();
         }
         if (handler != null) {
             handler.onClosed(cause);
