@@ -1,5 +1,6 @@
 package dev.seed.websocket;
 
+import dev.seed.websocket.internal.ConnectionListeners;
 import dev.seed.websocket.internal.EndpointConfig;
 import dev.seed.websocket.protocol.ProtocolConfig;
 import dev.seed.websocket.protocol.extension.ExtensionFactory;
@@ -250,7 +251,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
         Executor executor = ownHandlerExecutor ? HandlerExecutors.newBlockingHandlerExecutor() : handlerExecutor;
         return new EndpointConfig(protocol.build(), factories, idleTimeout, pingInterval, pongTimeout,
                 handshakeTimeout, closeTimeout, tcpNoDelay, backpressureLimit, backpressurePolicy,
-                executor, ownHandlerExecutor, eventLoops, List.copyOf(connectionListeners), frameListener, maxHeaderSize,
+                executor, ownHandlerExecutor, eventLoops, new ConnectionListeners(connectionListeners), frameListener, maxHeaderSize,
                 sslContext, tlsProtocols);
     }
 

@@ -56,6 +56,14 @@ public final class WebSocketClient implements AutoCloseable {
         return runtime.connections();
     }
 
+    /**
+     * How many calls of the {@link ConnectionListener}s threw. A listener that throws is logged
+     * (its first failure at WARNING) and counted; the connection goes on.
+     */
+    public long listenerFailures() {
+        return runtime.listenerFailures();
+    }
+
     /** Closes every connection with 1001, waits up to {@code grace}, stops the loops. */
     public void close(Duration grace) {
         runtime.close(grace);

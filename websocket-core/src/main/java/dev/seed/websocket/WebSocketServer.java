@@ -87,6 +87,15 @@ public final class WebSocketServer implements AutoCloseable {
         return r == null ? List.of() : r.connections();
     }
 
+    /**
+     * How many calls of the {@link ConnectionListener}s threw, since the server was built. A
+     * listener that throws is logged (its first failure at WARNING) and counted; the connection
+     * goes on.
+     */
+    public long listenerFailures() {
+        return config.connectionListeners().failures();
+    }
+
     /** Sends a text message to every open connection; the future gives how many got it. */
     public CompletableFuture<Integer> broadcast(String text) {
         return running().broadcast(Objects.requireNonNull(text, "text"), null);

@@ -154,6 +154,11 @@ public final class ClientRuntime {
         config.releaseOwnedExecutor();
     }
 
+    /** Calls of the connection listeners that threw (see {@link ConnectionListeners}). */
+    public long listenerFailures() {
+        return config.connectionListeners().failures();
+    }
+
     public boolean isClosed() {
         return closed;
     }

@@ -286,9 +286,7 @@ final class ClientUpgrade implements SocketTransport.Handler {
             timer.cancel();
         }
         int status = error instanceof HandshakeFailedException h ? h.status() : 0;
-        for (ConnectionListener l : client.config().connectionListeners()) {
-            l.onHandshakeRefused(ConnectionListener.Side.CLIENT, status);
-        }
+        client.config().connectionListeners().onHandshakeRefused(ConnectionListener.Side.CLIENT, status);
         result.completeExceptionally(error);
         transport.close(null);
     }

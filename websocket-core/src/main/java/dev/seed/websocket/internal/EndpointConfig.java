@@ -1,7 +1,6 @@
 package dev.seed.websocket.internal;
 
 import dev.seed.websocket.BackpressurePolicy;
-import dev.seed.websocket.ConnectionListener;
 import dev.seed.websocket.FrameListener;
 import dev.seed.websocket.protocol.ProtocolConfig;
 import dev.seed.websocket.protocol.extension.ExtensionFactory;
@@ -26,7 +25,7 @@ public record EndpointConfig(
         Executor handlerExecutor,
         boolean ownsHandlerExecutor,
         int eventLoops,
-        List<ConnectionListener> connectionListeners,
+        ConnectionListeners connectionListeners,
         FrameListener frameListener,
         int maxHeaderSize,
         SSLContext sslContext,

@@ -233,9 +233,7 @@ public final class ServerRuntime {
     }
 
     void handshakeRefused(int status) {
-        for (ConnectionListener l : config.connectionListeners()) {
-            l.onHandshakeRefused(ConnectionListener.Side.SERVER, status);
-        }
+        config.connectionListeners().onHandshakeRefused(ConnectionListener.Side.SERVER, status);
     }
 
     void handshakeEnded(SocketTransport transport) {

@@ -56,7 +56,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     static final int CONGESTED_BUFFERS = 1024;
     /** What a queued handler event costs beyond its payload (task, closure, copy header). */
     private static final int EVENT_OVERHEAD = 64;
-    private static final ConnectionListener[] NO_LISTENERS = new ConnectionListener[0];
     private static final AtomicLongFieldUpdater<WsConnection> PENDING_BYTES =
             AtomicLongFieldUpdater.newUpdater(WsConnection.class, "pendingBytes");
     private static final AtomicLongFieldUpdater<WsConnection> DISPATCHED_BYTES =
@@ -73,8 +72,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private final List<String> extensions;
     /** Runs handler calls in order; null: on the loop itself. */
     private final Executor dispatcher;
-    /** Connection listeners (metrics); never null. */
-    private final ConnectionListener[] listeners;
+    /** The endpoint's connection listeners (metrics), each call guarded; shared, never null. */
+    private final ConnectionListeners listeners;
     /** Called once on the loop when the connection is finished (the owner forgets it). */
     private final Consumer<WsConnection> onFinished;
 
@@ -125,8 +124,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         }
         this.onFinished = onFinished;
         this.dispatcher = config.handlerExecutor() == null ? null : new SerialExecutor(config.handlerExecutor());
-        this.listeners = config.connectionListeners().isEmpty()
-                ? NO_LISTENERS : config.connectionListeners().toArray(NO_LISTENERS);
+        this.listeners = config.connectionListeners();
     }
 
     /**
@@ -141,9 +139,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         transport.handler(this);
         open = true;
         lastReadNanos = System.nanoTime();
-        for (ConnectionListener l : listeners) {
-            l.onOpen(this);
-        }
+        listeners.onOpen(this);
         dispatch(() -> handler.onOpen(this));
         armTimers();
         if (leftover != null && leftover.hasRemaining()) {
@@ -378,18 +374,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     private void sendFailed(CompletableFuture<Void> f, Throwable e) {
-        for (ConnectionListener l : listeners) {
-            try {
-                l.onSendFailed(this, e);
-            } catch (RuntimeException ex) {
-                LOG.log(Level.WARNING, "connection listener failed", ex);
-            }
-        }
+        listeners.onSendFailed(this, e);
         f.completeExceptionally(e);
     }
 
     private void messageSent(boolean text, ProtocolEngine e, int fallbackSize) {
-        if (listeners.length == 0) {
+        if (listeners.isEmpty()) {
             return;
         }
         int bytes = fallbackSize;
@@ -398,26 +388,20 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             bytes = p.lastSentBytes();
             wire = p.lastSentWireBytes();
         }
-        for (ConnectionListener l : listeners) {
-            l.onMessageSent(this, text, bytes, wire);
-        }
+        listeners.onMessageSent(this, text, bytes, wire);
     }
 
     // ------------------------------------------------------------------ engine events
 
     @Override
     public void onText(String text) {
-        for (ConnectionListener l : listeners) {
-            l.onMessageReceived(this, true, text.length());
-        }
+        listeners.onMessageReceived(this, true, text.length());
         dispatch(() -> handler.onText(this, text), 2L * text.length());
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        for (ConnectionListener l : listeners) {
-            l.onMessageReceived(this, false, data.remaining());
-        }
+        listeners.onMessageReceived(this, false, data.remaining());
         if (dispatcher == null) {
             deliverLent(WireFormat.OPCODE_BINARY, data);
             return;
@@ -447,9 +431,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
                 t.pong.cancel();
                 t.pong = null;
             }
-            for (ConnectionListener l : listeners) {
-                l.onPingRoundTrip(this, rtt);
-            }
+            listeners.onPingRoundTrip(this, rtt);
         }
         if (dispatcher == null) {
             deliverLent(WireFormat.OPCODE_PONG, data);
@@ -554,13 +536,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             why = engine.closeReceived() ? CloseCause.PEER_CLOSED : CloseCause.ABNORMAL;
         }
         cause = why;
-        for (ConnectionListener l : listeners) {
-            try {
-                l.onClose(this, code, why, locallyInitiated);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "connection listener failed", e);
-            }
-        }
+        listeners.onClose(this, code, why, locallyInitiated);
         if (onFinished != null) {
             onFinished.accept(this);
         }
