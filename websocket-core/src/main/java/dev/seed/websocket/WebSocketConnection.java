@@ -113,6 +113,11 @@ public interface WebSocketConnection {
      */
     void execute(Runnable task);
 
-    /** Runs {@code task} on this connection's event loop after {@code delay}. */
-    void schedule(Runnable task, Duration delay);
+    /**
+     * Runs {@code task} on this connection's event loop after {@code delay}, unless the returned
+     * handle is cancelled first or the connection ends first: nothing scheduled runs after the
+     * connection closed. A task that throws closes the connection with 1011, as a handler does.
+     * On a connection that has ended, the handle returned is already cancelled.
+     */
+    ScheduledTask schedule(Runnable task, Duration delay);
 }

@@ -116,14 +116,23 @@ public final class WebSocketServer implements AutoCloseable {
         return running().broadcast(Objects.requireNonNull(data, "data"), filter);
     }
 
-    /** Subscribes a connection of this server to a topic; it leaves every topic when it closes. */
-    public void subscribe(WebSocketConnection connection, String topic) {
-        running().subscribe(connection, Objects.requireNonNull(topic, "topic"));
+    /**
+     * Subscribes an open connection of this server to a topic; it leaves every topic when it
+     * closes. Returns false when the connection is not open (closing, closed, or not this server's).
+     */
+    public boolean subscribe(WebSocketConnection connection, String topic) {
+        return running().subscribe(connection, Objects.requireNonNull(topic, "topic"));
     }
 
     /** Unsubscribes a connection from a topic. */
     public void unsubscribe(WebSocketConnection connection, String topic) {
         running().unsubscribe(connection, Objects.requireNonNull(topic, "topic"));
+    }
+
+    /** Topics with at least one subscriber (a topic goes when its last subscriber leaves or closes). */
+    public int topicCount() {
+        ServerRuntime r = runtime;
+        return r == null ? 0 : r.topicCount();
     }
 
     /** The connections subscribed to a topic. */

@@ -252,8 +252,9 @@ public final class ServerRuntime {
         if (connections.remove(c)) {
             released(c.remoteAddress());
         }
-        for (Set<WsConnection> subscribers : topics.values()) {
-            subscribers.remove(c);
+        // Its own topics only, not every topic of the server.
+        for (String topic : c.takeTopics()) {
+            leave(c, topic);
         }
     }
 
@@ -289,20 +290,50 @@ public final class ServerRuntime {
         return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), connections, filter);
     }
 
-    public void subscribe(WebSocketConnection c, String topic) {
-        if (c instanceof WsConnection w && w.isOpen()) {
-            topics.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(w);
+    /**
+     * Subscribes an open connection of this server to {@code topic}; false when it is not open (or
+     * closed meanwhile). The connection keeps its own topics, which it leaves when it ends.
+     */
+    public boolean subscribe(WebSocketConnection c, String topic) {
+        if (!(c instanceof WsConnection w) || !w.isOpen()) {
+            return false;
         }
+        // compute: atomic with leave()'s removal of an emptied set, so the add never lands in a
+        // set that was just dropped from the map.
+        topics.compute(topic, (t, s) -> {
+            Set<WsConnection> set = s == null ? ConcurrentHashMap.newKeySet() : s;
+            set.add(w);
+            return set;
+        });
+        w.joinedTopic(topic);
+        // The connection may have ended meanwhile: it marks itself finished before it leaves its
+        // topics, and we added the topic before looking, so one of the two removes it.
+        if (w.hasFinished()) {
+            w.leftTopic(topic);
+            leave(w, topic);
+            return false;
+        }
+        return true;
     }
 
     public void unsubscribe(WebSocketConnection c, String topic) {
-        Set<WsConnection> s = topics.get(topic);
-        if (s != null && c instanceof WsConnection w) {
-            s.remove(w);
-            if (s.isEmpty()) {
-                topics.remove(topic, s);
-            }
+        if (c instanceof WsConnection w) {
+            w.leftTopic(topic);
+            leave(w, topic);
         }
+    }
+
+    /** Removes {@code c} from {@code topic}'s subscribers, and the topic when none is left. */
+    private void leave(WsConnection c, String topic) {
+        topics.computeIfPresent(topic, (t, s) -> {
+            s.remove(c);
+            return s.isEmpty() ? null : s;
+        });
+    }
+
+    /** Topics with at least one subscriber. */
+    public int topicCount() {
+        return topics.size();
     }
 
     public Set<WebSocketConnection> subscribers(String topic) {

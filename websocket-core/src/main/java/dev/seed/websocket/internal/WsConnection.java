@@ -7,6 +7,7 @@ import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.ConnectionListener;
 import dev.seed.websocket.ConnectionListener.Side;
 import dev.seed.websocket.HandshakeRequest;
+import dev.seed.websocket.ScheduledTask;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketException;
 import dev.seed.websocket.WebSocketHandler;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -79,6 +81,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** The engine; loop thread only after {@link #open}. */
     private ProtocolEngine engine;
+    /** Topics this connection is subscribed to (server side); created on the first subscription. */
+    private volatile Set<String> topics;
     /** Application attributes; created on first use (an idle connection stays small). */
     private volatile Map<String, Object> attributes;
     /** Bytes of sends handed to the loop and not yet queued in the transport (PENDING_BYTES). */
@@ -101,8 +105,11 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private volatile long rttNanos = -1;
     /** Whether our side sent the first close frame (or failed the connection). Loop only. */
     private boolean locallyInitiated;
-    /** Whether {@link #finish} ran. Loop only. */
-    private boolean finished;
+    /**
+     * Whether {@link #finish} ran. Written on the loop; volatile so that topic subscription and
+     * scheduling from other threads see a connection that has ended.
+     */
+    private volatile boolean finished;
     /** When the last bytes arrived (System.nanoTime). Loop only. */
     private long lastReadNanos;
     /** Timers and keepalive state; null until one is armed (an idle connection stays small). Loop only. */
@@ -619,6 +626,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
                 t.cancel();
             }
         }
+        if (timers.tasks != null) {
+            // Nothing an application scheduled runs after the end; cancelling drops each from the list.
+            for (ConnectionTask t : timers.tasks.toArray(new ConnectionTask[0])) {
+                t.cancelForClose();
+            }
+        }
     }
 
     private Timers timers() {
@@ -639,6 +652,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         long pingSentNanos;
         /** Server: the longest this connection may live; 0: forever. */
         long lifetimeNanos;
+        /** Tasks the application scheduled that have not run; null until the first. */
+        java.util.List<ConnectionTask> tasks;
     }
 
     // ------------------------------------------------------------------ handler dispatch
@@ -735,6 +750,43 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         return (side == Side.SERVER ? "s-" : "c-") + idNumber;
     }
 
+    /** Whether the connection has ended (its close is done and reported). Any thread. */
+    boolean hasFinished() {
+        return finished;
+    }
+
+    /** Records a topic subscription (see ServerRuntime#subscribe). Any thread. */
+    void joinedTopic(String topic) {
+        Set<String> t = topics;
+        if (t == null) {
+            synchronized (this) {
+                t = topics;
+                if (t == null) {
+                    t = ConcurrentHashMap.newKeySet();
+                    topics = t;
+                }
+            }
+        }
+        t.add(topic);
+    }
+
+    void leftTopic(String topic) {
+        Set<String> t = topics;
+        if (t != null) {
+            t.remove(topic);
+        }
+    }
+
+    /** The topics this connection is subscribed to, which it forgets: it has ended. */
+    Set<String> takeTopics() {
+        Set<String> t;
+        synchronized (this) {
+            t = topics;
+            topics = null;
+        }
+        return t == null ? Set.of() : t;
+    }
+
     /** Which end this connection is. */
     public Side side() {
         return side;
@@ -812,8 +864,45 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     @Override
-    public void schedule(Runnable task, Duration delay) {
-        transport.loop().scheduleFromAnyThread(task, delay.toNanos());
+    public ScheduledTask schedule(Runnable task, Duration delay) {
+        Objects.requireNonNull(task, "task");
+        long nanos = Objects.requireNonNull(delay, "delay").toNanos();
+        ConnectionTask t = new ConnectionTask(this, task);
+        if (finished) {
+            return t.cancelled();
+        }
+        try {
+            transport.loop().run(() -> {
+                if (finished) {
+                    t.cancelled();
+                    return;
+                }
+                Timers timers = timers();
+                if (timers.tasks == null) {
+                    timers.tasks = new java.util.ArrayList<>(2);
+                }
+                timers.tasks.add(t);
+                t.arm(transport.loop(), nanos);
+            });
+        } catch (RejectedExecutionException e) {
+            return t.cancelled();
+        }
+        return t;
+    }
+
+    /** A scheduled task's time has come (it was not cancelled). On the loop. */
+    void runScheduled(ConnectionTask t, Runnable task) {
+        forgetScheduled(t);
+        if (!finished) {
+            runGuarded(task);
+        }
+    }
+
+    /** A scheduled task ran or was cancelled: the connection keeps no reference. On the loop. */
+    void forgetScheduled(ConnectionTask t) {
+        if (timers != null && timers.tasks != null) {
+            timers.tasks.remove(t);
+        }
     }
 
     @Override
