@@ -298,6 +298,80 @@ describe('reconnection', () => {
         server = null;
     });
 
+    test('shouldReconnect decides, told the default and whether the socket opened', async () => {
+        // 1001 would be retried and 1000 not: the hook says the opposite of each
+        server = await startServer((socket, index) => {
+            if (index === 0) {
+                socket.close(1000, 'done');
+            } else if (index === 1) {
+                socket.close(1001, 'going away');
+            }
+        });
+        const asked = [];
+        const client = new WebSocketClient(server.url, {
+            WebSocket,
+            reconnect: FAST,
+            shouldReconnect: (event) => {
+                asked.push([event.code, event.opened, event.attempt, event.byDefault]);
+                return event.code === 1000;
+            },
+        });
+        const events = record(client);
+        await waitFor(() => client.state === State.CLOSED, 'the client to stop');
+        assert.deepEqual(asked, [[1000, true, 1, false], [1001, true, 2, true]]);
+        assert.deepEqual(events.filter((e) => e.type === 'close').map((e) => [e.code, e.willReconnect]),
+            [[1000, true], [1001, false]]);
+        await sleep(150);
+        assert.equal(server.connections.length, 2);
+        await server.close();
+        server = null;
+    });
+
+    test('a hook that throws is reported and the default stands', async () => {
+        server = await startServer((socket, index) => index === 0 && socket.close(1001, 'restart'));
+        const reported = [];
+        const original = globalThis.reportError;
+        globalThis.reportError = (error) => reported.push(error.message);
+        try {
+            const client = new WebSocketClient(server.url, {
+                WebSocket,
+                reconnect: FAST,
+                shouldReconnect: () => {
+                    throw new Error('hook bug');
+                },
+            });
+            await waitFor(() => server.connections.length === 2 && client.state === State.OPEN, 'the reconnection');
+            assert.deepEqual(reported, ['hook bug']);
+            await client.close();
+        } finally {
+            globalThis.reportError = original;
+        }
+        await server.close();
+        server = null;
+    });
+
+    test('a refused handshake (401) is a 1006 that never opened: maxAttempts ends the retries', async () => {
+        server = await startServer(() => {}, { verifyClient: (info, done) => done(false, 401, 'Unauthorized') });
+        const asked = [];
+        const client = new WebSocketClient(server.url, {
+            WebSocket,
+            reconnect: { ...FAST, maxAttempts: 3 },
+            shouldReconnect: (event) => {
+                asked.push([event.code, event.opened]);
+                return event.byDefault;
+            },
+        });
+        const events = record(client);
+        await waitFor(() => client.state === State.CLOSED, 'the client to give up');
+        const closes = events.filter((e) => e.type === 'close');
+        assert.deepEqual(closes.map((e) => [e.code, e.willReconnect]),
+            [[1006, true], [1006, true], [1006, true], [1006, false]]);
+        assert.deepEqual(asked, [[1006, false], [1006, false], [1006, false]]);
+        assert.deepEqual(events.filter((e) => e.type === 'open'), []);
+        await server.close();
+        server = null;
+    });
+
     test('close() while waiting to reconnect stops it', async () => {
         server = await startServer((socket) => socket.close(1001, 'bye'));
         const client = new WebSocketClient(server.url, { WebSocket, reconnect: { ...FAST, initialDelay: 100 } });

@@ -5,7 +5,8 @@
  * - connects with subprotocols; events: open, message, close (code and reason), error,
  *   reconnecting, state, queue
  * - reconnects with exponential backoff and jitter; stops on the close codes that mean
- *   "do not come back" (1003, 1007, 1008, 1009, 1010 and the codes the application names)
+ *   "do not come back" (1000, 1003, 1007, 1008, 1009, 1010 and the codes the application names),
+ *   after `reconnect.maxAttempts`, or when the application's `shouldReconnect` says so
  * - keeps a bounded queue of the messages sent while it is not connected, sent in order on
  *   reconnection
  * - JSON helpers (sendJson, event.json()) and an application-level heartbeat that finds dead
@@ -34,11 +35,14 @@ export const CloseCodes = Object.freeze({
 });
 
 /**
- * Close codes after which reconnecting cannot help: the server refused what this client sends
- * (1003 unsupported data, 1007 invalid payload, 1009 too big), its policy (1008) or the client
- * needs an extension the server lacks (1010). The same connection would be refused again.
+ * Close codes after which the client does not reconnect, the same as the Java client's
+ * ReconnectPolicy: 1000, the server ended the session on purpose (a normal closure is not a
+ * failure to recover from); and the codes after which reconnecting cannot help: the server
+ * refused what this client sends (1003 unsupported data, 1007 invalid payload, 1009 too big), its
+ * policy (1008) or the client needs an extension the server lacks (1010). Everything else is
+ * retried: 1001 going away (a restart), 1006 abnormal closure, 1011-1014, application codes.
  */
-export const DEFAULT_FATAL_CLOSE_CODES = Object.freeze([1003, 1007, 1008, 1009, 1010]);
+export const DEFAULT_FATAL_CLOSE_CODES = Object.freeze([1000, 1003, 1007, 1008, 1009, 1010]);
 
 /** The states of a client; the 'state' event tells each change. */
 export const State = Object.freeze({
@@ -120,6 +124,7 @@ export class WebSocketClient {
     #binaryType;
     #reconnect;
     #fatalCloseCodes;
+    #shouldReconnect;
     #maxQueuedMessages;
     #maxQueuedBytes;
     #connectTimeout;
@@ -132,6 +137,8 @@ export class WebSocketClient {
     #closeRequested = false;
     #attempt = 0;
     #connections = 0;
+    /** Whether the current socket opened (a refused handshake closes one that never did). */
+    #opened = false;
     #queue = [];
     #queuedBytes = 0;
     #timers = { retry: null, connect: null, stable: null, heartbeat: null };
@@ -158,6 +165,10 @@ export class WebSocketClient {
             ? null
             : Object.freeze({ ...DEFAULT_RECONNECT, ...(options.reconnect === true ? {} : options.reconnect) });
         this.#fatalCloseCodes = new Set([...DEFAULT_FATAL_CLOSE_CODES, ...(options.fatalCloseCodes ?? [])]);
+        if (options.shouldReconnect != null && typeof options.shouldReconnect !== 'function') {
+            throw new TypeError('shouldReconnect must be a function of the close event');
+        }
+        this.#shouldReconnect = options.shouldReconnect ?? null;
         this.#maxQueuedMessages = options.maxQueuedMessages ?? 100;
         this.#maxQueuedBytes = options.maxQueuedBytes ?? 1024 * 1024;
         this.#connectTimeout = options.connectTimeout ?? 10000;
@@ -334,7 +345,8 @@ export class WebSocketClient {
         }
         socket.binaryType = this.#binaryType;
         this.#socket = socket;
-        socket.onopen = () => socket === this.#socket && this.#opened();
+        this.#opened = false;
+        socket.onopen = () => socket === this.#socket && this.#onOpen();
         socket.onmessage = (event) => socket === this.#socket && this.#received(event.data);
         socket.onerror = () => socket === this.#socket && this.#emit('error', {
             error: new Error('WebSocket error'),
@@ -349,7 +361,8 @@ export class WebSocketClient {
         }
     }
 
-    #opened() {
+    #onOpen() {
+        this.#opened = true;
         this.#clearTimer('connect');
         const reconnected = this.#connections > 0;
         this.#connections++;
@@ -441,9 +454,14 @@ export class WebSocketClient {
         this.#clearTimer('connect');
         this.#clearTimer('stable');
         this.#clearTimer('heartbeat');
-        const fatal = this.#fatalCloseCodes.has(code);
-        const willReconnect = !this.#closeRequested && !fatal && this.#reconnect !== null
+        const mayRetry = !this.#closeRequested && this.#reconnect !== null
             && this.#attempt < this.#reconnect.maxAttempts;
+        let willReconnect = mayRetry && !this.#fatalCloseCodes.has(code);
+        if (mayRetry && this.#shouldReconnect !== null) {
+            willReconnect = this.#askShouldReconnect({
+                code, reason, wasClean, opened: this.#opened, attempt: this.#attempt + 1, byDefault: willReconnect,
+            });
+        }
         const unsent = willReconnect ? [] : this.#queue.map((entry) => entry.data);
         if (!willReconnect) {
             this.#queue = [];
@@ -457,6 +475,19 @@ export class WebSocketClient {
         }
         if (willReconnect) {
             this.#scheduleReconnect(code, reason);
+        }
+    }
+
+    /**
+     * The application's decision (options.shouldReconnect) given the close event and the default
+     * one; a hook that throws is reported and the default stands.
+     */
+    #askShouldReconnect(event) {
+        try {
+            return Boolean(this.#shouldReconnect.call(this, { type: 'close', target: this, ...event }));
+        } catch (error) {
+            report(error);
+            return event.byDefault;
         }
     }
 

@@ -8,6 +8,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * Automatic reconnection of a client: exponential backoff with full jitter, bounded in attempts,
  * that stops on close codes meaning "do not come back". Immutable.
  *
+ * <p>The rule, the same as the browser client's (websocket-client.js): no reconnection after the
+ * application closed the connection itself, after {@code maxAttempts} failed attempts in a row,
+ * after 1000 (the server ended the session on purpose) and after a stop code (by default 1003,
+ * 1007, 1008, 1009, 1010: the same connection would be refused again). Everything else is retried:
+ * 1001 going away (a restart), 1006 abnormal closure (a drop, a failed connect), 1011-1014 and
+ * application codes not listed.
+ *
  * @param initialDelay delay before the first attempt
  * @param maxDelay the cap of the backoff
  * @param multiplier growth per attempt (at least 1)

@@ -230,6 +230,55 @@ class ClientFeaturesTest {
         assertThat(serverOpens.get()).isEqualTo(2);
     }
 
+    /** The rule the browser client (websocket-client.js) follows too: 1001 is retried, 1000 is final. */
+    @Test
+    void reconnectsAfterTheServerGoesAwayButNotAfterItsNormalClose() throws Exception {
+        AtomicInteger serverOpens = new AtomicInteger();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .route("/session", new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocketConnection c) {
+                        serverOpens.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        c.close(text.equals("restart") ? 1001 : 1000, text);
+                    }
+                })
+                .build().start();
+        List<String> events = new CopyOnWriteArrayList<>();
+        List<WebSocketConnection> connections = new CopyOnWriteArrayList<>();
+        CountDownLatch normalClose = new CountDownLatch(1);
+        CountDownLatch secondOpen = new CountDownLatch(2);
+        ReconnectPolicy policy = new ReconnectPolicy(Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 5,
+                ReconnectPolicy.DEFAULT_STOP_CODES);
+        client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/session"),
+                ConnectOptions.builder().reconnect(policy).build(), new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocketConnection c) {
+                        connections.add(c);
+                        events.add("open");
+                        secondOpen.countDown();
+                    }
+
+                    @Override
+                    public void onClose(WebSocketConnection c, int code, String reason) {
+                        events.add("close " + code);
+                        if (code == 1000) {
+                            normalClose.countDown();
+                        }
+                    }
+                }).get(5, TimeUnit.SECONDS);
+        connections.get(0).sendText("restart");
+        assertThat(secondOpen.await(10, TimeUnit.SECONDS)).isTrue();
+        connections.get(1).sendText("done");
+        assertThat(normalClose.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(500); // many times the retry delay
+        assertThat(events).containsExactly("open", "close 1001", "open", "close 1000");
+        assertThat(serverOpens.get()).isEqualTo(2);
+    }
+
     @Test
     void tunnelsThroughAnHttpConnectProxyWithBasicCredentials() throws Exception {
         startEcho();
