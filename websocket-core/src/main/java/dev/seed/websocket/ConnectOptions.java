@@ -27,6 +27,7 @@ public final class ConnectOptions {
     private final String proxyUser;
     private final String proxyPassword;
     private final ReconnectPolicy reconnect;
+    private final boolean allowInsecureRedirects;
 
     private ConnectOptions(Builder b) {
         Map<String, List<String>> h = new LinkedHashMap<>();
@@ -42,6 +43,7 @@ public final class ConnectOptions {
         this.proxyUser = b.proxyUser;
         this.proxyPassword = b.proxyPassword;
         this.reconnect = b.reconnect;
+        this.allowInsecureRedirects = b.allowInsecureRedirects;
     }
 
     /** No headers, no subprotocols, the client's timeouts, no proxy, no redirects, no reconnection. */
@@ -99,6 +101,29 @@ public final class ConnectOptions {
         return reconnect;
     }
 
+    /** Whether a redirect from wss to ws is followed. */
+    public boolean allowInsecureRedirects() {
+        return allowInsecureRedirects;
+    }
+
+    /** A builder holding these options, to derive others. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        headers.forEach((name, values) -> b.headers.put(name, new ArrayList<>(values)));
+        b.origin = origin;
+        b.cookies.putAll(cookies);
+        b.subprotocols.addAll(subprotocols);
+        b.connectTimeout = connectTimeout;
+        b.handshakeTimeout = handshakeTimeout;
+        b.maxRedirects = maxRedirects;
+        b.proxy = proxy;
+        b.proxyUser = proxyUser;
+        b.proxyPassword = proxyPassword;
+        b.reconnect = reconnect;
+        b.allowInsecureRedirects = allowInsecureRedirects;
+        return b;
+    }
+
     /** Builder of {@link ConnectOptions}. Not thread safe. */
     public static final class Builder {
         private final Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -112,6 +137,7 @@ public final class ConnectOptions {
         private String proxyUser;
         private String proxyPassword;
         private ReconnectPolicy reconnect;
+        private boolean allowInsecureRedirects;
 
         private Builder() {
         }
@@ -124,6 +150,18 @@ public final class ConnectOptions {
                 throw new IllegalArgumentException("Header " + name + " contains CR or LF");
             }
             headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        /** Removes every value of a request header (names compare without case). */
+        public Builder removeHeader(String name) {
+            headers.keySet().removeIf(n -> n.equalsIgnoreCase(name));
+            return this;
+        }
+
+        /** Removes every cookie. */
+        public Builder clearCookies() {
+            cookies.clear();
             return this;
         }
 
@@ -158,12 +196,28 @@ public final class ConnectOptions {
             return this;
         }
 
-        /** Follow up to this many HTTP redirects during the handshake (default 0: none). */
+        /**
+         * Follow up to this many HTTP redirects during the handshake (default 0: none). A redirect
+         * to another origin (scheme, host or port) does not carry the credentials: the
+         * Authorization, Proxy-Authorization and Cookie headers and the cookies are dropped, as
+         * browsers and OkHttp do. A redirect from wss to ws is refused unless
+         * {@link #allowInsecureRedirects(boolean)}.
+         */
         public Builder followRedirects(int max) {
             if (max < 0 || max > 20) {
                 throw new IllegalArgumentException("followRedirects must be 0-20: " + max);
             }
             this.maxRedirects = max;
+            return this;
+        }
+
+        /**
+         * Whether a redirect from a secure (wss, https) to a plain (ws, http) location is followed
+         * (default false: the connect fails, saying so). Following it sends the request, and
+         * whatever the application sends next, in clear text.
+         */
+        public Builder allowInsecureRedirects(boolean allow) {
+            this.allowInsecureRedirects = allow;
             return this;
         }
 

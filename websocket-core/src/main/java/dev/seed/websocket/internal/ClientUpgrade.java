@@ -188,8 +188,14 @@ final class ClientUpgrade implements SocketTransport.Handler {
                 fail(refused("Invalid redirect location.", response));
                 return;
             }
+            if (handshake.secure() && next.getScheme().equals("ws") && !options.allowInsecureRedirects()) {
+                fail(refused("Refused to follow a redirect from wss to ws (" + next
+                        + "); allowInsecureRedirects(true) allows it.", response));
+                return;
+            }
             transport.close(null);
-            client.connect(next, options, handler, result, redirectsLeft - 1);
+            client.connect(next, sameOrigin(uri, next) ? options : withoutCredentials(options), handler, result,
+                    redirectsLeft - 1);
             return;
         }
         if (status != 101 && bodyLength(response) > 0) {
@@ -253,6 +259,22 @@ final class ClientUpgrade implements SocketTransport.Handler {
         HttpResponse r = refusal;
         HttpResponse withBody = new HttpResponse(r.status(), r.reason(), r.headers(), refusalBody.toByteArray());
         fail(refused("Server refused the handshake with status " + r.status() + ".", withBody));
+    }
+
+    /** Whether two ws/wss URIs have the same origin: scheme, host and port (RFC 6454 section 4). */
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && effectivePort(a) == effectivePort(b);
+    }
+
+    private static int effectivePort(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** What a redirect to another origin may carry: not the credentials meant for this one. */
+    private static ConnectOptions withoutCredentials(ConnectOptions options) {
+        return options.toBuilder().removeHeader("Authorization").removeHeader("Proxy-Authorization")
+                .removeHeader("Cookie").clearCookies().build();
     }
 
     private URI redirectTarget(String location) {

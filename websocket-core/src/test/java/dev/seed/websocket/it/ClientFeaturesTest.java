@@ -111,6 +111,103 @@ class ClientFeaturesTest {
                 });
     }
 
+    /**
+     * An HTTP server on loopback (TLS when {@code tls} is given) that records each request head and
+     * answers it with {@code answer.apply(head)}.
+     */
+    private int recordingHttpServer(javax.net.ssl.SSLContext tls, List<String> heads,
+            java.util.function.Function<String, String> answer) throws IOException {
+        ServerSocket ss = tls == null ? new ServerSocket(0, 50, InetAddress.getLoopbackAddress())
+                : tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closeables.add(ss);
+        Thread t = new Thread(() -> {
+            while (!ss.isClosed()) {
+                try (Socket s = ss.accept()) {
+                    String head = readHead(s.getInputStream());
+                    heads.add(head);
+                    s.getOutputStream().write(answer.apply(head).getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                } catch (IOException e) {
+                    if (ss.isClosed()) {
+                        return;
+                    }
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return ss.getLocalPort();
+    }
+
+    private static String redirectTo(String location) {
+        return "HTTP/1.1 302 Found\r\nLocation: " + location + "\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    private static final String FORBIDDEN = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
+
+    private static ConnectOptions withCredentials() {
+        return ConnectOptions.builder().followRedirects(2).header("Authorization", "Bearer secret")
+                .header("X-Trace", "t-1").cookie("session", "s1").build();
+    }
+
+    private static boolean hasHeader(String head, String name) {
+        return head.toLowerCase(java.util.Locale.ROOT).contains("\r\n" + name.toLowerCase(java.util.Locale.ROOT) + ":");
+    }
+
+    @Test
+    void aSameOriginRedirectKeepsTheCredentials() throws Exception {
+        List<String> heads = new CopyOnWriteArrayList<>();
+        int port = recordingHttpServer(null, heads, head -> head.startsWith("GET /old ") ? redirectTo("/new") : FORBIDDEN);
+        assertThatThrownBy(() -> client.connect(URI.create("ws://127.0.0.1:" + port + "/old"), withCredentials(),
+                new RecordingHandler()).get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(HandshakeFailedException.class)
+                .satisfies(e -> assertThat(((HandshakeFailedException) e).status()).isEqualTo(403));
+        assertThat(heads).hasSize(2);
+        assertThat(heads.get(1)).startsWith("GET /new ");
+        assertThat(heads.get(1)).contains("Authorization: Bearer secret", "Cookie: session=s1", "X-Trace: t-1");
+    }
+
+    @Test
+    void aRedirectToAnotherOriginDropsTheCredentials() throws Exception {
+        List<String> other = new CopyOnWriteArrayList<>();
+        int otherPort = recordingHttpServer(null, other, head -> FORBIDDEN);
+        List<String> heads = new CopyOnWriteArrayList<>();
+        int port = recordingHttpServer(null, heads, head -> redirectTo("ws://127.0.0.1:" + otherPort + "/new"));
+        assertThatThrownBy(() -> client.connect(URI.create("ws://127.0.0.1:" + port + "/old"), withCredentials(),
+                new RecordingHandler()).get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(HandshakeFailedException.class);
+        assertThat(heads.get(0)).contains("Authorization: Bearer secret", "Cookie: session=s1");
+        assertThat(other).hasSize(1);
+        assertThat(other.get(0)).startsWith("GET /new ").contains("X-Trace: t-1");
+        assertThat(hasHeader(other.get(0), "Authorization")).as("Authorization sent to another origin").isFalse();
+        assertThat(hasHeader(other.get(0), "Cookie")).as("Cookie sent to another origin").isFalse();
+    }
+
+    @Test
+    void aRedirectFromWssToWsIsRefusedUnlessAllowed() throws Exception {
+        List<String> plain = new CopyOnWriteArrayList<>();
+        int plainPort = recordingHttpServer(null, plain, head -> FORBIDDEN);
+        List<String> heads = new CopyOnWriteArrayList<>();
+        int tlsPort = recordingHttpServer(TestTls.serverContext(), heads,
+                head -> redirectTo("ws://127.0.0.1:" + plainPort + "/plain"));
+        client.close();
+        client = WebSocketClient.builder().sslContext(TestTls.clientContext()).build();
+        URI uri = URI.create("wss://127.0.0.1:" + tlsPort + "/secure");
+        assertThatThrownBy(() -> client.connect(uri, withCredentials(), new RecordingHandler()).get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(HandshakeFailedException.class)
+                .hasMessage("Refused to follow a redirect from wss to ws (ws://127.0.0.1:" + plainPort
+                        + "/plain); allowInsecureRedirects(true) allows it.");
+        Thread.sleep(100);
+        assertThat(plain).as("requests sent in clear text").isEmpty();
+
+        ConnectOptions allowed = withCredentials().toBuilder().allowInsecureRedirects(true).build();
+        assertThatThrownBy(() -> client.connect(uri, allowed, new RecordingHandler()).get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOf(HandshakeFailedException.class)
+                .satisfies(e -> assertThat(((HandshakeFailedException) e).status()).isEqualTo(403));
+        assertThat(plain).hasSize(1);
+        assertThat(hasHeader(plain.get(0), "Authorization")).isFalse();
+    }
+
     @Test
     void refusalCarriesTheServersStatusHeadersAndBody() throws Exception {
         int port = fixedHttpAnswer("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\n"
