@@ -78,6 +78,7 @@ public final class WebSocketClient implements AutoCloseable {
     public static final class Builder extends AbstractEndpointBuilder<Builder> {
 
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private HostResolver resolver = HostResolver.system();
 
         private Builder() {
             eventLoops(Math.min(2, Runtime.getRuntime().availableProcessors()));
@@ -92,6 +93,16 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How host names are resolved (default: the JVM's resolver). Lookups run on the client's
+         * own resolver threads, never on an event loop: for first connects, reconnections and
+         * redirects alike.
+         */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
         /** Lets {@code customizer} change this builder (for frameworks). */
         public Builder apply(Consumer<Builder> customizer) {
             customizer.accept(this);
@@ -99,7 +110,7 @@ public final class WebSocketClient implements AutoCloseable {
         }
 
         public WebSocketClient build() {
-            return new WebSocketClient(new ClientRuntime(endpointConfig(), connectTimeout));
+            return new WebSocketClient(new ClientRuntime(endpointConfig(), connectTimeout, resolver));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.seed.websocket.internal;
 
 import dev.seed.websocket.ConnectOptions;
+import dev.seed.websocket.HostResolver;
 import dev.seed.websocket.ReconnectPolicy;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketException;
@@ -10,7 +11,9 @@ import dev.seed.websocket.transport.EventLoop;
 import dev.seed.websocket.transport.EventLoopGroup;
 import dev.seed.websocket.transport.SocketTransport;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -23,22 +26,43 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
 /** The running part of a client: its loops and connections. Thread safe. */
 public final class ClientRuntime {
 
+    /** Lookups that may run at once; more wait in line. */
+    private static final int RESOLVER_THREADS = 4;
+    private static final java.util.regex.Pattern IPV4_LITERAL = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     private final EndpointConfig config;
     private final Duration connectTimeout;
     private final EventLoopGroup group;
+    private final HostResolver resolver;
+    /** Runs host name lookups, which may block, off the event loops; threads end when idle. */
+    private final ThreadPoolExecutor resolverThreads;
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    public ClientRuntime(EndpointConfig config, Duration connectTimeout) {
+    public ClientRuntime(EndpointConfig config, Duration connectTimeout, HostResolver resolver) {
         this.config = config;
         this.connectTimeout = connectTimeout;
+        this.resolver = resolver;
         this.group = new EventLoopGroup(config.eventLoops(), "websocket-client");
+        AtomicInteger n = new AtomicInteger();
+        this.resolverThreads = new ThreadPoolExecutor(RESOLVER_THREADS, RESOLVER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "websocket-client-resolver-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.resolverThreads.allowCoreThreadTimeOut(true);
     }
 
     EndpointConfig config() {
@@ -83,6 +107,11 @@ public final class ClientRuntime {
         }
     }
 
+    /**
+     * Connects: first the address of the host (or of the proxy), looked up on the resolver threads
+     * unless it is a literal IP address, then the socket. Called from any thread, event loops
+     * included (reconnections, redirects): nothing here blocks.
+     */
     void connect(URI uri, ConnectOptions options, WebSocketHandler handler,
             CompletableFuture<WebSocketConnection> result, int redirectsLeft) {
         if (closed) {
@@ -91,9 +120,48 @@ public final class ClientRuntime {
         }
         boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
-        InetSocketAddress target = options.proxy() != null ? options.proxy() : new InetSocketAddress(uri.getHost(), port);
-        if (target.isUnresolved()) {
-            result.completeExceptionally(new WebSocketException("Cannot resolve host " + target.getHostString() + "."));
+        InetSocketAddress proxy = options.proxy();
+        String host = proxy != null ? proxy.getHostString() : uri.getHost();
+        int targetPort = proxy != null ? proxy.getPort() : port;
+        if (proxy != null && !proxy.isUnresolved()) {
+            open(uri, options, handler, result, redirectsLeft, secure, port, proxy);
+        } else if (isIpLiteral(host)) {
+            open(uri, options, handler, result, redirectsLeft, secure, port, new InetSocketAddress(host, targetPort));
+        } else {
+            try {
+                resolverThreads.execute(() -> {
+                    InetAddress[] addresses;
+                    try {
+                        addresses = resolver.resolve(host);
+                        if (addresses == null || addresses.length == 0) {
+                            throw new UnknownHostException(host);
+                        }
+                    } catch (UnknownHostException | RuntimeException e) {
+                        result.completeExceptionally(new WebSocketException("Cannot resolve host " + host + ".", e));
+                        return;
+                    }
+                    open(uri, options, handler, result, redirectsLeft, secure, port,
+                            new InetSocketAddress(addresses[0], targetPort));
+                });
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new WebSocketException("Client is closed.", e));
+            }
+        }
+    }
+
+    /** Whether {@code host} is an IPv4 or IPv6 literal: no lookup needed. */
+    static boolean isIpLiteral(String host) {
+        if (host.startsWith("[") || host.indexOf(':') >= 0) {
+            return true;
+        }
+        return IPV4_LITERAL.matcher(host).matches();
+    }
+
+    private void open(URI uri, ConnectOptions options, WebSocketHandler handler,
+            CompletableFuture<WebSocketConnection> result, int redirectsLeft, boolean secure, int port,
+            InetSocketAddress target) {
+        if (closed) {
+            result.completeExceptionally(new WebSocketException("Client is closed."));
             return;
         }
         SocketChannel ch = null;
@@ -151,6 +219,7 @@ public final class ClientRuntime {
             c.abort();
         }
         group.shutdown(Duration.ofSeconds(2));
+        resolverThreads.shutdownNow();
         config.releaseOwnedExecutor();
     }
 
