@@ -25,7 +25,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -275,6 +274,44 @@ class ClientFeaturesTest {
         assertThat(s.remoteAddress()).isEqualTo(c.localAddress());
     }
 
+    private static final ReconnectPolicy FAST_RECONNECT = new ReconnectPolicy(Duration.ofMillis(20),
+            Duration.ofMillis(200), 2.0, 5, ReconnectPolicy.DEFAULT_STOP_CODES);
+
+    /** The application's side of a reconnecting client: its opens and closes, in order. */
+    private static final class ReconnectingPeer implements WebSocketHandler {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final List<WebSocketConnection> connections = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onOpen(WebSocketConnection c) {
+            connections.add(c);
+            events.add("open");
+        }
+
+        @Override
+        public void onClose(WebSocketConnection c, int code, String reason) {
+            events.add("close " + code);
+        }
+
+        /** The {@code n}th connection (1-based), once it opened (10 s at most). */
+        WebSocketConnection awaitOpen(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (connections.size() < n && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(connections).as("connections opened").hasSizeGreaterThanOrEqualTo(n);
+            return connections.get(n - 1);
+        }
+
+        void awaitEvents(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (events.size() < n && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(events).hasSizeGreaterThanOrEqualTo(n);
+        }
+    }
+
     @Test
     void reconnectsAfterAnAbnormalCloseButNotAfterAPolicyClose() throws Exception {
         AtomicInteger serverOpens = new AtomicInteger();
@@ -295,35 +332,14 @@ class ClientFeaturesTest {
                     }
                 })
                 .build().start();
-        List<String> events = new CopyOnWriteArrayList<>();
-        CountDownLatch secondOpen = new CountDownLatch(2);
-        CountDownLatch policyClosed = new CountDownLatch(1);
-        List<WebSocketConnection> connections = new CopyOnWriteArrayList<>();
-        ReconnectPolicy policy = new ReconnectPolicy(Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 5,
-                ReconnectPolicy.DEFAULT_STOP_CODES);
+        ReconnectingPeer peer = new ReconnectingPeer();
         client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/flaky"),
-                ConnectOptions.builder().reconnect(policy).build(), new WebSocketHandler() {
-                    @Override
-                    public void onOpen(WebSocketConnection c) {
-                        connections.add(c);
-                        events.add("open");
-                        secondOpen.countDown();
-                    }
-
-                    @Override
-                    public void onClose(WebSocketConnection c, int code, String reason) {
-                        events.add("close " + code);
-                        if (code == 1008) {
-                            policyClosed.countDown();
-                        }
-                    }
-                }).get(5, TimeUnit.SECONDS);
-        connections.get(0).sendText("drop");
-        assertThat(secondOpen.await(10, TimeUnit.SECONDS)).isTrue();
-        connections.get(1).sendText("policy");
-        assertThat(policyClosed.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(500);
-        assertThat(events).containsExactly("open", "close 1006", "open", "close 1008");
+                ConnectOptions.builder().reconnect(FAST_RECONNECT).build(), peer).get(5, TimeUnit.SECONDS);
+        peer.awaitOpen(1).sendText("drop");
+        peer.awaitOpen(2).sendText("policy");
+        peer.awaitEvents(4);
+        Thread.sleep(500); // many times the retry delay
+        assertThat(peer.events).containsExactly("open", "close 1006", "open", "close 1008");
         assertThat(serverOpens.get()).isEqualTo(2);
     }
 
@@ -344,35 +360,14 @@ class ClientFeaturesTest {
                     }
                 })
                 .build().start();
-        List<String> events = new CopyOnWriteArrayList<>();
-        List<WebSocketConnection> connections = new CopyOnWriteArrayList<>();
-        CountDownLatch normalClose = new CountDownLatch(1);
-        CountDownLatch secondOpen = new CountDownLatch(2);
-        ReconnectPolicy policy = new ReconnectPolicy(Duration.ofMillis(20), Duration.ofMillis(200), 2.0, 5,
-                ReconnectPolicy.DEFAULT_STOP_CODES);
+        ReconnectingPeer peer = new ReconnectingPeer();
         client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/session"),
-                ConnectOptions.builder().reconnect(policy).build(), new WebSocketHandler() {
-                    @Override
-                    public void onOpen(WebSocketConnection c) {
-                        connections.add(c);
-                        events.add("open");
-                        secondOpen.countDown();
-                    }
-
-                    @Override
-                    public void onClose(WebSocketConnection c, int code, String reason) {
-                        events.add("close " + code);
-                        if (code == 1000) {
-                            normalClose.countDown();
-                        }
-                    }
-                }).get(5, TimeUnit.SECONDS);
-        connections.get(0).sendText("restart");
-        assertThat(secondOpen.await(10, TimeUnit.SECONDS)).isTrue();
-        connections.get(1).sendText("done");
-        assertThat(normalClose.await(10, TimeUnit.SECONDS)).isTrue();
+                ConnectOptions.builder().reconnect(FAST_RECONNECT).build(), peer).get(5, TimeUnit.SECONDS);
+        peer.awaitOpen(1).sendText("restart");
+        peer.awaitOpen(2).sendText("done");
+        peer.awaitEvents(4);
         Thread.sleep(500); // many times the retry delay
-        assertThat(events).containsExactly("open", "close 1001", "open", "close 1000");
+        assertThat(peer.events).containsExactly("open", "close 1001", "open", "close 1000");
         assertThat(serverOpens.get()).isEqualTo(2);
     }
 
