@@ -32,7 +32,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -40,9 +39,15 @@ import java.util.function.Consumer;
 
 /**
  * An open WebSocket connection: glues the transport, the sans-I/O engine and the application's
- * handler, and runs the connection's timers (idle, keepalive, close, lifetime). The engine and
- * the transport are touched by the connection's event loop only; the public methods are safe
- * from any thread and hand work to the loop.
+ * handler. The engine and the transport are touched by the connection's event loop only; the
+ * public methods are safe from any thread and hand work to the loop. Its timers are
+ * {@link ConnectionTimers}, handler calls on an executor go through a {@link HandlerDispatcher},
+ * and the buffer it lends to handlers follows {@link LentBuffers}.
+ *
+ * <p>Longer than most classes here (about 800 lines) because it is the one place where three
+ * interfaces meet, each implemented in a few lines: the public {@link WebSocketConnection}, the
+ * engine's {@link ProtocolListener} and {@link ProtocolOutput}, and the transport's
+ * {@link SocketTransport.Handler}.
  */
 public final class WsConnection implements WebSocketConnection, ProtocolListener, ProtocolOutput,
         SocketTransport.Handler {
@@ -56,12 +61,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      */
     static final int CONGESTED_BYTES = 64 * 1024;
     static final int CONGESTED_BUFFERS = 1024;
-    /** What a queued handler event costs beyond its payload (task, closure, copy header). */
-    private static final int EVENT_OVERHEAD = 64;
     private static final AtomicLongFieldUpdater<WsConnection> PENDING_BYTES =
             AtomicLongFieldUpdater.newUpdater(WsConnection.class, "pendingBytes");
-    private static final AtomicLongFieldUpdater<WsConnection> DISPATCHED_BYTES =
-            AtomicLongFieldUpdater.newUpdater(WsConnection.class, "dispatchedBytes");
 
     /** Number of {@link #id()}, which is built when asked for (an idle connection stays small). */
     private final long idNumber;
@@ -72,8 +73,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private final HandshakeRequest request;
     private final String subprotocol;
     private final List<String> extensions;
-    /** Runs handler calls in order; null: on the loop itself. */
-    private final Executor dispatcher;
+    /** Runs handler calls in order on the application's executor; null: on the loop itself. */
+    private final HandlerDispatcher dispatcher;
     /** The endpoint's connection listeners (metrics), each call guarded; shared, never null. */
     private final ConnectionListeners listeners;
     /** Called once on the loop when the connection is finished (the owner forgets it). */
@@ -87,14 +88,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private volatile Map<String, Object> attributes;
     /** Bytes of sends handed to the loop and not yet queued in the transport (PENDING_BYTES). */
     private volatile long pendingBytes;
-    /**
-     * Bytes of events handed to the handler executor and not yet handled (with
-     * {@link #EVENT_OVERHEAD} each). Past the backpressure limit reads pause until the handler has
-     * caught up to half of it: a peer cannot queue events faster than its handler takes them.
-     */
-    private volatile long dispatchedBytes;
-    /** Whether reads are paused because the handler executor fell behind. Written on the loop. */
-    private volatile boolean readsPausedForHandler;
     /** Whether a drain of the write queue is awaited to send an owed pong. Loop only. */
     private boolean drainAwaited;
     /** Whether data may flow: open and no close frame sent or received. */
@@ -113,7 +106,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     /** When the last bytes arrived (System.nanoTime). Loop only. */
     private long lastReadNanos;
     /** Timers and keepalive state; null until one is armed (an idle connection stays small). Loop only. */
-    private Timers timers;
+    private ConnectionTimers timers;
 
     public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
             HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
@@ -130,7 +123,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             timers().lifetimeNanos = maxLifetime.toNanos();
         }
         this.onFinished = onFinished;
-        this.dispatcher = config.handlerExecutor() == null ? null : new SerialExecutor(config.handlerExecutor());
+        this.dispatcher = config.handlerExecutor() == null ? null
+                : new HandlerDispatcher(this, transport, config.handlerExecutor(), config.backpressureLimit());
         this.listeners = config.connectionListeners();
     }
 
@@ -429,15 +423,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void onPong(ByteBuffer data) {
-        Timers t = timers;
-        if (t != null && t.pingSentNanos != 0) {
-            long rtt = System.nanoTime() - t.pingSentNanos;
-            t.pingSentNanos = 0;
+        long rtt = timers == null ? -1 : timers.pongArrived();
+        if (rtt >= 0) {
             rttNanos = rtt;
-            if (t.pong != null) {
-                t.pong.cancel();
-                t.pong = null;
-            }
             listeners.onPingRoundTrip(this, rtt);
         }
         if (dispatcher == null) {
@@ -555,105 +543,52 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     // ------------------------------------------------------------------ timers
 
-    private void armTimers() {
-        if (!config.idleTimeout().isZero()) {
-            timers().idle = loop().schedule(this::checkIdle, config.idleTimeout().toNanos());
-        }
-        if (!config.pingInterval().isZero()) {
-            timers().ping = loop().schedule(this::keepalive, config.pingInterval().toNanos());
-        }
-        if (timers != null && timers.lifetimeNanos > 0) {
-            timers.lifetime = loop().schedule(() -> closeWith(CloseCodes.WS_GONE, "Maximum connection lifetime reached.",
-                    CloseCause.MAX_LIFETIME), timers.lifetimeNanos);
-        }
-    }
-
-    private void checkIdle() {
-        if (finished) {
-            return;
-        }
-        long idle = System.nanoTime() - lastReadNanos;
-        long limit = config.idleTimeout().toNanos();
-        if (idle >= limit) {
-            closeWith(CloseCodes.WS_GONE, "Idle timeout.", CloseCause.IDLE_TIMEOUT);
-        } else {
-            timers().idle = loop().schedule(this::checkIdle, limit - idle);
-        }
-    }
-
-    private void keepalive() {
-        if (finished || !open) {
-            return;
-        }
-        Timers t = timers();
-        if (t.pingSentNanos == 0) {
-            long now = System.nanoTime();
-            ByteBuffer payload = ByteBuffer.allocate(8).putLong(0, now);
-            if (engine.sendPing(payload)) {
-                t.pingSentNanos = now;
-                transport.flushSoon();
-                t.pong = loop().schedule(this::pongTimedOut, config.pongTimeout().toNanos());
-            }
-        }
-        t.ping = loop().schedule(this::keepalive, config.pingInterval().toNanos());
-    }
-
-    private void pongTimedOut() {
-        if (finished || timers == null || timers.pingSentNanos == 0) {
-            return;
-        }
-        closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Keepalive timeout.", CloseCause.PONG_TIMEOUT);
-    }
-
-    private void armCloseTimer() {
-        if (!finished && timers().close == null) {
-            timers.close = loop().schedule(() -> {
-                if (cause == null) {
-                    cause = CloseCause.CLOSE_TIMEOUT;
-                }
-                transport.close(null);
-            }, config.closeTimeout().toNanos());
-        }
-    }
-
-    private void cancelTimers() {
+    /** The connection's timers, created when the first is armed. Loop only (but for the constructor). */
+    private ConnectionTimers timers() {
         if (timers == null) {
-            return;
-        }
-        for (EventLoop.Timer t : new EventLoop.Timer[] {timers.idle, timers.ping, timers.pong, timers.close,
-            timers.lifetime}) {
-            if (t != null) {
-                t.cancel();
-            }
-        }
-        if (timers.tasks != null) {
-            // Nothing an application scheduled runs after the end; cancelling drops each from the list.
-            for (ConnectionTask t : timers.tasks.toArray(new ConnectionTask[0])) {
-                t.cancelForClose();
-            }
-        }
-    }
-
-    private Timers timers() {
-        if (timers == null) {
-            timers = new Timers();
+            timers = new ConnectionTimers(this, config);
         }
         return timers;
     }
 
-    /** The connection's timers and keepalive state. Loop thread only. */
-    private static final class Timers {
-        EventLoop.Timer idle;
-        EventLoop.Timer ping;
-        EventLoop.Timer pong;
-        EventLoop.Timer close;
-        EventLoop.Timer lifetime;
-        /** When the pending keepalive ping was sent; 0 when none is pending. */
-        long pingSentNanos;
-        /** Server: the longest this connection may live; 0: forever. */
-        long lifetimeNanos;
-        /** Tasks the application scheduled that have not run; null until the first. */
-        java.util.List<ConnectionTask> tasks;
+    private void armTimers() {
+        if (!config.idleTimeout().isZero() || !config.pingInterval().isZero() || timers != null) {
+            timers().armAtOpen();
+        }
+    }
+
+    private void armCloseTimer() {
+        if (!finished) {
+            timers().armClose();
+        }
+    }
+
+    private void cancelTimers() {
+        if (timers != null) {
+            timers.cancelAll();
+        }
+    }
+
+    /** When the last bytes arrived (System.nanoTime). Loop only. */
+    long lastReadNanos() {
+        return lastReadNanos;
+    }
+
+    /** Sends a keepalive ping; false when the engine refused it (closing). Loop only. */
+    boolean sendKeepalivePing(ByteBuffer payload) {
+        if (!engine.sendPing(payload)) {
+            return false;
+        }
+        transport.flushSoon();
+        return true;
+    }
+
+    /** The close timeout ran out: the connection ends now. Loop only. */
+    void closeTimedOut() {
+        if (cause == null) {
+            cause = CloseCause.CLOSE_TIMEOUT;
+        }
+        transport.close(null);
     }
 
     // ------------------------------------------------------------------ handler dispatch
@@ -662,36 +597,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         dispatch(call, 0);
     }
 
-    /**
-     * Runs a handler call on the loop, or hands it to the executor. Loop thread only. Events
-     * waiting for the executor are counted: past the backpressure limit the connection stops
-     * reading (TCP then slows the peer down) until the handler has caught up.
-     */
+    /** Runs a handler call on the loop, or hands it to the executor. Loop thread only. */
     private void dispatch(Runnable call, long payloadBytes) {
         if (dispatcher == null) {
             runGuarded(call);
-            return;
-        }
-        long cost = payloadBytes + EVENT_OVERHEAD;
-        if (DISPATCHED_BYTES.addAndGet(this, cost) > config.backpressureLimit() && !readsPausedForHandler) {
-            readsPausedForHandler = true;
-            transport.pauseReads(true);
-        }
-        Runnable counted = () -> {
-            try {
-                runGuarded(call);
-            } finally {
-                long left = DISPATCHED_BYTES.addAndGet(this, -cost);
-                if (readsPausedForHandler && left <= config.backpressureLimit() / 2) {
-                    runOnLoop(null, this::resumeReads);
-                }
-            }
-        };
-        try {
-            dispatcher.execute(counted);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The application's executor is shut down: deliver on the loop rather than lose the event.
-            counted.run();
+        } else {
+            dispatcher.dispatch(call, payloadBytes);
         }
     }
 
@@ -715,16 +626,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         }
     }
 
-    private void resumeReads() {
-        if (readsPausedForHandler && dispatchedBytes <= config.backpressureLimit() / 2) {
-            readsPausedForHandler = false;
-            if (!finished) {
-                transport.pauseReads(false);
-            }
-        }
-    }
-
-    private void runGuarded(Runnable call) {
+    /** Runs a handler call; one that throws closes this connection (see handlerFailed). */
+    void runGuarded(Runnable call) {
         try {
             call.run();
         } catch (Throwable t) {
@@ -877,12 +780,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
                     t.cancelled();
                     return;
                 }
-                Timers timers = timers();
-                if (timers.tasks == null) {
-                    timers.tasks = new java.util.ArrayList<>(2);
-                }
-                timers.tasks.add(t);
-                t.arm(transport.loop(), nanos);
+                timers().add(t, nanos);
             });
         } catch (RejectedExecutionException e) {
             return t.cancelled();
@@ -900,8 +798,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** A scheduled task ran or was cancelled: the connection keeps no reference. On the loop. */
     void forgetScheduled(ConnectionTask t) {
-        if (timers != null && timers.tasks != null) {
-            timers.tasks.remove(t);
+        if (timers != null) {
+            timers.remove(t);
         }
     }
 

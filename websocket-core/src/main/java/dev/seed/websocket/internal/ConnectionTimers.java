@@ -1,0 +1,140 @@
+package dev.seed.websocket.internal;
+
+import dev.seed.websocket.CloseCause;
+import dev.seed.websocket.CloseCodes;
+import dev.seed.websocket.transport.EventLoop;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The timers of one connection: idle timeout, keepalive ping and its pong timeout (RFC 6455
+ * section 5.5.2), the close timeout, the maximum lifetime, and the tasks the application
+ * scheduled. Created only when one of them is armed, so that a connection without any holds
+ * nothing. This class is not thread safe: the connection's loop only.
+ */
+final class ConnectionTimers {
+
+    private final WsConnection connection;
+    private final EndpointConfig config;
+    private EventLoop.Timer idle;
+    private EventLoop.Timer ping;
+    private EventLoop.Timer pong;
+    private EventLoop.Timer close;
+    private EventLoop.Timer lifetime;
+    /** When the pending keepalive ping was sent; 0 when none is pending. */
+    private long pingSentNanos;
+    /** Server: the longest the connection may live; 0: forever. */
+    long lifetimeNanos;
+    /** Tasks the application scheduled that have not run; null until the first. */
+    private List<ConnectionTask> tasks;
+
+    ConnectionTimers(WsConnection connection, EndpointConfig config) {
+        this.connection = connection;
+        this.config = config;
+    }
+
+    private EventLoop loop() {
+        return connection.loop();
+    }
+
+    /** At open: the idle and keepalive timers when configured, and the lifetime. */
+    void armAtOpen() {
+        if (!config.idleTimeout().isZero()) {
+            idle = loop().schedule(this::checkIdle, config.idleTimeout().toNanos());
+        }
+        if (!config.pingInterval().isZero()) {
+            ping = loop().schedule(this::keepalive, config.pingInterval().toNanos());
+        }
+        if (lifetimeNanos > 0) {
+            lifetime = loop().schedule(() -> connection.closeWith(CloseCodes.WS_GONE,
+                    "Maximum connection lifetime reached.", CloseCause.MAX_LIFETIME), lifetimeNanos);
+        }
+    }
+
+    private void checkIdle() {
+        if (connection.hasFinished()) {
+            return;
+        }
+        long quiet = System.nanoTime() - connection.lastReadNanos();
+        long limit = config.idleTimeout().toNanos();
+        if (quiet >= limit) {
+            connection.closeWith(CloseCodes.WS_GONE, "Idle timeout.", CloseCause.IDLE_TIMEOUT);
+        } else {
+            idle = loop().schedule(this::checkIdle, limit - quiet);
+        }
+    }
+
+    private void keepalive() {
+        if (connection.hasFinished() || !connection.isOpen()) {
+            return;
+        }
+        if (pingSentNanos == 0) {
+            long now = System.nanoTime();
+            if (connection.sendKeepalivePing(ByteBuffer.allocate(8).putLong(0, now))) {
+                pingSentNanos = now;
+                pong = loop().schedule(this::pongTimedOut, config.pongTimeout().toNanos());
+            }
+        }
+        ping = loop().schedule(this::keepalive, config.pingInterval().toNanos());
+    }
+
+    private void pongTimedOut() {
+        if (connection.hasFinished() || pingSentNanos == 0) {
+            return;
+        }
+        connection.closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Keepalive timeout.", CloseCause.PONG_TIMEOUT);
+    }
+
+    /** A pong arrived: the round trip of the pending keepalive ping in nanoseconds, or -1 when none is pending. */
+    long pongArrived() {
+        if (pingSentNanos == 0) {
+            return -1;
+        }
+        long rtt = System.nanoTime() - pingSentNanos;
+        pingSentNanos = 0;
+        if (pong != null) {
+            pong.cancel();
+            pong = null;
+        }
+        return rtt;
+    }
+
+    /** The close handshake began: the connection ends after the close timeout at the latest. */
+    void armClose() {
+        if (close == null) {
+            close = loop().schedule(connection::closeTimedOut, config.closeTimeout().toNanos());
+        }
+    }
+
+    /** Arms a task the application scheduled. */
+    void add(ConnectionTask task, long delayNanos) {
+        if (tasks == null) {
+            tasks = new ArrayList<>(2);
+        }
+        tasks.add(task);
+        task.arm(loop(), delayNanos);
+    }
+
+    /** A scheduled task ran or was cancelled: no reference is kept. */
+    void remove(ConnectionTask task) {
+        if (tasks != null) {
+            tasks.remove(task);
+        }
+    }
+
+    /** The connection ended: nothing fires any more, and nothing the application scheduled runs. */
+    void cancelAll() {
+        for (EventLoop.Timer t : new EventLoop.Timer[] {idle, ping, pong, close, lifetime}) {
+            if (t != null) {
+                t.cancel();
+            }
+        }
+        if (tasks != null) {
+            // cancelling drops each from the list
+            for (ConnectionTask t : tasks.toArray(new ConnectionTask[0])) {
+                t.cancelForClose();
+            }
+        }
+    }
+}
