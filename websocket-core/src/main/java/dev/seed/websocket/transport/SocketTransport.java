@@ -111,8 +111,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
             if (!connecting) {
                 established();
             }
-        } catch (IOException e) {
-            close(e);
+        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+            close(e); // the loop stopped before it could take the channel: released all the same
         }
     }
 
