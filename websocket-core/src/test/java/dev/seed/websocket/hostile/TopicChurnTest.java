@@ -74,8 +74,9 @@ class TopicChurnTest {
         long heapAfter = Resources.heapAfterGc();
         System.out.printf("topics: heap %d KiB before, %d KiB with 100,000 topics, %d KiB after%n",
                 heapBefore >> 10, heapSubscribed >> 10, heapAfter >> 10);
-        assertThat(heapSubscribed - heapBefore).as("the topics took memory").isGreaterThan(4L << 20);
-        assertThat(heapAfter - heapBefore).as("heap growth after the churn").isLessThan(2L << 20);
+        // 100,000 topics take about 33 MiB; what stays is the topic map's table (about 1 MiB)
+        assertThat(heapSubscribed - heapBefore).as("the topics took memory").isGreaterThan(16L << 20);
+        assertThat(heapAfter - heapBefore).as("heap growth after the churn").isLessThan(4L << 20);
     }
 
     @Test

@@ -109,7 +109,12 @@ class ThrowingListenerTest {
         assertThat(h.nextText()).isEqualTo("one");
         c.sendBinary(new byte[] {1, 2, 3});
         assertThat(h.nextBinary()).containsExactly(1, 2, 3);
-        Thread.sleep(300); // keepalive pings of the server come back: onPingRoundTrip throws too
+        // keepalive pings of the server come back: onPingRoundTrip throws too (open, 2 received,
+        // 2 sent, then at least one round trip)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (serverListener.calls.get() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         c.close(1000, "done").get(5, TimeUnit.SECONDS);
 
         assertThat(h.awaitClose().code()).isEqualTo(1000);
