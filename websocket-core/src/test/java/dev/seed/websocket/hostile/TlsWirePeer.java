@@ -21,7 +21,7 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
  * segment, close_notify alone, half a frame then a reset, a ClientHello then a reset. Not thread
  * safe.
  */
-final class TlsWirePeer implements AutoCloseable {
+public final class TlsWirePeer implements AutoCloseable {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
@@ -34,7 +34,7 @@ final class TlsWirePeer implements AutoCloseable {
     /** Plaintext unwrapped and not yet taken (write mode). */
     private ByteBuffer plainIn = ByteBuffer.allocate(1 << 18);
 
-    TlsWirePeer(int port, String protocol) throws Exception {
+    public TlsWirePeer(int port, String protocol) throws Exception {
         socket = new Socket("127.0.0.1", port);
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(5000);
@@ -46,7 +46,7 @@ final class TlsWirePeer implements AutoCloseable {
     }
 
     /** Runs the TLS handshake to its end; returns the protocol agreed. */
-    String handshakeTls() throws IOException {
+    public String handshakeTls() throws IOException {
         engine.beginHandshake();
         while (true) {
             HandshakeStatus hs = engine.getHandshakeStatus();
@@ -67,14 +67,14 @@ final class TlsWirePeer implements AutoCloseable {
     }
 
     /** Only the first flight of the handshake (the ClientHello), written to the socket. */
-    void sendClientHello() throws IOException {
+    public void sendClientHello() throws IOException {
         engine.beginHandshake();
         out.write(wrap(EMPTY));
         out.flush();
     }
 
     /** TLS, then the WebSocket upgrade of {@code path}; returns the response's status line. */
-    String open(String path) throws IOException {
+    public String open(String path) throws IOException {
         handshakeTls();
         out.write(record(RawPeer.upgradeRequest(path).getBytes(StandardCharsets.ISO_8859_1)));
         String head = readHead();
@@ -82,28 +82,28 @@ final class TlsWirePeer implements AutoCloseable {
     }
 
     /** {@code plaintext} as TLS records, not yet written. */
-    byte[] record(byte[] plaintext) throws IOException {
+    public byte[] record(byte[] plaintext) throws IOException {
         return wrap(ByteBuffer.wrap(plaintext));
     }
 
     /** A masked client frame as TLS records, not yet written. */
-    byte[] frame(int b0, byte[] payload) throws IOException {
+    public byte[] frame(int b0, byte[] payload) throws IOException {
         return record(RawPeer.frame(b0, payload, true, payload.length, 0x1234_5678));
     }
 
     /** A Close frame with {@code code} as TLS records, not yet written. */
-    byte[] closeFrame(int code) throws IOException {
+    public byte[] closeFrame(int code) throws IOException {
         return frame(0x88, new byte[] {(byte) (code >> 8), (byte) code});
     }
 
     /** Our close_notify alert (RFC 8446 section 6.1), not yet written. */
-    byte[] closeNotify() throws IOException {
+    public byte[] closeNotify() throws IOException {
         engine.closeOutbound();
         return wrap(EMPTY);
     }
 
     /** Writes every part in one write call: on loopback with TCP_NODELAY, one segment. */
-    void sendTogether(byte[]... parts) throws IOException {
+    public void sendTogether(byte[]... parts) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             all.writeBytes(p);
@@ -113,7 +113,7 @@ final class TlsWirePeer implements AutoCloseable {
     }
 
     /** Reads the next server frame (unmasked); null when the connection ended first. */
-    RawPeer.Frame readFrame() throws IOException {
+    public RawPeer.Frame readFrame() throws IOException {
         byte[] head = takePlain(2);
         if (head == null) {
             return null;
@@ -132,7 +132,7 @@ final class TlsWirePeer implements AutoCloseable {
     }
 
     /** Whether the server ends the TCP connection (FIN or reset) within {@code millis}, reading all it sends. */
-    boolean endedWithin(int millis) throws IOException {
+    public boolean endedWithin(int millis) throws IOException {
         socket.setSoTimeout(millis);
         long deadline = System.nanoTime() + millis * 1_000_000L;
         byte[] buf = new byte[8192];
@@ -151,12 +151,19 @@ final class TlsWirePeer implements AutoCloseable {
     }
 
     /** Stops reading and makes the socket's receive window small (call before the server writes much). */
-    void receiveBufferSmall() throws SocketException {
+    public void receiveBufferSmall() throws SocketException {
         socket.setReceiveBufferSize(4096);
     }
 
+    /** Sends a FIN (without close_notify unless it was sent before). */
+    public void shutdownOutput() throws IOException {
+        if (!socket.isClosed() && !socket.isOutputShutdown()) {
+            socket.shutdownOutput();
+        }
+    }
+
     /** Closes with a TCP reset (SO_LINGER 0), without close_notify or FIN. */
-    void reset() throws IOException {
+    public void reset() throws IOException {
         socket.setSoLinger(true, 0);
         socket.close();
     }
