@@ -297,6 +297,12 @@ final class TlsLayer {
                     && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
                     && hasRemaining(plain, count) && netOut.capacity() - netOut.limit() >= packet;
             if (!more) {
+                if (netOutShared && !netOut.hasRemaining()) {
+                    // Nothing to write: let go of the loop's buffer at once, so that no callback run
+                    // before the next write (a future failed, say) can find it held by this connection.
+                    netOut = null;
+                    netOutShared = false;
+                }
                 return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), (int) consumed, (int) produced);
             }
         }
