@@ -396,7 +396,11 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void onText(String text) {
-        listeners.onMessageReceived(this, true, text.length());
+        if (!listeners.isEmpty()) {
+            // the size a metric wants is the UTF-8 payload, not the count of chars
+            int bytes = engine instanceof WebSocketProtocol p ? p.lastReceivedBytes() : text.length();
+            listeners.onMessageReceived(this, true, bytes);
+        }
         dispatch(() -> handler.onText(this, text), 2L * text.length());
     }
 

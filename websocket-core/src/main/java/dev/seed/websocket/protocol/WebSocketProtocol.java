@@ -61,6 +61,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private int lastSentBytes;
     /** Payload bytes of the last message sent, as it went on the wire. */
     private int lastSentWireBytes;
+    /** Payload bytes of the message being delivered (after extensions decoded it). */
+    private int lastReceivedBytes;
     /**
      * The payload of the most recent ping not answered yet because the output was congested,
      * or null; when set, {@link #pongOwedLength} bytes of it are valid.
@@ -137,6 +139,11 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     /** Payload length of the last data message sent, before compression. */
     public int lastSentBytes() {
         return lastSentBytes;
+    }
+
+    /** Payload length of the data message being (or last) delivered, after decompression: UTF-8 bytes for text. */
+    public int lastReceivedBytes() {
+        return lastReceivedBytes;
     }
 
     /** Payload length of the last data message sent, as sent (after compression). */
@@ -294,6 +301,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             throw badUtf8();
         }
         endMessage();
+        lastReceivedBytes = message.remaining();
         if (opcode == OPCODE_TEXT) {
             listener.onText(decodeText(message));
         } else {

@@ -399,6 +399,30 @@ class ServerExtrasTest {
     }
 
     @Test
+    void listenersCountTextInUtf8BytesBothWays() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .connectionListener(new ConnectionListener() {
+                    @Override
+                    public void onMessageReceived(WebSocketConnection c, boolean text, int bytes) {
+                        events.add("in " + bytes);
+                    }
+
+                    @Override
+                    public void onMessageSent(WebSocketConnection c, boolean text, int bytes, int wireBytes) {
+                        events.add("out " + bytes);
+                    }
+                })
+                .route("/echo", new EchoHandler()).build().start();
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(uri("/echo"), h).get(5, TimeUnit.SECONDS);
+        String text = "h\u00e9llo \u20ac"; // 7 chars, 10 UTF-8 bytes
+        c.sendText(text);
+        assertThat(h.nextText()).isEqualTo(text);
+        assertThat(events).containsExactly("in 10", "out 10");
+    }
+
+    @Test
     void aPortInUseFailsStartWithAMessageNamingTheAddress() {
         server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/echo", new EchoHandler()).build().start();
         WebSocketServer second = WebSocketServer.builder().host("127.0.0.1").port(server.port())
