@@ -216,12 +216,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
                     compressed = message.compressed(deflate.compressionLevel());
                 }
                 if (compressed != null) {
-                    sent = p.sendEncoded(message.opcode, WireFormat.B0_FLAG_RSV1, compressed);
+                    sent = p.sendEncoded(message.opcode, WireFormat.B0_FLAG_RSV1, compressed, size);
                     deflate.afterSharedCompressedMessage();
                 } else if (deflate != null) {
                     sent = p.sendMessage(message.opcode, message.payload.duplicate());
                 } else {
-                    sent = p.sendEncoded(message.opcode, 0, message.payload.duplicate());
+                    sent = p.sendEncoded(message.opcode, 0, message.payload.duplicate(), size);
                 }
             } else {
                 sent = text && e.sendText(StandardCharsets.UTF_8.decode(message.payload.duplicate()));

@@ -534,13 +534,14 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     /**
      * Sends a message whose payload is already encoded for the wire (its RSV bits say how),
-     * skipping the extensions: one encoding broadcast to many connections.
+     * skipping the extensions: one encoding broadcast to many connections. {@code decodedLength}:
+     * the payload's length before it was encoded (what {@link #lastSentBytes()} reports).
      */
-    public boolean sendEncoded(int opcode, int rsv, ByteBuffer payload) {
+    public boolean sendEncoded(int opcode, int rsv, ByteBuffer payload, int decodedLength) {
         if (closeSent || state == State.CLOSED) {
             return false;
         }
-        lastSentBytes = payload.remaining();
+        lastSentBytes = decodedLength;
         lastSentWireBytes = payload.remaining();
         sendFrames(opcode, rsv, payload, false);
         return true;

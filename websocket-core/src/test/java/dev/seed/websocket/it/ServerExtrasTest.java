@@ -423,6 +423,28 @@ class ServerExtrasTest {
     }
 
     @Test
+    void aBroadcastCompressedOnceReportsTheMessageSizeAndItsSizeOnTheWire() throws Exception {
+        List<int[]> sent = new CopyOnWriteArrayList<>();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .extensions("permessage-deflate").compressionThreshold(16)
+                .connectionListener(new ConnectionListener() {
+                    @Override
+                    public void onMessageSent(WebSocketConnection c, boolean text, int bytes, int wireBytes) {
+                        sent.add(new int[] {bytes, wireBytes});
+                    }
+                })
+                .route("/b", new WebSocketHandler() { }).build().start();
+        RecordingHandler d = new RecordingHandler();
+        assertThat(deflateClient.connect(uri("/b"), d).get(5, TimeUnit.SECONDS).extensions()).hasSize(1);
+        String message = "all the news that fits ".repeat(40);
+        assertThat(server.broadcast(message).get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(d.nextText()).isEqualTo(message);
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0)[0]).as("message bytes").isEqualTo(message.length());
+        assertThat(sent.get(0)[1]).as("bytes on the wire").isPositive().isLessThan(message.length() / 4);
+    }
+
+    @Test
     void aPortInUseFailsStartWithAMessageNamingTheAddress() {
         server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/echo", new EchoHandler()).build().start();
         WebSocketServer second = WebSocketServer.builder().host("127.0.0.1").port(server.port())
