@@ -13,7 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * after 1000 (the server ended the session on purpose) and after a stop code (by default 1003,
  * 1007, 1008, 1009, 1010: the same connection would be refused again). Everything else is retried:
  * 1001 going away (a restart), 1006 abnormal closure (a drop, a failed connect), 1011-1014 and
- * application codes not listed.
+ * application codes not listed. An attempt that the server refuses with 4xx (but 408 and 429) is
+ * the last (see {@link #shouldRetryAfterFailedAttempt}).
  *
  * @param initialDelay delay before the first attempt
  * @param maxDelay the cap of the backoff
@@ -47,6 +48,20 @@ public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, double m
         long cap = (long) Math.min(maxDelay.toNanos(), ceiling);
         long jittered = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
         return Duration.ofNanos(jittered);
+    }
+
+    /**
+     * Whether another attempt should follow attempt {@code attempt} (1-based), which failed: the
+     * server refused the handshake with HTTP {@code status}, or no answer came (status 0: the
+     * connect, TLS or the handshake failed or timed out). Not after a 4xx refusal, since the same
+     * request would be refused again (400, 401 and 403 for credentials, 404), except 408 and 429
+     * (come back later); after 5xx and status 0, until {@code maxAttempts}. A browser cannot see
+     * the status (a refusal reaches a page as 1006): there the JS client's {@code shouldReconnect}
+     * and {@code maxAttempts} bound the retries.
+     */
+    public boolean shouldRetryAfterFailedAttempt(int status, int attempt) {
+        boolean refusedForGood = status >= 400 && status < 500 && status != 408 && status != 429;
+        return !refusedForGood && (maxAttempts == 0 || attempt < maxAttempts);
     }
 
     /** Whether a connection closed with {@code code} should be reopened. */

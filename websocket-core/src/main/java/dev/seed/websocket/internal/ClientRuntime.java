@@ -1,6 +1,7 @@
 package dev.seed.websocket.internal;
 
 import dev.seed.websocket.ConnectOptions;
+import dev.seed.websocket.HandshakeFailedException;
 import dev.seed.websocket.HostResolver;
 import dev.seed.websocket.ReconnectPolicy;
 import dev.seed.websocket.WebSocketConnection;
@@ -302,7 +303,8 @@ public final class ClientRuntime {
                 }
                 CompletableFuture<WebSocketConnection> next = new CompletableFuture<>();
                 next.whenComplete((c, e) -> {
-                    if (e != null && !closed && (policy.maxAttempts() == 0 || attempt < policy.maxAttempts())) {
+                    int status = e instanceof HandshakeFailedException refused ? refused.status() : 0;
+                    if (e != null && !closed && policy.shouldRetryAfterFailedAttempt(status, attempt)) {
                         scheduleAttempt();
                     }
                 });

@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Our client's features over real loopback sockets: redirects, proxies, reconnection, timeouts, headers. */
 class ClientFeaturesTest {
@@ -369,6 +371,37 @@ class ClientFeaturesTest {
         Thread.sleep(500); // many times the retry delay
         assertThat(peer.events).containsExactly("open", "close 1001", "open", "close 1000");
         assertThat(serverOpens.get()).isEqualTo(2);
+    }
+
+    /** A reconnection refused with 403 is the last; one refused with 503 is retried up to maxAttempts. */
+    @ParameterizedTest
+    @CsvSource({"403, 2", "404, 2", "503, 6", "429, 6"})
+    void aReconnectionRefusedWith4xxIsTheLast(int refusal, int expectedHandshakes) throws Exception {
+        AtomicInteger handshakes = new AtomicInteger();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .interceptor((request, response) -> {
+                    if (handshakes.incrementAndGet() > 1) {
+                        response.reject(refusal, "not now");
+                    }
+                })
+                .route("/session", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        c.close(1001, "restart");
+                    }
+                })
+                .build().start();
+        ReconnectingPeer peer = new ReconnectingPeer();
+        client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/session"),
+                ConnectOptions.builder().reconnect(FAST_RECONNECT).build(), peer).get(5, TimeUnit.SECONDS);
+        peer.awaitOpen(1).sendText("restart");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (handshakes.get() < expectedHandshakes && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(FAST_RECONNECT.maxDelay().toMillis() * 3); // room for one more attempt, if one came
+        assertThat(handshakes.get()).isEqualTo(expectedHandshakes);
+        assertThat(peer.events).containsExactly("open", "close 1001");
     }
 
     @Test
