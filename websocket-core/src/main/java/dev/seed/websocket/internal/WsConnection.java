@@ -98,11 +98,13 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private volatile long rttNanos = -1;
     /** Whether our side sent the first close frame (or failed the connection). Loop only. */
     private boolean locallyInitiated;
+    /** Whether {@link #finish} ran. Loop only (read on every send: no fence). */
+    private boolean finished;
     /**
-     * Whether {@link #finish} ran. Written on the loop; volatile so that topic subscription and
-     * scheduling from other threads see a connection that has ended.
+     * {@link #finished} for other threads: written right after it, before the connection leaves its
+     * topics, so that topic subscription and scheduling from other threads see it has ended.
      */
-    private volatile boolean finished;
+    private volatile boolean ended;
     /** When the last bytes arrived (System.nanoTime). Loop only. */
     private long lastReadNanos;
     /** Timers and keepalive state; null until one is armed (an idle connection stays small). Loop only. */
@@ -525,6 +527,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             return;
         }
         finished = true;
+        ended = true;
         open = false;
         cancelTimers();
         engine.receiveEof();
@@ -659,7 +662,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** Whether the connection has ended (its close is done and reported). Any thread. */
     boolean hasFinished() {
-        return finished;
+        return ended;
     }
 
     /** Records a topic subscription (see ServerRuntime#subscribe). Any thread. */
@@ -756,7 +759,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public CloseCause closeCause() {
-        return finished || !open ? cause : null;
+        return ended || !open ? cause : null;
     }
 
     @Override
@@ -775,7 +778,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         Objects.requireNonNull(task, "task");
         long nanos = Objects.requireNonNull(delay, "delay").toNanos();
         ConnectionTask t = new ConnectionTask(this, task);
-        if (finished) {
+        if (ended) {
             return t.cancelled();
         }
         try {
