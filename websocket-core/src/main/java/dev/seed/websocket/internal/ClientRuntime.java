@@ -129,6 +129,10 @@ public final class ClientRuntime {
         } else if (isIpLiteral(host)) {
             open(uri, options, handler, result, redirectsLeft, secure, port, new InetSocketAddress(host, targetPort));
         } else {
+            // The connect timeout covers the lookup too: a resolver that never answers fails the connect.
+            Duration timeout = options.connectTimeout() != null ? options.connectTimeout() : connectTimeout;
+            CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
+                    result.completeExceptionally(new WebSocketException("Looking up host " + host + " timed out.")));
             try {
                 resolverThreads.execute(() -> {
                     InetAddress[] addresses;
@@ -137,12 +141,14 @@ public final class ClientRuntime {
                         if (addresses == null || addresses.length == 0) {
                             throw new UnknownHostException(host);
                         }
-                    } catch (UnknownHostException | RuntimeException e) {
+                    } catch (Throwable e) {
                         result.completeExceptionally(new WebSocketException("Cannot resolve host " + host + ".", e));
                         return;
                     }
-                    open(uri, options, handler, result, redirectsLeft, secure, port,
-                            new InetSocketAddress(addresses[0], targetPort));
+                    if (!result.isDone()) {
+                        open(uri, options, handler, result, redirectsLeft, secure, port,
+                                new InetSocketAddress(addresses[0], targetPort));
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 result.completeExceptionally(new WebSocketException("Client is closed.", e));
@@ -155,7 +161,15 @@ public final class ClientRuntime {
         if (host.startsWith("[") || host.indexOf(':') >= 0) {
             return true;
         }
-        return IPV4_LITERAL.matcher(host).matches();
+        if (!IPV4_LITERAL.matcher(host).matches()) {
+            return false;
+        }
+        for (String octet : host.split("\\.")) {
+            if (Integer.parseInt(octet) > 255) {
+                return false; // not an address: a name, which the resolver looks up (and refuses)
+            }
+        }
+        return true;
     }
 
     private void open(URI uri, ConnectOptions options, WebSocketHandler handler,
@@ -220,7 +234,7 @@ public final class ClientRuntime {
             c.abort();
         }
         group.shutdown(Duration.ofSeconds(2));
-        resolverThreads.shutdownNow();
+        resolverThreads.shutdown(); // queued lookups still run: open() then fails their futures
         config.releaseOwnedExecutor();
     }
 

@@ -229,7 +229,9 @@ final class ClientUpgrade implements SocketTransport.Handler {
                 accepted.extensions(), connection, connection);
         client.connectionOpened(connection);
         connection.open(engine, rest);
-        result.complete(connection);
+        if (!result.complete(connection)) {
+            connection.abort(); // the connect failed meanwhile (timed out): nobody holds this connection
+        }
     }
 
     private static int bodyLength(HttpResponse response) {
@@ -279,6 +281,9 @@ final class ClientUpgrade implements SocketTransport.Handler {
 
     private URI redirectTarget(String location) {
         URI target = uri.resolve(location);
+        if (target.getHost() == null) {
+            throw new IllegalArgumentException("no host in " + location);
+        }
         String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
         String mapped = switch (scheme) {
             case "http", "ws" -> "ws";

@@ -364,7 +364,18 @@ public final class SocketTransport implements EventLoop.IoHandler {
 
     /** Writes what is queued; keeps OP_WRITE interest while the socket is full. */
     public void flush() {
-        if (inRead || closed || !connected) {
+        if (inRead || closed) {
+            return;
+        }
+        if (!connected) {
+            // TLS handshake records the socket did not take at once go out now (OP_WRITE brought
+            // us here); application data waits for the handshake.
+            if (tls != null && !tls.tasksRunning()) {
+                tls.writeRecords();
+                if (!closed) {
+                    updateInterest(tls.recordsPending());
+                }
+            }
             return;
         }
         try {
@@ -373,8 +384,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
             } else {
                 flushTls();
             }
-        } catch (IOException e) {
-            close(e);
+        } catch (IOException | RuntimeException e) {
+            close(e); // a TLS engine that throws must not leave this connection holding the loop's buffer
             return;
         }
         if (closed) {
@@ -564,7 +575,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
         if (!eofSeen && !readsPaused && !tlsWaits()) {
             ops |= SelectionKey.OP_READ;
         }
-        if (wantWrite) {
+        if (wantWrite && !tlsWaits()) { // while TLS tasks run nothing can be written: no wake-ups for it
             ops |= SelectionKey.OP_WRITE;
         }
         if (key.interestOps() != ops) {

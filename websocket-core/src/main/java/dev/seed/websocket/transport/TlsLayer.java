@@ -262,6 +262,15 @@ final class TlsLayer {
             }
             if (!transport.isClosed() && netIn != null) {
                 unwrap(EMPTY);
+            } else if (!transport.isClosed() && !tasksRunning
+                    && engine.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) {
+                // A task that failed (a certificate refused) is thrown by the engine's next call;
+                // with no input pending nothing else would call it before a timeout.
+                try {
+                    engine.unwrap(EMPTY, loop.plainBuffer(engine.getSession().getApplicationBufferSize()));
+                } catch (SSLException e) {
+                    fail(e);
+                }
             }
         });
     }

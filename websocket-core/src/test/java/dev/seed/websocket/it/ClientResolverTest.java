@@ -179,6 +179,53 @@ class ClientResolverTest {
                 .hasMessage("Cannot resolve host nowhere.test.");
     }
 
+    @Test
+    void closingTheClientFailsTheConnectsWhoseLookupsWait() throws Exception {
+        startServer(new EchoHandler());
+        List<CompletableFuture<WebSocketConnection>> connects = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) { // more than the four resolver threads: some wait in line
+            connects.add(client.connect(URI.create("ws://slow.test:" + server.port() + "/echo"), new RecordingHandler()));
+        }
+        client.close(Duration.ofMillis(100));
+        for (CompletableFuture<WebSocketConnection> f : connects) {
+            assertThatThrownBy(() -> f.get(SLOW_MILLIS * 3, TimeUnit.MILLISECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(WebSocketException.class).hasMessage("Client is closed.");
+        }
+    }
+
+    @Test
+    void aLookupThatNeverAnswersFailsAtTheConnectTimeoutAndAResolverErrorFailsTheConnect() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/echo", new EchoHandler()).build().start();
+        client = WebSocketClient.builder().connectTimeout(Duration.ofMillis(300)).resolver(host -> {
+            resolverThreads.add(host);
+            if (host.equals("broken.test")) {
+                throw new AssertionError("resolver bug");
+            }
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new UnknownHostException(host);
+        }).build();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.connect(URI.create("ws://never.test:" + server.port() + "/echo"),
+                new RecordingHandler()).get(3, TimeUnit.SECONDS))
+                .cause().isInstanceOf(WebSocketException.class).hasMessage("Looking up host never.test timed out.");
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
+        assertThatThrownBy(() -> client.connect(URI.create("ws://broken.test:" + server.port() + "/echo"),
+                new RecordingHandler()).get(3, TimeUnit.SECONDS))
+                .cause().isInstanceOf(WebSocketException.class).hasMessage("Cannot resolve host broken.test.");
+        // a proxy "999.1.1.1" is not an IPv4 address: a name for the resolver, not a lookup on the calling thread
+        ConnectOptions badProxy = ConnectOptions.builder()
+                .proxy(java.net.InetSocketAddress.createUnresolved("999.1.1.1", server.port())).build();
+        assertThatThrownBy(() -> client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), badProxy,
+                new RecordingHandler()).get(3, TimeUnit.SECONDS))
+                .cause().isInstanceOf(WebSocketException.class);
+        assertThat(resolverThreads).contains("999.1.1.1");
+    }
+
     private static void readHead(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder();
         while (!sb.toString().endsWith("\r\n\r\n")) {
