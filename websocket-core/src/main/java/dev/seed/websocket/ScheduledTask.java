@@ -2,7 +2,9 @@ package dev.seed.websocket;
 
 /**
  * A task scheduled on a connection's event loop ({@link WebSocketConnection#schedule}). It runs
- * at most once, never after its connection has ended. Thread safe.
+ * at most once, never after its connection has ended. Once it ran or was cancelled the handle
+ * no longer refers to the task, so keeping the handle keeps nothing the task captured. Thread
+ * safe.
  */
 public interface ScheduledTask {
 

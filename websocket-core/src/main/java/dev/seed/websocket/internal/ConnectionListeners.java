@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The connection listeners of one server or client, each call guarded: a listener that throws
  * (a metrics listener with a bug, say) is logged and counted, and neither the connection nor the
  * other listeners notice. The first failure of each listener is logged at WARNING, the rest at
- * DEBUG. One instance per endpoint, shared by its connections; no allocation per call. Thread
- * safe.
+ * DEBUG. Any {@link Throwable} is caught but a {@link VirtualMachineError}: a checked exception
+ * too, which code in Kotlin or Groovy (or a "sneaky throw") can raise where Java sees none, and
+ * which would otherwise reach the event loop and stop it. One instance per endpoint, shared by
+ * its connections; no allocation per call. Thread safe.
  */
 public final class ConnectionListeners {
 
@@ -45,7 +47,7 @@ public final class ConnectionListeners {
         for (ConnectionListener l : listeners) {
             try {
                 l.onOpen(c);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed(l, "onOpen", e);
             }
         }
@@ -55,7 +57,7 @@ public final class ConnectionListeners {
         for (ConnectionListener l : listeners) {
             try {
                 l.onClose(c, code, cause, locallyInitiated);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed(l, "onClose", e);
             }
         }
@@ -65,7 +67,7 @@ public final class ConnectionListeners {
         for (ConnectionListener l : listeners) {
             try {
                 l.onHandshakeRefused(side, status);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed(l, "onHandshakeRefused", e);
             }
         }
@@ -75,7 +77,7 @@ public final class ConnectionListeners {
         for (ConnectionListener l : listeners) {
             try {
                 l.onMessageReceived(c, text, bytes);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed(l, "onMessageReceived", e);
             }
         }
@@ -85,7 +87,7 @@ public final class ConnectionListeners {
         for (ConnectionListener l : listeners) {
             try {
                 l.onMessageSent(c, text, bytes, wireBytes);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed(l, "onMessageSent", e);
             }
         }
@@ -95,7 +97,7 @@ public final class ConnectionListeners {
         for (ConnectionListener l : listeners) {
             try {
                 l.onSendFailed(c, error);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed(l, "onSendFailed", e);
             }
         }
@@ -105,7 +107,7 @@ public final class ConnectionListeners {
         for (ConnectionListener l : listeners) {
             try {
                 l.onPingRoundTrip(c, nanos);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed(l, "onPingRoundTrip", e);
             }
         }

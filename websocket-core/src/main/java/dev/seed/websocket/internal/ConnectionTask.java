@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A task an application scheduled on a connection: a timer on the connection's loop that runs
  * the task unless it was cancelled or the connection ended first (the connection cancels what is
- * left when it finishes, so a long delay keeps nothing alive). Thread safe.
+ * left when it finishes, so a long delay keeps nothing alive). Once it ran or was cancelled it
+ * lets go of the task, as {@code FutureTask} does: a handle the application keeps holds nothing
+ * the task captured. Thread safe.
  */
 final class ConnectionTask implements ScheduledTask, Runnable {
 
@@ -17,7 +19,8 @@ final class ConnectionTask implements ScheduledTask, Runnable {
     private static final int CANCELLED = 2;
 
     private final WsConnection connection;
-    private final Runnable task;
+    /** What the application asked to run; null once it ran or was cancelled. The loop's after construction. */
+    private Runnable task;
     private final AtomicInteger state = new AtomicInteger(PENDING);
     /** The loop timer; set on the loop when scheduled, read there only. */
     private EventLoop.Timer timer;
@@ -38,7 +41,9 @@ final class ConnectionTask implements ScheduledTask, Runnable {
     @Override
     public void run() {
         if (state.compareAndSet(PENDING, RAN)) {
-            connection.runScheduled(this, task);
+            Runnable t = task;
+            task = null;
+            connection.runScheduled(this, t);
         }
     }
 
@@ -62,8 +67,9 @@ final class ConnectionTask implements ScheduledTask, Runnable {
         }
     }
 
-    /** Drops the timer and the connection's reference. On the loop. */
+    /** Drops the task, the timer and the connection's reference. On the loop. */
     private void released() {
+        task = null;
         if (timer != null) {
             timer.cancel();
             timer = null;
@@ -71,9 +77,13 @@ final class ConnectionTask implements ScheduledTask, Runnable {
         connection.forgetScheduled(this);
     }
 
-    /** Marks a task that could not be scheduled (connection ended, loop stopped) as cancelled. */
+    /**
+     * Marks a task that could not be scheduled (connection ended, loop stopped) as cancelled. On
+     * the loop, or on the scheduling thread before the task was handed to the loop.
+     */
     ConnectionTask cancelled() {
         state.set(CANCELLED);
+        task = null;
         return this;
     }
 

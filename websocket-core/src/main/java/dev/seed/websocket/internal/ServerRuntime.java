@@ -292,10 +292,12 @@ public final class ServerRuntime {
 
     /**
      * Subscribes an open connection of this server to {@code topic}; false when it is not open (or
-     * closed meanwhile). The connection keeps its own topics, which it leaves when it ends.
+     * closed meanwhile) or not this server's (a client's or another server's connection would not
+     * tell this server when it ends, and would stay subscribed). The connection keeps its own
+     * topics, which it leaves when it ends.
      */
     public boolean subscribe(WebSocketConnection c, String topic) {
-        if (!(c instanceof WsConnection w) || !w.isOpen()) {
+        if (!(c instanceof WsConnection w) || !w.reportsTo(connectionFinisher) || !w.isOpen()) {
             return false;
         }
         // compute: atomic with leave()'s removal of an emptied set, so the add never lands in a

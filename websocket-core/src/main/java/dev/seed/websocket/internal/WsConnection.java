@@ -665,6 +665,11 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         return ended;
     }
 
+    /** Whether {@code finisher} is told when this connection ends: whose connection it is. Any thread. */
+    boolean reportsTo(Consumer<WsConnection> finisher) {
+        return onFinished == finisher;
+    }
+
     /** Records a topic subscription (see ServerRuntime#subscribe). Any thread. */
     void joinedTopic(String topic) {
         Set<String> t = topics;

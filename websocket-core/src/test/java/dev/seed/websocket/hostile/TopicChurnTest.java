@@ -100,6 +100,29 @@ class TopicChurnTest {
     }
 
     @Test
+    void aConnectionOfAnotherEndpointCannotSubscribe() throws Exception {
+        start();
+        WebSocketServer other = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .route("/t", new RecordingHandler()).build().start();
+        try {
+            // the client's end of a connection to this server, and a connection of another server:
+            // neither would leave this server's topics when it closes
+            WebSocketConnection clientEnd = connect();
+            RecordingHandler otherSide = new RecordingHandler();
+            client.connect(URI.create("ws://127.0.0.1:" + other.port() + "/t"), otherSide).get(5, TimeUnit.SECONDS);
+            Resources.await(() -> other.connections().size() == 1, 5_000);
+            WebSocketConnection otherServersEnd = other.connections().iterator().next();
+
+            assertThat(server.subscribe(clientEnd, "room")).as("a client's connection").isFalse();
+            assertThat(server.subscribe(otherServersEnd, "room")).as("another server's connection").isFalse();
+            assertThat(server.topicCount()).isZero();
+            assertThat(server.subscribers("room")).isEmpty();
+        } finally {
+            other.shutdown(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void subscriptionsRacingWithClosesLeaveNoClosedConnectionSubscribed() throws Exception {
         start();
         int connections = 200;

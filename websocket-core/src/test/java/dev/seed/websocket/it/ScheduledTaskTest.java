@@ -7,8 +7,11 @@ import dev.seed.websocket.WebSocketClient;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketHandler;
 import dev.seed.websocket.WebSocketServer;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link WebSocketConnection#schedule}: the task runs on the connection's loop after its delay,
- * unless cancelled (from any thread) or the connection ended first; a task that throws closes its
- * connection with 1011.
+ * unless cancelled (from any thread) or the connection ended first; a handle kept after that holds
+ * nothing the task captured; a task that throws closes its connection with 1011.
  */
 class ScheduledTaskTest {
 
@@ -95,6 +98,50 @@ class ScheduledTaskTest {
         assertThat(afterClose.isCancelled()).isTrue();
         Thread.sleep(500);
         assertThat(runs.get()).isZero();
+    }
+
+    /**
+     * Waits up to 5 s, collecting garbage, for {@code ref} to be cleared; whether it was. A
+     * reference that stays set means something still reaches what it refers to.
+     */
+    private static boolean collected(WeakReference<?> ref) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ref.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        return ref.get() == null;
+    }
+
+    /**
+     * Schedules, an hour from now, a task that captures 1 MiB (a session's state, say), which
+     * {@code captured} then refers to weakly. In a method of its own: no local of the test holds it.
+     */
+    private static ScheduledTask scheduleHolding(WebSocketConnection s, List<WeakReference<byte[]>> captured) {
+        byte[] state = new byte[1 << 20];
+        captured.add(new WeakReference<>(state));
+        return s.schedule(() -> state[0]++, Duration.ofHours(1));
+    }
+
+    @Test
+    void aHandleKeptByTheApplicationHoldsNothingOfItsTaskOnceCancelledOrClosed() throws Exception {
+        WebSocketConnection s = serverSide.get(5, TimeUnit.SECONDS);
+        List<WeakReference<byte[]>> captured = new ArrayList<>();
+        ScheduledTask cancelled = scheduleHolding(s, captured);
+        ScheduledTask endedWithTheConnection = scheduleHolding(s, captured);
+        WeakReference<byte[]> cancelledState = captured.get(0);
+        WeakReference<byte[]> closedState = captured.get(1);
+
+        assertThat(cancelled.cancel()).isTrue();
+        assertThat(collected(cancelledState)).as("what a cancelled task captured").isTrue();
+
+        c.close().get(5, TimeUnit.SECONDS);
+        clientHandler.awaitClose();
+        assertThat(collected(closedState)).as("what a task of a closed connection captured").isTrue();
+        // the handles, kept until here, still answer
+        assertThat(cancelled.isCancelled()).isTrue();
+        assertThat(endedWithTheConnection.isCancelled()).isTrue();
+        assertThat(endedWithTheConnection.cancel()).isFalse();
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.seed.websocket.HandshakeFailedException;
 import dev.seed.websocket.WebSocketClient;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketServer;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -41,9 +42,22 @@ class ThrowingListenerTest {
     /** Throws from every method; counts the calls. */
     static final class ThrowingListener implements ConnectionListener {
         final AtomicInteger calls = new AtomicInteger();
+        /** Whether it throws a checked exception, as a listener written in Kotlin or Groovy may. */
+        private final boolean checked;
+
+        ThrowingListener() {
+            this(false);
+        }
+
+        ThrowingListener(boolean checked) {
+            this.checked = checked;
+        }
 
         private void fail() {
             calls.incrementAndGet();
+            if (checked) {
+                ThrowingListenerTest.<RuntimeException>sneakyThrow(new IOException("listener bug"));
+            }
             throw new IllegalStateException("listener bug");
         }
 
@@ -127,6 +141,44 @@ class ThrowingListenerTest {
         long serverCalls = serverListener.calls.get();
         assertThat(serverCalls).isGreaterThanOrEqualTo(7);
         assertThat(server.listenerFailures()).isEqualTo(serverCalls);
+    }
+
+    /** Throws a checked exception where the compiler sees none (what Kotlin and Groovy code may do). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    @Test
+    void aListenerThrowingACheckedExceptionIsGuardedToo() throws Exception {
+        ThrowingListener serverListener = new ThrowingListener(true);
+        ThrowingListener clientListener = new ThrowingListener(true);
+        RecordingHandler serverSide = new RecordingHandler() {
+            @Override
+            public void onText(WebSocketConnection c, String text) {
+                c.sendText(text);
+            }
+        };
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).connectionListener(serverListener)
+                .route("/echo", serverSide).build().start();
+        client = WebSocketClient.builder().connectionListener(clientListener).build();
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"), h)
+                .get(5, TimeUnit.SECONDS);
+        c.sendText("one");
+        assertThat(h.nextText()).isEqualTo("one");
+        c.close(1000, "done").get(5, TimeUnit.SECONDS);
+
+        assertThat(h.awaitClose().code()).isEqualTo(1000);
+        assertThat(serverSide.awaitClose().code()).isEqualTo(1000);
+        // each side: open, 1 received, 1 sent, close
+        assertThat(client.listenerFailures()).isEqualTo(4);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (server.listenerFailures() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(server.listenerFailures()).isEqualTo(4);
+        assertThat(serverListener.calls.get()).isEqualTo(4);
     }
 
     @Test
