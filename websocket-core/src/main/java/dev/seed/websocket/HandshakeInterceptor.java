@@ -23,5 +23,11 @@ public interface HandshakeInterceptor {
 
         /** Puts an attribute on the connection that will open. */
         void attribute(String name, Object value);
+
+        /**
+         * Says whose connection this is ({@link WebSocketConnection#userId()}): the server can
+         * then address every connection of that user ({@code WebSocketServer.connectionsOfUser}).
+         */
+        void userId(String userId);
     }
 }

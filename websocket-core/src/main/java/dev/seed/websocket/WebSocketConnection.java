@@ -1,5 +1,7 @@
 package dev.seed.websocket;
 
+import java.io.OutputStream;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -34,6 +36,69 @@ public interface WebSocketConnection {
 
     /** Sends a binary message (the array is not copied: do not change it until the future completes). */
     CompletableFuture<Void> sendBinary(byte[] data);
+
+    /**
+     * Sends a text message, compressed or not as {@code compression} says (when permessage-deflate
+     * was negotiated).
+     */
+    CompletableFuture<Void> sendText(CharSequence text, Compression compression);
+
+    /** Sends a binary message, compressed or not as {@code compression} says; see {@link #sendBinary(ByteBuffer)}. */
+    CompletableFuture<Void> sendBinary(ByteBuffer data, Compression compression);
+
+    /**
+     * Sends a part of a text message (RFC 6455 section 5.4 fragments); {@code last} ends it. The
+     * parts may split a surrogate pair. While a message is being sent in parts, whole messages sent
+     * meanwhile (from any thread, broadcasts and publishes included) wait and go out, in order,
+     * after its last part; control frames (ping, pong, close) go out at once between its frames. A
+     * part of the other type (binary while text is in progress) fails with
+     * IllegalStateException. One message in parts at a time: send its parts from one thread, or
+     * order them yourself.
+     */
+    default CompletableFuture<Void> sendText(CharSequence part, boolean last) {
+        return sendText(part, last, Compression.DEFAULT);
+    }
+
+    /**
+     * {@link #sendText(CharSequence, boolean)}; {@code compression} is read on the first part: by
+     * default a message is compressed when its first part reaches the compression threshold.
+     */
+    CompletableFuture<Void> sendText(CharSequence part, boolean last, Compression compression);
+
+    /**
+     * Sends a part of a binary message; {@code last} ends it. The rules of
+     * {@link #sendText(CharSequence, boolean)} apply; the bytes are not copied (do not change them
+     * until the future completes).
+     */
+    default CompletableFuture<Void> sendBinary(ByteBuffer part, boolean last) {
+        return sendBinary(part, last, Compression.DEFAULT);
+    }
+
+    /** {@link #sendBinary(ByteBuffer, boolean)}; {@code compression} is read on the first part. */
+    CompletableFuture<Void> sendBinary(ByteBuffer part, boolean last, Compression compression);
+
+    /**
+     * One binary message as an {@code OutputStream}: bytes go out in parts as its buffer fills (and
+     * on {@code flush()}), and {@code close()} sends the last part. It respects backpressure: a write
+     * waits while more than the stream's window is queued for the socket and not written. Writes
+     * throw {@link java.io.IOException} once the connection is closed or a part failed. Meant for a
+     * thread that may block (a handler executor, an application thread); on the event loop it never
+     * waits, and the backpressure limit applies as for any send.
+     */
+    default OutputStream sendStream() {
+        return sendStream(Compression.DEFAULT);
+    }
+
+    /** {@link #sendStream()}, compressed or not as {@code compression} says. */
+    OutputStream sendStream(Compression compression);
+
+    /** One text message as a {@code Writer}: as {@link #sendStream()}, for characters. */
+    default Writer sendWriter() {
+        return sendWriter(Compression.DEFAULT);
+    }
+
+    /** {@link #sendWriter()}, compressed or not as {@code compression} says. */
+    Writer sendWriter(Compression compression);
 
     /** Sends a ping with at most 125 bytes of payload. */
     CompletableFuture<Void> ping(ByteBuffer data);
@@ -70,6 +135,50 @@ public interface WebSocketConnection {
 
     /** Our address. */
     InetSocketAddress localAddress();
+
+    /**
+     * Stops reading from the socket (inbound flow control): no message, part, ping or pong is
+     * delivered after the handler call that is running, until {@link #resumeReading()}; TCP then
+     * slows the peer down. What was read and not delivered is kept (at most one read). While paused
+     * the idle and keepalive timeouts do not run out. Any thread; pausing twice is pausing once.
+     */
+    void pauseReading();
+
+    /** Resumes reading after {@link #pauseReading()}: what was kept is delivered first. Any thread. */
+    void resumeReading();
+
+    /** Whether reading is paused by {@link #pauseReading()}. */
+    boolean isReadingPaused();
+
+    /** How long the connection may stay without receiving anything (zero: no limit). */
+    Duration idleTimeout();
+
+    /**
+     * Changes this connection's idle timeout (zero: none); counted from the last bytes received.
+     * Any thread.
+     */
+    void idleTimeout(Duration timeout);
+
+    /** The largest message this connection receives whole (1009 beyond it). */
+    long maxMessageSize();
+
+    /** Changes this connection's largest message received whole, from the next frame on. Any thread. */
+    void maxMessageSize(long bytes);
+
+    /**
+     * The user this connection belongs to, as a handshake interceptor set it
+     * ({@link HandshakeInterceptor.UpgradeResponse#userId}), or null. Server side; null on a client.
+     */
+    String userId();
+
+    /**
+     * Subscribes this connection to a topic of its server (see {@code WebSocketServer.publish});
+     * false when it is not open. A client connection throws UnsupportedOperationException.
+     */
+    boolean subscribe(String topic);
+
+    /** Unsubscribes this connection from a topic of its server; a no-op when it was not subscribed. */
+    void unsubscribe(String topic);
 
     /** Whether the connection runs over TLS. */
     boolean isSecure();

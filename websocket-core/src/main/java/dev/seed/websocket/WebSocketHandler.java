@@ -25,6 +25,34 @@ public interface WebSocketHandler {
     default void onBinary(WebSocketConnection c, ByteBuffer data) {
     }
 
+    /**
+     * Whether this handler takes data messages in parts as they arrive ({@link #onTextPart},
+     * {@link #onBinaryPart}) instead of whole ({@link #onText}, {@link #onBinary}): a message far
+     * larger than the maximum message size is then processed in constant memory. Read once, when
+     * the connection opens. Default: whole messages.
+     *
+     * <p>In parts, the maximum message and frame sizes do not apply (nothing is assembled): the
+     * handler sees every byte as it comes and closes the connection itself (1009) if a message
+     * grows too large for it. Text parts are whole characters, validated as they arrive (an
+     * invalid byte still closes the connection with 1007, with the parts before it delivered). A
+     * message's last part may be empty. Pair with {@link WebSocketConnection#pauseReading()} when
+     * the parts go to a sink slower than the network.
+     */
+    default boolean receivesParts() {
+        return false;
+    }
+
+    /** A part of a text message, when {@link #receivesParts()}: whole characters; {@code last} ends the message. */
+    default void onTextPart(WebSocketConnection c, String part, boolean last) {
+    }
+
+    /**
+     * A part of a binary message, when {@link #receivesParts()}; {@code last} ends the message. On
+     * the event loop the buffer is valid during the call only, as for {@link #onBinary}.
+     */
+    default void onBinaryPart(WebSocketConnection c, ByteBuffer part, boolean last) {
+    }
+
     /** A ping arrived; the pong is already sent unless automatic pongs are off. */
     default void onPing(WebSocketConnection c, ByteBuffer data) {
     }

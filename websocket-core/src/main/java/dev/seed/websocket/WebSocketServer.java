@@ -142,12 +142,49 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** Sends a text message to every subscriber of {@code topic}, encoded once. */
     public CompletableFuture<Integer> publish(String topic, String text) {
-        return running().publish(topic, Objects.requireNonNull(text, "text"));
+        return publish(topic, text, null);
     }
 
     /** Sends a binary message to every subscriber of {@code topic}, encoded once. */
     public CompletableFuture<Integer> publish(String topic, ByteBuffer data) {
-        return running().publish(topic, Objects.requireNonNull(data, "data"));
+        return publish(topic, data, null);
+    }
+
+    /**
+     * Sends a text message to every subscriber of {@code topic} but {@code except} (typically the
+     * sender; null: every subscriber), encoded once.
+     */
+    public CompletableFuture<Integer> publish(String topic, String text, WebSocketConnection except) {
+        return running().publish(Objects.requireNonNull(topic, "topic"), Objects.requireNonNull(text, "text"), except);
+    }
+
+    /** Sends a binary message to every subscriber of {@code topic} but {@code except}, encoded once. */
+    public CompletableFuture<Integer> publish(String topic, ByteBuffer data, WebSocketConnection except) {
+        return running().publish(Objects.requireNonNull(topic, "topic"), Objects.requireNonNull(data, "data"), except);
+    }
+
+    /** The open connection with this {@link WebSocketConnection#id()}, or null. */
+    public WebSocketConnection connection(String id) {
+        ServerRuntime r = runtime;
+        return r == null ? null : r.connection(id);
+    }
+
+    /**
+     * The open connections of a user id (set by a handshake interceptor,
+     * {@link HandshakeInterceptor.UpgradeResponse#userId}).
+     */
+    public Set<WebSocketConnection> connectionsOfUser(String userId) {
+        return running().connectionsOfUser(Objects.requireNonNull(userId, "userId"));
+    }
+
+    /** Sends a text message to every open connection of a user id, encoded once; the future gives how many got it. */
+    public CompletableFuture<Integer> sendToUser(String userId, String text) {
+        return running().sendToUser(Objects.requireNonNull(userId, "userId"), Objects.requireNonNull(text, "text"));
+    }
+
+    /** Sends a binary message to every open connection of a user id, encoded once. */
+    public CompletableFuture<Integer> sendToUser(String userId, ByteBuffer data) {
+        return running().sendToUser(Objects.requireNonNull(userId, "userId"), Objects.requireNonNull(data, "data"));
     }
 
     /**

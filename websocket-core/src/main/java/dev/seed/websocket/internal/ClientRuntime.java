@@ -36,7 +36,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
 /** The running part of a client: its loops and connections. Thread safe. */
-public final class ClientRuntime {
+public final class ClientRuntime implements ConnectionOwner {
 
     /** Lookups that may run at once; more wait in line. */
     private static final int RESOLVER_THREADS = 4;
@@ -207,8 +207,19 @@ public final class ClientRuntime {
         connections.add(c);
     }
 
-    void connectionFinished(WsConnection c) {
+    @Override
+    public void connectionFinished(WsConnection c) {
         connections.remove(c);
+    }
+
+    @Override
+    public boolean subscribe(WebSocketConnection c, String topic) {
+        throw new UnsupportedOperationException("Topics are a server's: a client connection has none.");
+    }
+
+    @Override
+    public void unsubscribe(WebSocketConnection c, String topic) {
+        // a client connection is subscribed to nothing
     }
 
     public Collection<WebSocketConnection> connections() {

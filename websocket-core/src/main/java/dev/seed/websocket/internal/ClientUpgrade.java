@@ -224,7 +224,7 @@ final class ClientUpgrade implements SocketTransport.Handler {
                 handshake.request().query(), handshake.request().headers(), options.cookies(), options.origin(),
                 Map.of(), (InetSocketAddress) transport.remoteAddress());
         WsConnection connection = new WsConnection(transport, client.config(), ConnectionListener.Side.CLIENT,
-                handler, view, accepted.subprotocol(), names, null, client::connectionFinished);
+                handler, view, accepted.subprotocol(), names, null, client);
         WebSocketProtocol engine = new WebSocketProtocol(Role.CLIENT, client.config().protocol(),
                 accepted.extensions(), connection, connection);
         client.connectionOpened(connection);

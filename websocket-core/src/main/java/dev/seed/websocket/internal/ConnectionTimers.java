@@ -4,6 +4,7 @@ import dev.seed.websocket.CloseCause;
 import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.transport.EventLoop;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,12 +27,32 @@ final class ConnectionTimers {
     private long pingSentNanos;
     /** Server: the longest the connection may live; 0: forever. */
     long lifetimeNanos;
+    /** This connection's idle timeout in nanoseconds (0: none); the endpoint's until changed. */
+    private volatile long idleNanos;
     /** Tasks the application scheduled that have not run; null until the first. */
     private List<ConnectionTask> tasks;
 
     ConnectionTimers(WsConnection connection, EndpointConfig config) {
         this.connection = connection;
         this.config = config;
+        this.idleNanos = config.idleTimeout().toNanos();
+    }
+
+    /** This connection's idle timeout. Any thread. */
+    Duration idleTimeout() {
+        return Duration.ofNanos(idleNanos);
+    }
+
+    /** Changes this connection's idle timeout (zero: none) and re-arms its timer. */
+    void idleTimeout(Duration timeout) {
+        idleNanos = timeout.toNanos();
+        if (idle != null) {
+            idle.cancel();
+            idle = null;
+        }
+        if (idleNanos > 0 && !connection.hasFinished()) {
+            idle = loop().schedule(this::checkIdle, idleNanos);
+        }
     }
 
     private EventLoop loop() {
@@ -40,8 +61,8 @@ final class ConnectionTimers {
 
     /** At open: the idle and keepalive timers when configured, and the lifetime. */
     void armAtOpen() {
-        if (!config.idleTimeout().isZero()) {
-            idle = loop().schedule(this::checkIdle, config.idleTimeout().toNanos());
+        if (idleNanos > 0) {
+            idle = loop().schedule(this::checkIdle, idleNanos);
         }
         if (!config.pingInterval().isZero()) {
             ping = loop().schedule(this::keepalive, config.pingInterval().toNanos());
@@ -56,8 +77,12 @@ final class ConnectionTimers {
         if (connection.hasFinished()) {
             return;
         }
-        long quiet = System.nanoTime() - connection.lastReadNanos();
-        long limit = config.idleTimeout().toNanos();
+        long limit = idleNanos;
+        if (limit <= 0) {
+            return;
+        }
+        // A connection whose application paused reading is not idle: it does not look.
+        long quiet = connection.isReadingPaused() ? 0 : System.nanoTime() - connection.lastReadNanos();
         if (quiet >= limit) {
             connection.closeWith(CloseCodes.WS_GONE, "Idle timeout.", CloseCause.IDLE_TIMEOUT);
         } else {
@@ -81,6 +106,11 @@ final class ConnectionTimers {
 
     private void pongTimedOut() {
         if (connection.hasFinished() || pingSentNanos == 0) {
+            return;
+        }
+        if (connection.isReadingPaused()) {
+            // The pong may be waiting unread behind the pause: look again later.
+            pong = loop().schedule(this::pongTimedOut, config.pongTimeout().toNanos());
             return;
         }
         connection.closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Keepalive timeout.", CloseCause.PONG_TIMEOUT);

@@ -32,4 +32,11 @@ final class LentBuffers {
         copy.put(data.duplicate()).flip();
         return copy;
     }
+
+    /** A heap buffer with the remaining bytes of {@code held} then those of {@code more} (consumed). */
+    static ByteBuffer append(ByteBuffer held, ByteBuffer more) {
+        ByteBuffer joined = ByteBuffer.allocate(held.remaining() + more.remaining());
+        joined.put(held).put(more).flip();
+        return joined;
+    }
 }

@@ -35,14 +35,17 @@ import java.util.function.Predicate;
 import javax.net.ssl.SSLEngine;
 
 /** The running part of a server: sockets, loops, connections, topics. Thread safe. */
-public final class ServerRuntime {
+public final class ServerRuntime implements ConnectionOwner {
 
     private static final System.Logger LOG = System.getLogger(ServerRuntime.class.getName());
 
     private final EndpointConfig config;
     private final ServerSettings settings;
     private final ServerHandshake handshake;
-    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    /** The open connections by the number of their id ("s-" and that number). */
+    private final Map<Long, WsConnection> connections = new ConcurrentHashMap<>();
+    /** The open connections of each user id; only connections that have one. */
+    private final Map<String, Set<WsConnection>> users = new ConcurrentHashMap<>();
     /** Accepted sockets, handshaking or open: what max-connections bounds. */
     private final AtomicInteger accepted = new AtomicInteger();
     /** Accepted sockets per remote address, for the per-address cap. */
@@ -53,8 +56,6 @@ public final class ServerRuntime {
     private EventLoop acceptLoop;
     private volatile boolean accepting;
     private volatile InetSocketAddress boundAddress;
-    /** Called by each connection as it finishes; one instance for all of them. */
-    private final java.util.function.Consumer<WsConnection> connectionFinisher = this::connectionFinished;
 
     public ServerRuntime(EndpointConfig config, ServerSettings settings) {
         this.config = config;
@@ -241,16 +242,28 @@ public final class ServerRuntime {
     }
 
     void connectionOpened(WsConnection c) {
-        connections.add(c);
+        connections.put(c.idNumber(), c);
+        String user = c.userId();
+        if (user != null) {
+            users.compute(user, (u, s) -> {
+                Set<WsConnection> set = s == null ? ConcurrentHashMap.newKeySet() : s;
+                set.add(c);
+                return set;
+            });
+        }
     }
 
-    java.util.function.Consumer<WsConnection> connectionFinisher() {
-        return connectionFinisher;
-    }
-
-    void connectionFinished(WsConnection c) {
-        if (connections.remove(c)) {
+    @Override
+    public void connectionFinished(WsConnection c) {
+        if (connections.remove(c.idNumber(), c)) {
             released(c.remoteAddress());
+        }
+        String user = c.userId();
+        if (user != null) {
+            users.computeIfPresent(user, (u, s) -> {
+                s.remove(c);
+                return s.isEmpty() ? null : s;
+            });
         }
         // Its own topics only, not every topic of the server.
         for (String topic : c.takeTopics()) {
@@ -270,7 +283,43 @@ public final class ServerRuntime {
 
     /** The open connections. */
     public Collection<WebSocketConnection> connections() {
-        return List.copyOf(connections);
+        return List.copyOf(connections.values());
+    }
+
+    /** The open connection with this {@link WebSocketConnection#id()}, or null. */
+    public WebSocketConnection connection(String id) {
+        if (id == null || !id.startsWith("s-")) {
+            return null;
+        }
+        try {
+            return connections.get(Long.parseLong(id, 2, id.length(), 10));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The open connections of a user id. */
+    public Set<WebSocketConnection> connectionsOfUser(String userId) {
+        Set<WsConnection> s = users.get(userId);
+        return s == null ? Set.of() : Set.copyOf(s);
+    }
+
+    /** Sends a text message to every open connection of a user id, encoded once; completes with how many took it. */
+    public CompletableFuture<Integer> sendToUser(String userId, String text) {
+        Set<WsConnection> s = users.get(userId);
+        if (s == null) {
+            return CompletableFuture.completedFuture(0);
+        }
+        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), s, null);
+    }
+
+    /** Sends a binary message to every open connection of a user id. */
+    public CompletableFuture<Integer> sendToUser(String userId, ByteBuffer data) {
+        Set<WsConnection> s = users.get(userId);
+        if (s == null) {
+            return CompletableFuture.completedFuture(0);
+        }
+        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), s, null);
     }
 
     /** Number of sockets accepted and not yet closed (handshaking or open). */
@@ -282,12 +331,12 @@ public final class ServerRuntime {
 
     /** Sends one text message to every open connection that passes the filter, encoding it once. */
     public CompletableFuture<Integer> broadcast(String text, Predicate<WebSocketConnection> filter) {
-        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), connections, filter);
+        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), connections.values(), filter);
     }
 
     /** Sends one binary message to every open connection that passes the filter, encoding it once. */
     public CompletableFuture<Integer> broadcast(ByteBuffer data, Predicate<WebSocketConnection> filter) {
-        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), connections, filter);
+        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), connections.values(), filter);
     }
 
     /**
@@ -296,8 +345,9 @@ public final class ServerRuntime {
      * tell this server when it ends, and would stay subscribed). The connection keeps its own
      * topics, which it leaves when it ends.
      */
+    @Override
     public boolean subscribe(WebSocketConnection c, String topic) {
-        if (!(c instanceof WsConnection w) || !w.reportsTo(connectionFinisher) || !w.isOpen()) {
+        if (!(c instanceof WsConnection w) || !w.reportsTo(this) || !w.isOpen()) {
             return false;
         }
         // compute: atomic with leave()'s removal of an emptied set, so the add never lands in a
@@ -318,8 +368,9 @@ public final class ServerRuntime {
         return true;
     }
 
+    @Override
     public void unsubscribe(WebSocketConnection c, String topic) {
-        if (c instanceof WsConnection w) {
+        if (c instanceof WsConnection w && w.reportsTo(this)) {
             w.leftTopic(topic);
             leave(w, topic);
         }
@@ -343,20 +394,23 @@ public final class ServerRuntime {
         return s == null ? Set.of() : Set.copyOf(s);
     }
 
-    public CompletableFuture<Integer> publish(String topic, String text) {
+    /** Publishes a text message to a topic's subscribers but {@code except} (null: all of them). */
+    public CompletableFuture<Integer> publish(String topic, String text, WebSocketConnection except) {
         Set<WsConnection> s = topics.get(topic);
         if (s == null) {
             return CompletableFuture.completedFuture(0);
         }
-        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), s, null);
+        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), s,
+                except == null ? null : c -> c != except);
     }
 
-    public CompletableFuture<Integer> publish(String topic, ByteBuffer data) {
+    /** Publishes a binary message to a topic's subscribers but {@code except} (null: all of them). */
+    public CompletableFuture<Integer> publish(String topic, ByteBuffer data, WebSocketConnection except) {
         Set<WsConnection> s = topics.get(topic);
         if (s == null) {
             return CompletableFuture.completedFuture(0);
         }
-        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), s, null);
+        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), s, except == null ? null : c -> c != except);
     }
 
     private CompletableFuture<Integer> broadcast(int opcode, ByteBuffer payload, Collection<WsConnection> targets,
@@ -388,7 +442,7 @@ public final class ServerRuntime {
         }
         accepting = false;
         closeAcceptor();
-        for (WsConnection c : connections) {
+        for (WsConnection c : connections.values()) {
             c.closeWith(CloseCodes.WS_GONE, "Server shutting down.", CloseCause.SHUTDOWN);
         }
         long deadline = System.nanoTime() + grace.toNanos();
@@ -401,7 +455,7 @@ public final class ServerRuntime {
             }
         }
         boolean clean = connections.isEmpty();
-        for (WsConnection c : connections) {
+        for (WsConnection c : connections.values()) {
             c.abort();
         }
         // give aborted connections a moment to report their close

@@ -149,7 +149,7 @@ final class ServerUpgrade implements SocketTransport.Handler {
         WsConnection connection = new WsConnection(transport, server.config(), ConnectionListener.Side.SERVER,
                 match.route().handler(), RetainedHandshakeRequest.of(request, match.variables(), remote),
                 accepted.subprotocol(), extensionNames, server.maxLifetime(),
-                server.connectionFinisher());
+                server, interception.userId);
         interception.attributes.forEach(connection::attribute);
         ProtocolEngine engine = accepted.version() == WebSocketVersion.HIXIE_76
                 ? new Hixie76Protocol(connection, connection, server.config().protocol().maxMessageSize())
@@ -202,6 +202,7 @@ final class ServerUpgrade implements SocketTransport.Handler {
         String message;
         final Map<String, List<String>> headers = new LinkedHashMap<>();
         final Map<String, Object> attributes = new LinkedHashMap<>();
+        String userId;
 
         @Override
         public void reject(int status, String message) {
@@ -220,6 +221,11 @@ final class ServerUpgrade implements SocketTransport.Handler {
         @Override
         public void attribute(String name, Object value) {
             attributes.put(name, value);
+        }
+
+        @Override
+        public void userId(String userId) {
+            this.userId = userId;
         }
     }
 

@@ -4,6 +4,7 @@ import dev.seed.websocket.BackpressureException;
 import dev.seed.websocket.BackpressurePolicy;
 import dev.seed.websocket.CloseCause;
 import dev.seed.websocket.CloseCodes;
+import dev.seed.websocket.Compression;
 import dev.seed.websocket.ConnectionListener;
 import dev.seed.websocket.ConnectionListener.Side;
 import dev.seed.websocket.HandshakeRequest;
@@ -17,11 +18,14 @@ import dev.seed.websocket.protocol.ProtocolListener;
 import dev.seed.websocket.protocol.ProtocolOutput;
 import dev.seed.websocket.protocol.WebSocketProtocol;
 import dev.seed.websocket.protocol.WireFormat;
+import dev.seed.websocket.protocol.extension.Extension;
 import dev.seed.websocket.protocol.extension.PerMessageDeflateExtension;
 import dev.seed.websocket.transport.EventLoop;
 import dev.seed.websocket.transport.SocketTransport;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.io.OutputStream;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.function.Consumer;
 
 /**
  * An open WebSocket connection: glues the transport, the sans-I/O engine and the application's
@@ -77,8 +80,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private final HandlerDispatcher dispatcher;
     /** The endpoint's connection listeners (metrics), each call guarded; shared, never null. */
     private final ConnectionListeners listeners;
-    /** Called once on the loop when the connection is finished (the owner forgets it). */
-    private final Consumer<WsConnection> onFinished;
+    /** Told once on the loop when the connection is finished (it forgets it); keeps its topics. */
+    private final ConnectionOwner owner;
+    /** Whether the handler takes messages in parts (read once, at open). */
+    private final boolean handlerTakesParts;
+    /** Whose connection this is (a handshake interceptor said), or null. */
+    private final String userId;
 
     /** The engine; loop thread only after {@link #open}. */
     private ProtocolEngine engine;
@@ -109,10 +116,30 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private long lastReadNanos;
     /** Timers and keepalive state; null until one is armed (an idle connection stays small). Loop only. */
     private ConnectionTimers timers;
+    /**
+     * Received bytes not yet given to the engine because the application paused reading (at most
+     * about one read), or null. Owned by the connection (a copy). Loop only.
+     */
+    private ByteBuffer heldInput;
+    /** Whether the peer's end of stream came while input was held: told once the held input is fed. Loop only. */
+    private boolean eofAfterHeldInput;
+    /** Whether the application paused reading. Written on the loop. */
+    private volatile boolean readingPaused;
+    /**
+     * Whole messages sent while a message was being sent in parts: they wait, in order, for its
+     * last part (RFC 6455 section 5.4: no interleaving). Null when none. Loop only.
+     */
+    private java.util.ArrayDeque<HeldSend> heldSends;
 
     public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
             HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
-            Consumer<WsConnection> onFinished) {
+            ConnectionOwner owner) {
+        this(transport, config, side, handler, request, subprotocol, extensions, maxLifetime, owner, null);
+    }
+
+    public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
+            HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
+            ConnectionOwner owner, String userId) {
         this.idNumber = IDS.incrementAndGet();
         this.transport = transport;
         this.config = config;
@@ -124,7 +151,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (maxLifetime != null && !maxLifetime.isZero()) {
             timers().lifetimeNanos = maxLifetime.toNanos();
         }
-        this.onFinished = onFinished;
+        this.owner = owner;
+        this.userId = userId;
+        this.handlerTakesParts = handler.receivesParts();
         this.dispatcher = config.handlerExecutor() == null ? null
                 : new HandlerDispatcher(this, transport, config.handlerExecutor(), config.backpressureLimit());
         this.listeners = config.connectionListeners();
@@ -140,6 +169,10 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             p.frameObserver((in, op, fin, rsv, len) -> config.frameListener().onFrame(this, in, op, fin, rsv, len));
         }
         transport.handler(this);
+        if (handlerTakesParts && engine instanceof WebSocketProtocol) {
+            // (a hixie-76 connection gives each whole message as one last part: see onText)
+            engine.deliverParts(true);
+        }
         open = true;
         lastReadNanos = System.nanoTime();
         listeners.onOpen(this);
@@ -169,11 +202,29 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         boolean run(ProtocolEngine engine);
     }
 
+    /** What a send is, for ordering: a whole data message, a part of one, or a control frame. */
+    private static final int WHOLE = 0;
+    private static final int PART = 1;
+    private static final int CONTROL = 2;
+
+    /** A whole message waiting for the last part of a message sent in parts. */
+    private record HeldSend(Send send, CompletableFuture<Void> future, long size) {
+    }
+
     @Override
     public CompletableFuture<Void> sendText(CharSequence text) {
+        return sendText(text, Compression.DEFAULT);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence text, Compression compression) {
         Objects.requireNonNull(text, "text");
-        return submit(text.length(), true, e -> {
-            boolean sent = e.sendText(text);
+        int hint = hint(compression);
+        return submit(text.length(), WHOLE, e -> {
+            boolean sent = hint == Extension.ENCODE_DEFAULT || !(e instanceof WebSocketProtocol p)
+                    ? e.sendText(text)
+                    : p.sendMessage(WireFormat.OPCODE_TEXT,
+                            ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)), hint);
             if (sent) {
                 messageSent(true, e, text.length());
             }
@@ -183,17 +234,72 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        return sendBinary(data, Compression.DEFAULT);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer data, Compression compression) {
         Objects.requireNonNull(data, "data");
+        int hint = hint(compression);
         // Sent from a handler lent a loop's buffer (echo, relay to a connection on any loop): a copy.
         ByteBuffer view = LentBuffers.keepable(data);
-        return submit(view.remaining(), true, e -> {
+        return submit(view.remaining(), WHOLE, e -> {
             int size = view.remaining();
-            boolean sent = e.sendBinary(view);
+            boolean sent = hint == Extension.ENCODE_DEFAULT || !(e instanceof WebSocketProtocol p)
+                    ? e.sendBinary(view)
+                    : p.sendMessage(WireFormat.OPCODE_BINARY, view, hint);
             if (sent) {
                 messageSent(false, e, size);
             }
             return sent;
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> sendText(CharSequence part, boolean last, Compression compression) {
+        Objects.requireNonNull(part, "part");
+        int hint = hint(compression);
+        String text = part.toString();
+        return submit(text.length(), PART, e -> {
+            boolean sent = e.sendTextPart(text, last, hint);
+            if (sent && last) {
+                messageSent(true, e, text.length());
+            }
+            return sent;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer part, boolean last, Compression compression) {
+        Objects.requireNonNull(part, "part");
+        int hint = hint(compression);
+        ByteBuffer view = LentBuffers.keepable(part);
+        return submit(view.remaining(), PART, e -> {
+            int size = view.remaining();
+            boolean sent = e.sendBinaryPart(view, last, hint);
+            if (sent && last) {
+                messageSent(false, e, size);
+            }
+            return sent;
+        });
+    }
+
+    @Override
+    public OutputStream sendStream(Compression compression) {
+        return new MessageOutputStream(this, Objects.requireNonNull(compression, "compression"));
+    }
+
+    @Override
+    public Writer sendWriter(Compression compression) {
+        return new MessageWriter(this, Objects.requireNonNull(compression, "compression"));
+    }
+
+    private static int hint(Compression compression) {
+        return switch (Objects.requireNonNull(compression, "compression")) {
+            case DEFAULT -> Extension.ENCODE_DEFAULT;
+            case ALWAYS -> Extension.ENCODE_COMPRESS;
+            case NEVER -> Extension.ENCODE_DO_NOT_COMPRESS;
+        };
     }
 
     @Override
@@ -207,7 +313,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      * compressed once for all of them.
      */
     CompletableFuture<Void> sendShared(SharedMessage message) {
-        return submit(message.payload.remaining(), true, e -> {
+        return submit(message.payload.remaining(), WHOLE, e -> {
             boolean text = message.opcode == WireFormat.OPCODE_TEXT;
             int size = message.payload.remaining();
             boolean sent;
@@ -238,13 +344,13 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public CompletableFuture<Void> ping(ByteBuffer data) {
         ByteBuffer view = controlPayload(data);
-        return submit(view.remaining(), false, e -> e.sendPing(view));
+        return submit(view.remaining(), CONTROL, e -> e.sendPing(view));
     }
 
     @Override
     public CompletableFuture<Void> pong(ByteBuffer data) {
         ByteBuffer view = controlPayload(data);
-        return submit(view.remaining(), false, e -> e.sendPong(view));
+        return submit(view.remaining(), CONTROL, e -> e.sendPong(view));
     }
 
     private static ByteBuffer controlPayload(ByteBuffer data) {
@@ -288,6 +394,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             }
             open = false;
             engine.sendClose(code, WebSocketProtocol.truncateReason(reason));
+            failHeldSends(new WebSocketException("Connection is closing."));
             transport.completeAfterQueued(f);
             transport.flushSoon();
             armCloseTimer();
@@ -306,20 +413,20 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         });
     }
 
-    private CompletableFuture<Void> submit(long size, boolean data, Send send) {
+    private CompletableFuture<Void> submit(long size, int kind, Send send) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        if (data && bufferedAmount() >= config.backpressureLimit()) {
+        if (kind != CONTROL && bufferedAmount() >= config.backpressureLimit()) {
             overLimit(f);
             return f;
         }
         if (transport.loop().inLoop()) {
-            perform(send, f);
+            performInOrder(send, f, kind, size);
         } else {
             PENDING_BYTES.addAndGet(this, size);
             try {
                 transport.loop().execute(() -> {
                     PENDING_BYTES.addAndGet(this, -size);
-                    perform(send, f);
+                    performInOrder(send, f, kind, size);
                 });
             } catch (RejectedExecutionException e) {
                 PENDING_BYTES.addAndGet(this, -size);
@@ -345,6 +452,47 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     private WebSocketException stopped(RejectedExecutionException e) {
         return new WebSocketException("Connection is closed: its " + side.tag() + " has been stopped.", e);
+    }
+
+    /**
+     * Performs a send on the loop, unless it is a whole message and a message is being sent in
+     * parts: then it waits, counted in {@link #bufferedAmount()}, until that message's last part.
+     */
+    private void performInOrder(Send send, CompletableFuture<Void> f, int kind, long size) {
+        if (kind == WHOLE && (heldSends != null || engine != null && engine.sendingParts()) && !finished) {
+            if (heldSends == null) {
+                heldSends = new java.util.ArrayDeque<>();
+            }
+            heldSends.add(new HeldSend(send, f, size));
+            PENDING_BYTES.addAndGet(this, size);
+            return;
+        }
+        perform(send, f);
+        if (kind == PART && heldSends != null && !engine.sendingParts()) {
+            releaseHeldSends();
+        }
+    }
+
+    /** The message in parts is complete: the whole messages that waited go out, in order. Loop only. */
+    private void releaseHeldSends() {
+        java.util.ArrayDeque<HeldSend> held = heldSends;
+        heldSends = null;
+        for (HeldSend h : held) {
+            PENDING_BYTES.addAndGet(this, -h.size());
+            perform(h.send(), h.future());
+        }
+    }
+
+    /** The held whole messages will never go out (closing, closed). Loop only. */
+    private void failHeldSends(Throwable why) {
+        java.util.ArrayDeque<HeldSend> held = heldSends;
+        heldSends = null;
+        if (held != null) {
+            for (HeldSend h : held) {
+                PENDING_BYTES.addAndGet(this, -h.size());
+                sendFailed(h.future(), why);
+            }
+        }
     }
 
     private void perform(Send send, CompletableFuture<Void> f) {
@@ -403,14 +551,44 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             int bytes = engine instanceof WebSocketProtocol p ? p.lastReceivedBytes() : text.length();
             listeners.onMessageReceived(this, true, bytes);
         }
+        if (handlerTakesParts) {
+            dispatch(() -> handler.onTextPart(this, text, true), 2L * text.length());
+            return;
+        }
         dispatch(() -> handler.onText(this, text), 2L * text.length());
+    }
+
+    @Override
+    public void onTextPart(String part, boolean last) {
+        if (last && !listeners.isEmpty()) {
+            listeners.onMessageReceived(this, true, ((WebSocketProtocol) engine).lastReceivedBytes());
+        }
+        dispatch(() -> handler.onTextPart(this, part, last), 2L * part.length());
+    }
+
+    @Override
+    public void onBinaryPart(ByteBuffer part, boolean last) {
+        if (last && !listeners.isEmpty()) {
+            listeners.onMessageReceived(this, false, ((WebSocketProtocol) engine).lastReceivedBytes());
+        }
+        if (dispatcher == null) {
+            deliverLent(last ? LENT_LAST_PART : LENT_PART, part);
+            return;
+        }
+        ByteBuffer copy = LentBuffers.copy(part);
+        dispatch(() -> handler.onBinaryPart(this, copy, last), copy.remaining());
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
         listeners.onMessageReceived(this, false, data.remaining());
+        if (handlerTakesParts) {
+            // an engine that delivers whole messages only (hixie-76): one message, one last part
+            onBinaryPart(data, true);
+            return;
+        }
         if (dispatcher == null) {
-            deliverLent(WireFormat.OPCODE_BINARY, data);
+            deliverLent(LENT_BINARY, data);
             return;
         }
         ByteBuffer message = LentBuffers.copy(data);
@@ -420,7 +598,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public void onPing(ByteBuffer data) {
         if (dispatcher == null) {
-            deliverLent(WireFormat.OPCODE_PING, data);
+            deliverLent(LENT_PING, data);
             return;
         }
         ByteBuffer payload = LentBuffers.copy(data);
@@ -435,7 +613,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             listeners.onPingRoundTrip(this, rtt);
         }
         if (dispatcher == null) {
-            deliverLent(WireFormat.OPCODE_PONG, data);
+            deliverLent(LENT_PONG, data);
             return;
         }
         ByteBuffer payload = LentBuffers.copy(data);
@@ -507,11 +685,72 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public void onData(ByteBuffer data) {
         lastReadNanos = System.nanoTime();
+        if (heldInput != null) {
+            // Paused: what arrives after held bytes (the rest of a TLS read) waits behind them.
+            heldInput = LentBuffers.append(heldInput, data);
+            return;
+        }
         engine.receive(data);
+        if (data.hasRemaining()) {
+            // The application paused reading during a handler call: keep the rest (a copy: the
+            // buffer is the loop's and the next read reuses it).
+            heldInput = LentBuffers.copy(data);
+            data.position(data.limit());
+        }
+    }
+
+    // ------------------------------------------------------------------ inbound flow control
+
+    @Override
+    public void pauseReading() {
+        runOnLoop(null, () -> {
+            if (finished || readingPaused) {
+                return;
+            }
+            readingPaused = true;
+            engine.pauseReceiving();
+            transport.pauseReads(SocketTransport.PAUSED_BY_APPLICATION, true);
+        });
+    }
+
+    @Override
+    public void resumeReading() {
+        runOnLoop(null, () -> {
+            if (finished || !readingPaused) {
+                return;
+            }
+            readingPaused = false;
+            lastReadNanos = System.nanoTime(); // the idle time counts from here, not from the pause
+            engine.resumeReceiving();
+            ByteBuffer held = heldInput;
+            if (held != null) {
+                heldInput = null;
+                engine.receive(held);
+                if (held.hasRemaining()) {
+                    heldInput = held; // paused again by a handler: the rest stays
+                } else if (eofAfterHeldInput) {
+                    eofAfterHeldInput = false;
+                    onEof();
+                }
+                transport.flushSoon();
+            }
+            if (!readingPaused && !finished) {
+                transport.pauseReads(SocketTransport.PAUSED_BY_APPLICATION, false);
+            }
+        });
+    }
+
+    @Override
+    public boolean isReadingPaused() {
+        return readingPaused;
     }
 
     @Override
     public void onEof() {
+        if (heldInput != null) {
+            eofAfterHeldInput = true; // after what was received before it
+            return;
+        }
         open = false;
         engine.receiveEof();
         transport.shutdownOutputAfterFlush();
@@ -529,6 +768,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         finished = true;
         ended = true;
         open = false;
+        heldInput = null;
+        failHeldSends(new WebSocketException("Connection is closed."));
         cancelTimers();
         engine.receiveEof();
         int code = engine.closeCode();
@@ -539,8 +780,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         }
         cause = why;
         listeners.onClose(this, code, why, locallyInitiated);
-        if (onFinished != null) {
-            onFinished.accept(this);
+        if (owner != null) {
+            owner.connectionFinished(this);
         }
         if (error != null && !(error instanceof ClosedChannelException) && why == CloseCause.ABNORMAL) {
             dispatch(() -> handler.onError(this, error));
@@ -613,17 +854,26 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         }
     }
 
+    /** What {@link #deliverLent} calls. */
+    private static final int LENT_BINARY = 0;
+    private static final int LENT_PART = 1;
+    private static final int LENT_LAST_PART = 2;
+    private static final int LENT_PING = 3;
+    private static final int LENT_PONG = 4;
+
     /**
      * Calls the handler on the loop with a buffer of the loop's own: lent for the call (see
      * {@link LentBuffers}). A switch rather than a lambda: no allocation per message.
      */
-    private void deliverLent(int opcode, ByteBuffer data) {
+    private void deliverLent(int what, ByteBuffer data) {
         EventLoop loop = transport.loop();
         loop.beginLending();
         try {
-            switch (opcode) {
-                case WireFormat.OPCODE_BINARY -> handler.onBinary(this, data);
-                case WireFormat.OPCODE_PING -> handler.onPing(this, data);
+            switch (what) {
+                case LENT_BINARY -> handler.onBinary(this, data);
+                case LENT_PART -> handler.onBinaryPart(this, data, false);
+                case LENT_LAST_PART -> handler.onBinaryPart(this, data, true);
+                case LENT_PING -> handler.onPing(this, data);
                 default -> handler.onPong(this, data);
             }
         } catch (Throwable t) {
@@ -660,14 +910,77 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         return (side == Side.SERVER ? "s-" : "c-") + idNumber;
     }
 
+    /** The number in {@link #id()}. */
+    long idNumber() {
+        return idNumber;
+    }
+
     /** Whether the connection has ended (its close is done and reported). Any thread. */
     boolean hasFinished() {
         return ended;
     }
 
-    /** Whether {@code finisher} is told when this connection ends: whose connection it is. Any thread. */
-    boolean reportsTo(Consumer<WsConnection> finisher) {
-        return onFinished == finisher;
+    /** Whether {@code owner} is told when this connection ends: whose connection it is. Any thread. */
+    boolean reportsTo(ConnectionOwner owner) {
+        return this.owner == owner;
+    }
+
+    @Override
+    public String userId() {
+        return userId;
+    }
+
+    @Override
+    public boolean subscribe(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        if (side != Side.SERVER || owner == null) {
+            throw new UnsupportedOperationException("Topics are a server's: a client connection has none.");
+        }
+        return owner.subscribe(this, topic);
+    }
+
+    @Override
+    public void unsubscribe(String topic) {
+        Objects.requireNonNull(topic, "topic");
+        if (owner != null && side == Side.SERVER) {
+            owner.unsubscribe(this, topic);
+        }
+    }
+
+    @Override
+    public Duration idleTimeout() {
+        ConnectionTimers t = timers;
+        return t == null ? config.idleTimeout() : t.idleTimeout();
+    }
+
+    @Override
+    public void idleTimeout(Duration timeout) {
+        if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
+            throw new IllegalArgumentException("idleTimeout must not be negative: " + timeout);
+        }
+        runOnLoop(null, () -> {
+            if (!finished) {
+                timers().idleTimeout(timeout);
+            }
+        });
+    }
+
+    @Override
+    public long maxMessageSize() {
+        ProtocolEngine e = engine;
+        return e == null ? config.protocol().maxMessageSize() : e.maxMessageSize();
+    }
+
+    @Override
+    public void maxMessageSize(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("maxMessageSize must be positive: " + bytes);
+        }
+        runOnLoop(null, () -> {
+            if (!finished) {
+                engine.maxMessageSize(bytes);
+            }
+        });
     }
 
     /** Records a topic subscription (see ServerRuntime#subscribe). Any thread. */

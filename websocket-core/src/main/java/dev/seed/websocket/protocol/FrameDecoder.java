@@ -51,8 +51,10 @@ public final class FrameDecoder {
 
     /** A SERVER decoder (true) requires masked frames, a CLIENT decoder refuses them; fixed. */
     private final boolean server;
-    /** The longest payload accepted, at least 0; fixed. */
-    private final long maxFramePayload;
+    /** The longest payload accepted, at least 0; changed only between calls of {@link #decode}. */
+    private long maxFramePayload;
+    /** Whether {@link #decode} returns before its next step, leaving the rest of its input. */
+    private boolean suspended;
     /** The RSV bits that negotiated extensions own; a subset of B0_MASK_RSV. */
     private int allowedRsv;
 
@@ -92,6 +94,34 @@ public final class FrameDecoder {
         this.maxFramePayload = maxFramePayload;
     }
 
+    /** Sets the longest frame payload accepted from the next frame header on (at least 0). */
+    public void maxFramePayload(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxFramePayload < 0: " + bytes);
+        }
+        this.maxFramePayload = bytes;
+    }
+
+    /**
+     * Makes {@link #decode} return before its next step (inbound flow control): the handler may
+     * call it from a callback, and {@code decode} then returns with the rest of its input
+     * unconsumed. Decoding goes on where it stopped once {@link #proceed()} is called and the
+     * rest is fed again.
+     */
+    public void suspend() {
+        suspended = true;
+    }
+
+    /** Undoes {@link #suspend()}. */
+    public void proceed() {
+        suspended = false;
+    }
+
+    /** Whether {@link #suspend()} is in force. */
+    public boolean isSuspended() {
+        return suspended;
+    }
+
     /** Sets the RSV bits that negotiated extensions own; others fail with 1002. */
     public void allowReservedBits(int rsvMask) {
         if ((rsvMask & ~B0_MASK_RSV) != 0) {
@@ -101,7 +131,8 @@ public final class FrameDecoder {
     }
 
     /**
-     * Decodes as much of {@code in} as possible, consuming all of it; unmasks in place.
+     * Decodes as much of {@code in} as possible, consuming all of it unless the handler suspended
+     * the decoder (then {@code in}'s position is just past what was decoded); unmasks in place.
      * After an exception the decoder is corrupt and discards all further input.
      *
      * <p>Payload buffers given to the handler have their own position and limit. When this
@@ -111,7 +142,7 @@ public final class FrameDecoder {
      */
     public void decode(ByteBuffer in, FrameHandler handler) throws ProtocolException {
         try {
-            while (true) {
+            while (!suspended) {
                 switch (state) {
                     case READING_FIRST -> {
                         if (!in.hasRemaining()) {

@@ -54,7 +54,7 @@ public final class Hixie76Protocol implements ProtocolEngine {
     private final ProtocolListener listener;
     private final ProtocolOutput output;
     /** The largest frame payload accepted, in bytes. */
-    private final long maxMessageSize;
+    private long maxMessageSize;
     /** Checks the text of the current message as it arrives. */
     private final Utf8Validator utf8 = new Utf8Validator();
 
@@ -86,6 +86,19 @@ public final class Hixie76Protocol implements ProtocolEngine {
         this.listener = listener;
         this.output = output;
         this.maxMessageSize = maxMessageSize;
+    }
+
+    @Override
+    public void maxMessageSize(long bytes) {
+        if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxMessageSize must be between 1 and 2^31 - 9.");
+        }
+        maxMessageSize = bytes;
+    }
+
+    @Override
+    public long maxMessageSize() {
+        return maxMessageSize;
     }
 
     @Override

@@ -58,6 +58,60 @@ public interface ProtocolEngine {
      */
     boolean sendClose(int code, String reason);
 
+    /**
+     * Stops delivering events after the current one (inbound flow control): {@link #receive}
+     * then returns with the rest of its input unconsumed. An engine that cannot stop mid-input
+     * delivers what it was given and stops after that.
+     */
+    default void pauseReceiving() {
+    }
+
+    /** Undoes {@link #pauseReceiving()}; the caller feeds what was left. */
+    default void resumeReceiving() {
+    }
+
+    /** Whether {@link #pauseReceiving()} is in force. */
+    default boolean receivingPaused() {
+        return false;
+    }
+
+    /**
+     * Whether data messages go to the listener in parts as they arrive ({@link
+     * ProtocolListener#onTextPart}, {@link ProtocolListener#onBinaryPart}) instead of whole. An
+     * engine without parts refuses with UnsupportedOperationException.
+     */
+    default void deliverParts(boolean parts) {
+        if (parts) {
+            throw new UnsupportedOperationException("This protocol version delivers whole messages only.");
+        }
+    }
+
+    /** Sets the largest message received whole (1009 beyond it, RFC 6455 section 7.4.1). */
+    void maxMessageSize(long bytes);
+
+    /** The largest message received whole. */
+    long maxMessageSize();
+
+    /**
+     * Sends a part of a text message ({@code last}: its final part); parts may split a surrogate
+     * pair. {@code hint}: one of the {@code Extension.ENCODE_} constants, read on the first part.
+     * Returns false once a close frame was sent; throws IllegalStateException while a binary
+     * message is in progress. An engine without fragmentation throws UnsupportedOperationException.
+     */
+    default boolean sendTextPart(CharSequence part, boolean last, int hint) {
+        throw new UnsupportedOperationException("This protocol version sends whole messages only.");
+    }
+
+    /** As {@link #sendTextPart} for a binary message; {@code part} is sent as by {@link #sendBinary}. */
+    default boolean sendBinaryPart(ByteBuffer part, boolean last, int hint) {
+        throw new UnsupportedOperationException("This protocol version sends whole messages only.");
+    }
+
+    /** Whether a message sent in parts is in progress: whole messages must wait until its last part. */
+    default boolean sendingParts() {
+        return false;
+    }
+
     /** The current state. */
     State state();
 

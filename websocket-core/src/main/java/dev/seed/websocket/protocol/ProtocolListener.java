@@ -15,6 +15,22 @@ public interface ProtocolListener {
     /** A complete binary message; the buffer may be a slice of the read buffer. */
     void onBinary(ByteBuffer data);
 
+    /**
+     * A part of a text message, when the engine delivers parts: whole characters, validated; the
+     * last part may be empty.
+     */
+    default void onTextPart(String part, boolean last) {
+        throw new IllegalStateException("Parts delivered to a listener that does not take them.");
+    }
+
+    /**
+     * A part of a binary message, when the engine delivers parts; only valid during the call. The
+     * last part may be empty.
+     */
+    default void onBinaryPart(ByteBuffer part, boolean last) {
+        throw new IllegalStateException("Parts delivered to a listener that does not take them.");
+    }
+
     /** A ping arrived; the engine has already queued the pong unless auto-pong is off. */
     void onPing(ByteBuffer data);
 

@@ -100,6 +100,12 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private long frameLength;
     /** Whether the current frame's payload arrived in one chunk so far (zero-copy candidate). */
     private boolean frameStartChunk;
+    /** The largest message received whole; the application may change it per connection. */
+    private long maxMessageSize;
+    /** Non-null while received messages go to the listener in parts, as they arrive (streaming). */
+    private IncomingParts incomingParts;
+    /** The message being sent in parts, or null between such messages. */
+    private OutgoingParts outgoingParts;
 
     /**
      * @param role which end this engine plays
@@ -124,6 +130,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         this.output = Objects.requireNonNull(output, "output");
         this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
         this.decoder = new FrameDecoder(role, config.maxFrameSize());
+        this.maxMessageSize = config.maxMessageSize();
         int rsv = 0;
         for (Extension e : this.extensions) {
             rsv |= e.reservedBits();
@@ -173,6 +180,11 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     // ---------------------------------------------------------------- receiving
 
+    /**
+     * {@inheritDoc} Once {@link #pauseReceiving()} was called (from a listener callback, say),
+     * returns with the rest of {@code data} unconsumed: feed it again after
+     * {@link #resumeReceiving()}.
+     */
     @Override
     public void receive(ByteBuffer data) {
         if (state == State.CLOSED || failure != null) {
@@ -185,6 +197,52 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             data.position(data.limit());
             fail(e);
         }
+    }
+
+    /**
+     * Inbound flow control: no event is delivered after the current one until
+     * {@link #resumeReceiving()}; {@link #receive} leaves what it did not decode. A compressed
+     * chunk already being inflated is delivered to its end.
+     */
+    @Override
+    public void pauseReceiving() {
+        decoder.suspend();
+    }
+
+    @Override
+    public void resumeReceiving() {
+        decoder.proceed();
+    }
+
+    @Override
+    public boolean receivingPaused() {
+        return decoder.isSuspended();
+    }
+
+    /**
+     * Streaming: from the next message on, data messages go to {@link ProtocolListener#onTextPart}
+     * and {@link ProtocolListener#onBinaryPart} as their bytes arrive, in constant memory. The
+     * message size limit and the frame size limit no longer apply (nothing is assembled), nor the
+     * fragment count: the listener sees every byte and may close the connection itself.
+     */
+    @Override
+    public void deliverParts(boolean parts) {
+        incomingParts = parts ? new IncomingParts() : null;
+        decoder.maxFramePayload(parts ? Long.MAX_VALUE : config.maxFrameSize());
+    }
+
+    /** Sets the largest message received whole (1009 beyond it), from the next frame on. */
+    @Override
+    public void maxMessageSize(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("maxMessageSize must be positive: " + bytes);
+        }
+        maxMessageSize = bytes;
+    }
+
+    @Override
+    public long maxMessageSize() {
+        return maxMessageSize;
     }
 
     @Override
@@ -203,7 +261,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         }
         if (opcode == OPCODE_CONTINUATION) {
             // The decoder guarantees a message is in progress (RFC 6455 section 5.4).
-            if (++messageFrames > config.maxFragments()) {
+            if (++messageFrames > config.maxFragments() && incomingParts == null) {
                 throw new ProtocolException(CloseCodes.WS_MESSAGE_TOO_LARGE, "Too many fragments.");
             }
             if (messageExtension != null) {
@@ -221,6 +279,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             messageLength = 0;
             messageExtension = null;
             utf8 = Utf8Validator.START;
+            if (incomingParts != null) {
+                incomingParts.reset();
+            }
             if (rsv != 0) {
                 for (Extension e : extensions) {
                     if ((e.reservedBits() & rsv) != 0 && e.startIncomingMessage(rsv)) {
@@ -237,10 +298,10 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         frameFin = fin;
         frameLength = length;
         frameStartChunk = true;
-        if (messageExtension == null) {
+        if (messageExtension == null && incomingParts == null) {
             // Uncompressed: the limit is known before a single payload byte is read (section 10.4).
             messageSize += length;
-            if (messageSize > config.maxMessageSize()) {
+            if (messageSize > maxMessageSize) {
                 throw tooLarge();
             }
         }
@@ -254,6 +315,10 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             if (messageEnd) {
                 endMessage();
             }
+            return;
+        }
+        if (incomingParts != null) {
+            receivePart(chunk, messageEnd);
             return;
         }
         if (messageExtension != null) {
@@ -278,9 +343,54 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         }
     }
 
+    /**
+     * Streaming: a chunk of the current message goes to the listener as a part, decoded by the
+     * message's extension first. A compressed message's last part is the (often empty) output of
+     * its final chunk: whether an inflated chunk is the last is known only once the message ends.
+     */
+    private void receivePart(ByteBuffer chunk, boolean messageEnd) throws ProtocolException {
+        if (messageExtension != null) {
+            messageExtension.decode(chunk, false, this::deliverPart);
+            if (messageEnd) {
+                messageExtension.decode(ByteBuffer.allocate(0), true, this::deliverPart);
+                deliverPart(ByteBuffer.allocate(0), true);
+            }
+            return;
+        }
+        deliverPart(chunk, messageEnd);
+    }
+
+    private void deliverPart(ByteBuffer part) throws ProtocolException {
+        deliverPart(part, false);
+    }
+
+    private void deliverPart(ByteBuffer part, boolean last) throws ProtocolException {
+        int opcode = messageOpcode;
+        if (last) {
+            endMessage();
+        } else if (!part.hasRemaining()) {
+            return;
+        }
+        // Bytes of the message so far: what a metric counts once its last part arrived.
+        messageSize += part.remaining();
+        lastReceivedBytes = (int) Math.min(Integer.MAX_VALUE, messageSize);
+        if (opcode == OPCODE_TEXT) {
+            if (Utf8Validator.isRejected(utf8 = Utf8Validator.feed(utf8, part))
+                    || last && !Utf8Validator.isComplete(utf8)) {
+                throw badUtf8();
+            }
+            String text = incomingParts.text(part, Utf8Validator.isComplete(utf8));
+            if (!text.isEmpty() || last) {
+                listener.onTextPart(text, last);
+            }
+        } else {
+            listener.onBinaryPart(part, last);
+        }
+    }
+
     private void acceptDecoded(ByteBuffer chunk) throws ProtocolException {
         messageSize += chunk.remaining();
-        if (messageSize > config.maxMessageSize()) {
+        if (messageSize > maxMessageSize) {
             throw tooLarge();
         }
         if (messageOpcode == OPCODE_TEXT && Utf8Validator.isRejected(utf8 = Utf8Validator.feed(utf8, chunk))) {
@@ -343,7 +453,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             messageBuffer = new byte[(int) Math.max(n, Math.min(Math.max(hint, 256), 1 << 20))];
         } else if (messageBuffer.length - messageLength < n) {
             long wanted = Math.max((long) messageLength + n, (long) messageBuffer.length * 2);
-            int size = (int) Math.min(wanted, Math.max(config.maxMessageSize(), (long) messageLength + n));
+            int size = (int) Math.min(wanted, Math.max(maxMessageSize, (long) messageLength + n));
             byte[] grown = new byte[size];
             System.arraycopy(messageBuffer, 0, grown, 0, messageLength);
             messageBuffer = grown;
@@ -541,17 +651,128 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         if (closeSent || state == State.CLOSED) {
             return false;
         }
+        checkNoPartsInProgress();
         lastSentBytes = decodedLength;
         lastSentWireBytes = payload.remaining();
         sendFrames(opcode, rsv, payload, false);
         return true;
     }
 
+    private void checkNoPartsInProgress() {
+        if (outgoingParts != null) {
+            // RFC 6455 section 5.4: "the fragments of one message MUST NOT be interleaved between
+            // the fragments of another message". The connection holds whole messages back until
+            // the last part; reaching here is a bug of the caller.
+            throw new IllegalStateException("A message is being sent in parts: whole messages wait for its last part.");
+        }
+    }
+
+    @Override
+    public boolean sendingParts() {
+        return outgoingParts != null;
+    }
+
+    /**
+     * Streaming (RFC 6455 section 5.4): the parts of a text message, encoded to UTF-8 part by
+     * part. A high surrogate that ends a part waits for the low one at the start of the next;
+     * one left unpaired at the end is sent as the replacement the JDK's encoder gives.
+     */
+    @Override
+    public boolean sendTextPart(CharSequence part, boolean last, int hint) {
+        Objects.requireNonNull(part, "part");
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        checkPartType(OPCODE_TEXT);
+        String text = part.toString();
+        char carried = outgoingParts == null ? 0 : outgoingParts.highSurrogate;
+        if (carried != 0) {
+            text = carried + text;
+        }
+        char held = 0;
+        if (!last && !text.isEmpty() && Character.isHighSurrogate(text.charAt(text.length() - 1))) {
+            held = text.charAt(text.length() - 1);
+            text = text.substring(0, text.length() - 1);
+        }
+        sendPart(OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), last, hint, true);
+        if (outgoingParts != null) {
+            outgoingParts.highSurrogate = held;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean sendBinaryPart(ByteBuffer part, boolean last, int hint) {
+        Objects.requireNonNull(part, "part");
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        checkPartType(OPCODE_BINARY);
+        sendPart(OPCODE_BINARY, part, last, hint, false);
+        return true;
+    }
+
+    private void checkPartType(int opcode) {
+        if (outgoingParts != null && outgoingParts.opcode != opcode) {
+            throw new IllegalStateException("A " + (outgoingParts.opcode == OPCODE_TEXT ? "text" : "binary")
+                    + " message is being sent in parts: finish it first.");
+        }
+    }
+
+    /**
+     * Sends one part: the first goes out with the message's opcode (and the RSV bits of the
+     * extension that encodes it, RFC 7692 section 6.1: on the first frame only), the others as
+     * continuation frames; FIN on the last (section 5.2).
+     */
+    private void sendPart(int opcode, ByteBuffer payload, boolean last, int hint, boolean owned) {
+        boolean first = outgoingParts == null;
+        if (first) {
+            Extension encoder = null;
+            for (Extension e : extensions) {
+                if (e.startOutgoingParts(opcode, payload.remaining(), hint)) {
+                    encoder = e;
+                    break;
+                }
+            }
+            outgoingParts = new OutgoingParts(opcode, encoder);
+        }
+        Extension encoder = outgoingParts.extension;
+        lastSentBytes = payload.remaining();
+        ByteBuffer wire = payload;
+        if (encoder != null) {
+            wire = encoder.encodePart(payload, last);
+            owned = true;
+        }
+        lastSentWireBytes = wire.remaining();
+        int b0 = first ? opcode | (encoder == null ? 0 : encoder.reservedBits()) : OPCODE_CONTINUATION;
+        if (last) {
+            outgoingParts = null;
+        }
+        writeFragments(b0, wire, last, owned);
+    }
+
+    /**
+     * {@link #sendMessage} with the application's wish about compression, one of the
+     * {@code Extension.ENCODE_} constants.
+     */
+    public boolean sendMessage(int opcode, ByteBuffer payload, int hint) {
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        sendData(opcode, payload, false, hint);
+        return true;
+    }
+
     private void sendData(int opcode, ByteBuffer payload, boolean owned) {
+        sendData(opcode, payload, owned, Extension.ENCODE_DEFAULT);
+    }
+
+    private void sendData(int opcode, ByteBuffer payload, boolean owned, int hint) {
+        checkNoPartsInProgress();
         lastSentBytes = payload.remaining();
         int rsv = 0;
         for (Extension e : extensions) {
-            ByteBuffer encoded = e.encode(opcode, payload);
+            ByteBuffer encoded = e.encode(opcode, payload, hint);
             if (encoded != null) {
                 payload = encoded;
                 owned = true;
@@ -564,10 +785,20 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     /** Sends one message as one frame, or as fragments when a fragment size is configured. */
     private void sendFrames(int opcode, int rsv, ByteBuffer payload, boolean owned) {
+        writeFragments(rsv | opcode, payload, true, owned);
+    }
+
+    /**
+     * Writes {@code payload} as one frame with byte 0 {@code b0} (FIN added when {@code fin}), or
+     * as several when a fragment size is configured: {@code b0} on the first, continuation frames
+     * after it, FIN on the last when {@code fin}.
+     */
+    private void writeFragments(int b0, ByteBuffer payload, boolean fin, boolean owned) {
+        int finBit = fin ? B0_FLAG_FIN : 0;
         int fragment = config.outgoingFragmentSize();
         int remaining = payload.remaining();
         if (fragment == 0 || remaining <= fragment) {
-            writeFrame(B0_FLAG_FIN | rsv | opcode, payload, owned);
+            writeFrame(finBit | b0, payload, owned);
             return;
         }
         int position = payload.position();
@@ -577,8 +808,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             int next = Math.min(end, position + fragment);
             ByteBuffer part = payload.duplicate().limit(next).position(position);
             // RFC 7692 section 6.1: RSV1 only on the first frame of a compressed message.
-            int b0 = (first ? (rsv | opcode) : OPCODE_CONTINUATION) | (next == end ? B0_FLAG_FIN : 0);
-            writeFrame(b0, part, owned);
+            writeFrame((first ? b0 : OPCODE_CONTINUATION) | (next == end ? finBit : 0), part, owned);
             first = false;
             position = next;
         }

@@ -74,7 +74,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
     /** Whether the transport is closed. */
     private boolean closed;
     /** Whether reads are paused (the handler cannot take more now). */
-    private boolean readsPaused;
+    /** Why reading is paused: a set of the PAUSED_BY_ bits; 0 while reading. */
+    private int readsPaused;
     /** Whether a flush is scheduled for the end of the loop's turn. */
     private boolean flushScheduled;
 
@@ -198,7 +199,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private void read() {
         inRead = true;
         try {
-            for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !eofSeen && !readsPaused && !tlsWaits(); i++) {
+            for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !eofSeen && readsPaused == 0 && !tlsWaits(); i++) {
                 ByteBuffer buf = loop.readBuffer();
                 int n;
                 try {
@@ -546,13 +547,22 @@ public final class SocketTransport implements EventLoop.IoHandler {
         }
     }
 
-    /** Stops or resumes reading (inbound backpressure). */
-    public void pauseReads(boolean paused) {
-        readsPaused = paused;
+    /** {@link #pauseReads}: the handler executor has too many events waiting. */
+    public static final int PAUSED_BY_HANDLER_BACKLOG = 1;
+    /** {@link #pauseReads}: the application asked (inbound flow control). */
+    public static final int PAUSED_BY_APPLICATION = 2;
+
+    /**
+     * Stops or resumes reading (inbound backpressure) for one reason, a PAUSED_BY_ bit: reading
+     * resumes once no reason is left.
+     */
+    public void pauseReads(int reason, boolean paused) {
+        int before = readsPaused;
+        readsPaused = paused ? before | reason : before & ~reason;
         updateInterest();
-        if (!paused && !closed) {
+        if (before != 0 && readsPaused == 0 && !closed) {
             loop.execute(() -> {
-                if (!closed && !readsPaused) {
+                if (!closed && readsPaused == 0) {
                     try {
                         onReady(key, SelectionKey.OP_READ);
                     } catch (IOException e) {
@@ -572,7 +582,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
             return;
         }
         int ops = 0;
-        if (!eofSeen && !readsPaused && !tlsWaits()) {
+        if (!eofSeen && readsPaused == 0 && !tlsWaits()) {
             ops |= SelectionKey.OP_READ;
         }
         if (wantWrite && !tlsWaits()) { // while TLS tasks run nothing can be written: no wake-ups for it

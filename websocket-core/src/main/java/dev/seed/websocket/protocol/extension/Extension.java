@@ -55,6 +55,43 @@ public interface Extension {
      */
     ByteBuffer encode(int opcode, ByteBuffer payload);
 
+    /** {@link #encode(int, ByteBuffer, int)}: the extension's own rules decide (a compression threshold). */
+    int ENCODE_DEFAULT = 0;
+    /** {@link #encode(int, ByteBuffer, int)}: compress whatever the threshold (the application asked). */
+    int ENCODE_COMPRESS = 1;
+    /**
+     * {@link #encode(int, ByteBuffer, int)}: do not compress, and keep the bytes out of the
+     * compression context (a secret next to attacker-chosen text must not share one).
+     */
+    int ENCODE_DO_NOT_COMPRESS = 2;
+
+    /**
+     * {@link #encode(int, ByteBuffer)} with the application's wish for this message, one of the
+     * {@code ENCODE_} constants; an extension that does not compress ignores it.
+     */
+    default ByteBuffer encode(int opcode, ByteBuffer payload, int hint) {
+        return encode(opcode, payload);
+    }
+
+    /**
+     * A message is about to be sent in parts (RFC 6455 section 5.4 fragments, streamed by the
+     * application) starting with a part of {@code firstPartLength} bytes; returns whether this
+     * extension encodes it, part by part through {@link #encodePart}. {@code hint}: one of the
+     * {@code ENCODE_} constants. An extension that cannot encode a message in parts returns false.
+     */
+    default boolean startOutgoingParts(int opcode, int firstPartLength, int hint) {
+        return false;
+    }
+
+    /**
+     * Encodes the next part of the message this extension agreed to encode in
+     * {@link #startOutgoingParts}; {@code last} marks its final part. Returns a buffer the caller
+     * owns (possibly empty). Does not change {@code part}'s position.
+     */
+    default ByteBuffer encodePart(ByteBuffer part, boolean last) {
+        throw new UnsupportedOperationException(name() + " cannot encode a message in parts");
+    }
+
     /** Releases native resources (e.g. zlib streams). Idempotent. */
     void close();
 

@@ -222,9 +222,29 @@ public final class PerMessageDeflateExtension implements Extension {
      */
     @Override
     public ByteBuffer encode(int opcode, ByteBuffer payload) {
+        return encode(payload, compressionThreshold);
+    }
+
+    /**
+     * {@link #encode(int, ByteBuffer)} as the application asks: {@code ENCODE_COMPRESS} ignores
+     * the threshold (the smaller form is still what goes out); {@code ENCODE_DO_NOT_COMPRESS}
+     * sends the payload as it is and never feeds it to the compressor, so no later message can
+     * refer back to its bytes (compression-oracle attacks such as CRIME need a secret and
+     * attacker-chosen text in one context).
+     */
+    @Override
+    public ByteBuffer encode(int opcode, ByteBuffer payload, int hint) {
+        return switch (hint) {
+            case ENCODE_DO_NOT_COMPRESS -> null;
+            case ENCODE_COMPRESS -> encode(payload, 1);
+            default -> encode(payload, compressionThreshold);
+        };
+    }
+
+    private ByteBuffer encode(ByteBuffer payload, int threshold) {
         int length = payload.remaining();
         // An empty payload never shrinks: it compresses to at least 0x00 (section 7.2.3.6).
-        if (length < compressionThreshold || length == 0) {
+        if (length < threshold || length == 0) {
             return null;
         }
         Deflater def = deflater();
@@ -235,6 +255,40 @@ public final class PerMessageDeflateExtension implements Extension {
             def.reset();
             return null;
         }
+        if (localNoContextTakeover) {
+            def.reset();
+        }
+        return ByteBuffer.wrap(compressed);
+    }
+
+    /**
+     * A streamed message is compressed when the application asks, or by default when its first
+     * part reaches the compression threshold: the size of the whole is not known yet, and the
+     * first part is what a stream's buffer holds.
+     */
+    @Override
+    public boolean startOutgoingParts(int opcode, int firstPartLength, int hint) {
+        return switch (hint) {
+            case ENCODE_DO_NOT_COMPRESS -> false;
+            case ENCODE_COMPRESS -> true;
+            default -> firstPartLength >= compressionThreshold;
+        };
+    }
+
+    /**
+     * Section 7.2.1 for a message sent in parts: each part is compressed and sync-flushed, so the
+     * peer can inflate it as it arrives; the parts together form one DEFLATE stream, of which only
+     * the last part loses the 4 trailing octets 0x00 0x00 0xff 0xff. A last part with nothing new
+     * (the stream already flushed) is the single octet 0x00, as for an empty message (section
+     * 7.2.3.6). The context is kept or reset after the last part as for a whole message.
+     */
+    @Override
+    public ByteBuffer encodePart(ByteBuffer part, boolean last) {
+        Deflater def = deflater();
+        if (!last) {
+            return syncFlush(def, part, Integer.MAX_VALUE);
+        }
+        byte[] compressed = deflate(def, part, Integer.MAX_VALUE);
         if (localNoContextTakeover) {
             def.reset();
         }
@@ -309,6 +363,33 @@ public final class PerMessageDeflateExtension implements Extension {
      * bytes. The deflater's input is left empty.
      */
     static byte[] deflate(Deflater def, ByteBuffer payload, int limit) {
+        ByteBuffer flushed = syncFlush(def, payload, limit);
+        if (flushed == null) {
+            return null;
+        }
+        byte[] out = flushed.array();
+        int size = flushed.limit();
+        if (size == 0) {
+            // No input right after an earlier sync flush: zlib emits nothing for a repeated
+            // flush. The message is then the header octet of an empty stored block
+            // (section 7.2.3.6), which the receiver completes with the 4 octets it appends.
+            return new byte[1];
+        }
+        size -= EMPTY_BLOCK_TAIL.length;
+        if (size < 0 || !Arrays.equals(out, size, size + EMPTY_BLOCK_TAIL.length,
+                EMPTY_BLOCK_TAIL, 0, EMPTY_BLOCK_TAIL.length)) {
+            throw new IllegalStateException("Sync flush did not end with an empty stored block.");
+        }
+        return Arrays.copyOf(out, size);
+    }
+
+    /**
+     * Raw-DEFLATEs {@code payload} (position unchanged) with a sync flush and returns all the
+     * output, tail included (empty when the stream was flushed and there is no input), or null
+     * when the output would reach {@code limit} bytes. The deflater's input is left empty. The
+     * buffer wraps an array from its start.
+     */
+    private static ByteBuffer syncFlush(Deflater def, ByteBuffer payload, int limit) {
         int length = payload.remaining();
         def.setInput(payload.duplicate());
         byte[] out = new byte[(int) Math.min(limit,
@@ -329,18 +410,7 @@ public final class PerMessageDeflateExtension implements Extension {
         } finally {
             def.setInput(NO_INPUT);
         }
-        if (size == 0) {
-            // No input right after an earlier sync flush: zlib emits nothing for a repeated
-            // flush. The message is then the header octet of an empty stored block
-            // (section 7.2.3.6), which the receiver completes with the 4 octets it appends.
-            return new byte[1];
-        }
-        size -= EMPTY_BLOCK_TAIL.length;
-        if (size < 0 || !Arrays.equals(out, size, size + EMPTY_BLOCK_TAIL.length,
-                EMPTY_BLOCK_TAIL, 0, EMPTY_BLOCK_TAIL.length)) {
-            throw new IllegalStateException("Sync flush did not end with an empty stored block.");
-        }
-        return Arrays.copyOf(out, size);
+        return ByteBuffer.wrap(out, 0, size);
     }
 
     private Deflater deflater() {
