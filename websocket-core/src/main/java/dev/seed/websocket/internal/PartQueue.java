@@ -1,7 +1,6 @@
 package dev.seed.websocket.internal;
 
 import dev.seed.websocket.CloseCause;
-import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.WebSocketConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -11,9 +10,9 @@ import java.util.ArrayDeque;
  * The parts of one incoming message between the thread that receives them (the handler) and
  * the thread that reads them (a blocking stream), with the connection's inbound flow control:
  * past {@code window} bytes waiting, the connection stops reading; once the reader has taken
- * them down to half, it reads again. Bytes still arriving while reading is paused (the rest of
- * a read, an inflated chunk) are kept up to the connection's maximum message size; beyond it the
- * connection is closed with 1009. Thread safe.
+ * them down to half, it reads again. What still arrives after the pause is bounded: the rest of
+ * the chunk being delivered (at most one read; inflation stops at the pause) and, with a handler
+ * executor, the events already handed to it (bounded by the backpressure limit). Thread safe.
  *
  * @param <P> a part: a byte[] or a String
  */
@@ -39,7 +38,6 @@ public final class PartQueue<P> {
     /** Adds a part of {@code size} units (the caller's copy); {@code last} ends the message. */
     public void offer(P part, long size, boolean last) {
         boolean pause = false;
-        boolean overflow = false;
         synchronized (this) {
             if (complete || failure != null) {
                 return;
@@ -53,18 +51,10 @@ public final class PartQueue<P> {
                 pausedByUs = true;
                 pause = true;
             }
-            if (waiting > Math.max(window, connection.maxMessageSize())) {
-                overflow = true;
-                failure = new IOException("The message stream's reader fell too far behind.");
-                parts.clear();
-            }
             notifyAll();
         }
         if (pause) {
             connection.pauseReading();
-        }
-        if (overflow) {
-            connection.close(CloseCodes.WS_MESSAGE_TOO_LARGE, "Message stream overflow.");
         }
     }
 

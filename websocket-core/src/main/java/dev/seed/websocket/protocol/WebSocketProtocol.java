@@ -106,6 +106,23 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private IncomingParts incomingParts;
     /** The message being sent in parts, or null between such messages. */
     private OutgoingParts outgoingParts;
+    /**
+     * Whether the message's end came while its extension held input back (the application paused
+     * reading in the middle of an inflated chunk): its last part is delivered once that is decoded.
+     */
+    private boolean partsEndPending;
+    /** Where an extension decodes the parts of a streamed message; full while reading is paused. */
+    private final Extension.PayloadSink partSink = new Extension.PayloadSink() {
+        @Override
+        public void accept(ByteBuffer chunk) throws ProtocolException {
+            deliverPart(chunk, false);
+        }
+
+        @Override
+        public boolean full() {
+            return decoder.isSuspended();
+        }
+    };
 
     /**
      * @param role which end this engine plays
@@ -209,9 +226,26 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         decoder.suspend();
     }
 
+    /**
+     * {@inheritDoc} A compressed message whose inflation stopped at the pause goes on first: its
+     * extension kept what it had not inflated.
+     */
     @Override
     public void resumeReceiving() {
         decoder.proceed();
+        Extension e = messageExtension;
+        if (e == null || !e.hasPendingDecode() || failure != null || state == State.CLOSED) {
+            return;
+        }
+        try {
+            e.continueDecode(partSink);
+            if (!e.hasPendingDecode() && partsEndPending) {
+                partsEndPending = false;
+                deliverPart(ByteBuffer.allocate(0), true);
+            }
+        } catch (ProtocolException ex) {
+            fail(ex);
+        }
     }
 
     @Override
@@ -349,19 +383,18 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      * its final chunk: whether an inflated chunk is the last is known only once the message ends.
      */
     private void receivePart(ByteBuffer chunk, boolean messageEnd) throws ProtocolException {
-        if (messageExtension != null) {
-            messageExtension.decode(chunk, false, this::deliverPart);
-            if (messageEnd) {
-                messageExtension.decode(ByteBuffer.allocate(0), true, this::deliverPart);
+        Extension e = messageExtension;
+        if (e != null) {
+            e.decode(chunk, messageEnd, partSink);
+            if (e.hasPendingDecode()) {
+                // paused in the middle of the inflated chunk: resumeReceiving goes on with it
+                partsEndPending = messageEnd;
+            } else if (messageEnd) {
                 deliverPart(ByteBuffer.allocate(0), true);
             }
             return;
         }
         deliverPart(chunk, messageEnd);
-    }
-
-    private void deliverPart(ByteBuffer part) throws ProtocolException {
-        deliverPart(part, false);
     }
 
     private void deliverPart(ByteBuffer part, boolean last) throws ProtocolException {

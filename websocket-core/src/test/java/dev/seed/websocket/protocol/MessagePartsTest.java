@@ -347,4 +347,33 @@ class MessagePartsTest {
         assertThat(plain[0] & 0xFF).as("asked not to: plain").isEqualTo(0x81);
         assertThat(plain.length).isEqualTo(4 + 4096);
     }
+
+    @Test
+    void pauseStopsInflationInTheMiddleOfAChunkAndResumeGoesOnWhereItStopped() throws Exception {
+        PerMessageDeflate config = PerMessageDeflate.builder().compressionThreshold(0).build();
+        PerMessageDeflateExtension serverExt = (PerMessageDeflateExtension) config.negotiate(config.offers()).orElseThrow();
+        Extension clientExt = config.accept(serverExt.parameters());
+        byte[] zeros = new byte[4 * 1024 * 1024]; // inflates from a few KiB: a bomb for a paused reader
+        byte[] wire = clientFrames(ProtocolConfig.defaults(), List.of(clientExt), c -> {
+            c.sendBinary(ByteBuffer.wrap(zeros));
+            c.sendText("after");
+        });
+        assertThat(wire.length).isLessThan(10_000);
+        Parts parts = new Parts();
+        WebSocketProtocol server = streamingServer(parts, List.of(serverExt));
+        parts.onPart = server::pauseReceiving; // a reader that takes one part at a time
+        ByteBuffer input = ByteBuffer.wrap(wire);
+        server.receive(input);
+        int rounds = 0;
+        while (parts.lastParts < 2 && rounds++ < 10_000) {
+            int before = parts.events.size();
+            server.resumeReceiving();
+            server.receive(input);
+            // never more than one part per resume: inflation stops at the pause
+            assertThat(parts.events.size() - before).isLessThanOrEqualTo(1);
+        }
+        assertThat(parts.binary.toByteArray()).isEqualTo(zeros);
+        assertThat(parts.text.toString()).isEqualTo("after");
+        assertThat(parts.events).noneMatch(e -> e.startsWith("error"));
+    }
 }

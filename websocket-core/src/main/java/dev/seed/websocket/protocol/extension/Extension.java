@@ -48,6 +48,18 @@ public interface Extension {
     void decode(ByteBuffer in, boolean messageEnd, PayloadSink out) throws ProtocolException;
 
     /**
+     * Whether {@link #decode} stopped early because the sink said it was {@link PayloadSink#full()}:
+     * the extension kept the rest of its input (its own copy) until {@link #continueDecode}.
+     */
+    default boolean hasPendingDecode() {
+        return false;
+    }
+
+    /** Goes on decoding what {@link #decode} kept when it stopped early; may stop again. */
+    default void continueDecode(PayloadSink out) throws ProtocolException {
+    }
+
+    /**
      * Encodes an outgoing data message ({@code WireFormat.OPCODE_TEXT} or
      * {@code OPCODE_BINARY}). Returns null to send it unchanged (for example below a compression
      * threshold), else the encoded payload, a new buffer the caller owns, sent with
@@ -100,5 +112,13 @@ public interface Extension {
     interface PayloadSink {
         /** The chunk is only valid during the call. */
         void accept(ByteBuffer chunk) throws ProtocolException;
+
+        /**
+         * Whether the sink takes nothing more for now (inbound flow control): an extension that can
+         * stop stops decoding after the chunk it just gave, and keeps the rest.
+         */
+        default boolean full() {
+            return false;
+        }
     }
 }

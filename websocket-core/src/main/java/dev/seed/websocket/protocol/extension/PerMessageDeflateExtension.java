@@ -87,6 +87,12 @@ public final class PerMessageDeflateExtension implements Extension {
     private ByteBuffer inflateView;
     // Set by close(); afterwards encode and decode throw IllegalStateException.
     private boolean closed;
+    /** Whether decoding stopped early (the sink was full): the inflater holds input to go on with. */
+    private boolean decodePending;
+    /** Whether the message's end came with the input decoding stopped in (the tail is still to inflate). */
+    private boolean pendingMessageEnd;
+    /** Whether the inflater's input is the appended tail of section 7.2.2. */
+    private boolean inflatingTail;
 
     PerMessageDeflateExtension(Role role, ExtensionParameters parameters,
             boolean localNoContextTakeover, boolean remoteNoContextTakeover,
@@ -182,27 +188,84 @@ public final class PerMessageDeflateExtension implements Extension {
             throws ProtocolException {
         Inflater inf = inflater();
         inf.setInput(in);
-        inflate(inf, out);
+        boolean done = inflate(inf, out);
+        if (!done && inf.getRemaining() > 0) {
+            // The sink is full (the application paused reading): keep the rest of the input, a
+            // copy, since the caller's buffer is reused by the next read.
+            int rest = inf.getRemaining();
+            byte[] kept = new byte[rest];
+            in.get(in.limit() - rest, kept, 0, rest);
+            inf.setInput(kept);
+        }
         // Data after a BFINAL block is padding (section 7.2.3.4): count it as consumed.
         in.position(in.limit());
+        if (!done) {
+            decodePending = true;
+            pendingMessageEnd = messageEnd;
+            inflatingTail = false;
+            return;
+        }
         if (messageEnd) {
-            inf.setInput(EMPTY_BLOCK_TAIL);
-            inflate(inf, out);
-            // Section 7.1.1: with no context takeover the peer starts each message afresh.
-            if (remoteNoContextTakeover || inf.finished()) {
-                inf.reset();
-            }
+            inflateTail(inf, out);
         }
     }
 
-    private void inflate(Inflater inf, PayloadSink out) throws ProtocolException {
+    @Override
+    public boolean hasPendingDecode() {
+        return decodePending;
+    }
+
+    @Override
+    public void continueDecode(PayloadSink out) throws ProtocolException {
+        if (!decodePending) {
+            return;
+        }
+        Inflater inf = inflater();
+        if (!inflate(inf, out)) {
+            return;
+        }
+        if (inflatingTail) {
+            decodePending = false;
+            endOfMessage(inf);
+        } else if (pendingMessageEnd) {
+            decodePending = false;
+            inflateTail(inf, out);
+        } else {
+            decodePending = false;
+        }
+    }
+
+    /** Section 7.2.2: the 4 octets appended to the message's payload, inflated. */
+    private void inflateTail(Inflater inf, PayloadSink out) throws ProtocolException {
+        inf.setInput(EMPTY_BLOCK_TAIL);
+        if (!inflate(inf, out)) {
+            decodePending = true;
+            inflatingTail = true;
+            return;
+        }
+        endOfMessage(inf);
+    }
+
+    private void endOfMessage(Inflater inf) {
+        // Section 7.1.1: with no context takeover the peer starts each message afresh.
+        if (remoteNoContextTakeover || inf.finished()) {
+            inf.reset();
+        }
+    }
+
+    /** Inflates what the inflater has into the sink; false when it stopped because the sink is full. */
+    private boolean inflate(Inflater inf, PayloadSink out) throws ProtocolException {
         try {
             // inflate returns 0 only once the input is used up or the stream has finished.
             int n;
             while ((n = inf.inflate(inflateBuffer)) > 0) {
                 inflateView.clear().limit(n);
                 out.accept(inflateView);
+                if (out.full()) {
+                    return inf.needsInput() && inf.getRemaining() == 0 && n < inflateBuffer.length;
+                }
             }
+            return true;
         } catch (DataFormatException e) {
             throw new ProtocolException(WS_BAD_MESSAGE, "Invalid compressed data.");
         }
