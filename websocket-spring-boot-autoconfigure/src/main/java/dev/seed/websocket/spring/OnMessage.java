@@ -7,10 +7,23 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks the method of a {@link WsHandler} bean called for each complete message, in the style of
- * Jakarta WebSocket: the type of the message parameter picks the messages, {@code String} for text,
- * {@code byte[]} or {@code ByteBuffer} for binary. A bean may have one text and one binary
- * {@code OnMessage} method. Other parameters and return values are as for {@link OnText}.
+ * Marks the method of a {@link WsHandler} bean called for each message, in the style of Jakarta
+ * WebSocket: the type of the message parameter picks the messages, {@code String} or {@code Reader}
+ * for text, {@code byte[]}, {@code ByteBuffer} or {@code InputStream} for binary. A bean may have one
+ * text and one binary {@code OnMessage} method. Other parameters and return values are as for
+ * {@link OnText}.
+ *
+ * <p>Three ways to take a message (the same for {@link OnText} and {@link OnBinary}):
+ * <ul>
+ * <li>whole: {@code String}, {@code byte[]} or {@code ByteBuffer}, within {@code max-message-size};
+ * <li>in parts as they arrive: the same types plus a {@code boolean last} parameter, called once
+ *     per part (text parts are whole characters; the last part may be empty); returns void;
+ * <li>as a stream: an {@code InputStream} or {@code Reader}, called once per message on a thread
+ *     of its own that may block, while the connection stops reading whenever 256 KiB wait
+ *     unread. What the method does not read is dropped when it returns.
+ * </ul>
+ * In parts and as a stream, messages are not bounded by {@code max-message-size}: memory stays
+ * flat whatever their size.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

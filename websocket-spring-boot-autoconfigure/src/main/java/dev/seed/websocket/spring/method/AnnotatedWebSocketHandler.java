@@ -1,5 +1,6 @@
 package dev.seed.websocket.spring.method;
 
+import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketHandler;
 import dev.seed.websocket.spring.OnBinary;
@@ -144,8 +145,67 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
         }
     }
 
+    /** Whether a text or binary method takes parts or a stream: then every message comes in parts. */
+    @Override
+    public boolean receivesParts() {
+        return text != null && text.mode() != HandlerMethod.Mode.WHOLE
+                || binary != null && binary.mode() != HandlerMethod.Mode.WHOLE;
+    }
+
+    @Override
+    public void onTextPart(WebSocketConnection c, String part, boolean last) {
+        if (text == null) {
+            return;
+        }
+        switch (text.mode()) {
+            case PARTS -> text.invoke(Invocation.textPart(c, part, last));
+            case STREAM -> ConnectionMessages.of(c).textStreamPart(c, part, last, stream -> readStream(text, c, stream));
+            case WHOLE -> {
+                String message = ConnectionMessages.of(c).textWholePart(c, part, last);
+                if (message != null) {
+                    text.invoke(Invocation.text(c, message));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onBinaryPart(WebSocketConnection c, ByteBuffer part, boolean last) {
+        if (binary == null) {
+            return;
+        }
+        switch (binary.mode()) {
+            case PARTS -> binary.invoke(Invocation.binaryPart(c, part, last));
+            case STREAM -> ConnectionMessages.of(c).binaryStreamPart(c, part, last,
+                    stream -> readStream(binary, c, stream));
+            case WHOLE -> {
+                ByteBuffer message = ConnectionMessages.of(c).binaryWholePart(c, part, last);
+                if (message != null) {
+                    binary.invoke(Invocation.binary(c, message));
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs a method that reads a message as a stream, on a thread of its own: one that throws
+     * closes the connection with 1011 and reaches the {@code @OnError} method, as on the loop.
+     */
+    private void readStream(HandlerMethod method, WebSocketConnection c, Object stream) {
+        try {
+            method.invoke(Invocation.stream(c, stream));
+        } catch (Throwable t) {
+            c.close(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Internal error.");
+            onError(c, t);
+        }
+    }
+
     @Override
     public void onClose(WebSocketConnection c, int code, String reason) {
+        ConnectionMessages messages = c.attribute(ConnectionMessages.ATTRIBUTE);
+        if (messages != null) {
+            messages.closed(c);
+        }
         if (close != null) {
             close.invoke(Invocation.close(c, code, reason));
         }

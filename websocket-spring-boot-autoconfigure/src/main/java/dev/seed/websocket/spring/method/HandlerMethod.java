@@ -4,6 +4,8 @@ import dev.seed.websocket.CloseCause;
 import dev.seed.websocket.HandshakeRequest;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.spring.PathVariable;
+import java.io.InputStream;
+import java.io.Reader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
@@ -33,25 +35,38 @@ final class HandlerMethod {
     private static final TypeDescriptor STRING = TypeDescriptor.valueOf(String.class);
     private static final String COMMON = "WebSocketConnection, HandshakeRequest and @PathVariable parameters";
 
+    /** How a message method takes its message. */
+    enum Mode {
+        /** The whole message: {@code String}, {@code byte[]} or {@code ByteBuffer}. */
+        WHOLE,
+        /** Each part as it arrives, with {@code boolean last}. */
+        PARTS,
+        /** The message as an {@code InputStream} or {@code Reader}, read on a thread of its own. */
+        STREAM
+    }
+
     private final Object bean;
     private final Method method;
     private final Event event;
+    private final Mode mode;
     private final Argument[] arguments;
     /** For {@code @OnError}: the errors this method takes; others do not call it. */
     private final Class<?> errorType;
 
-    private HandlerMethod(Object bean, Method method, Event event, Argument[] arguments,
+    private HandlerMethod(Object bean, Method method, Event event, Mode mode, Argument[] arguments,
             Class<?> errorType) {
         this.bean = bean;
         this.method = method;
         this.event = event;
+        this.mode = mode;
         this.arguments = arguments;
         this.errorType = errorType;
     }
 
     /**
      * The event an {@code @OnMessage} method is for, from the type of its message parameter: text
-     * for {@code String}, binary for {@code byte[]} or {@code ByteBuffer}.
+     * for {@code String} or {@code Reader}, binary for {@code byte[]}, {@code ByteBuffer} or
+     * {@code InputStream}.
      */
     static Event messageEvent(Method method) {
         Event found = null;
@@ -61,19 +76,22 @@ final class HandlerMethod {
                 continue;
             }
             Class<?> type = p.getParameterType();
-            Event e = type == String.class ? Event.TEXT
-                    : (type == byte[].class || type == ByteBuffer.class) ? Event.BINARY : null;
+            Event e = type == String.class || type == Reader.class ? Event.TEXT
+                    : (type == byte[].class || type == ByteBuffer.class || type == InputStream.class) ? Event.BINARY
+                    : null;
             if (e != null) {
                 if (found != null) {
                     throw new IllegalStateException(describe(method)
-                            + " has two message parameters; @OnMessage takes one String, byte[] or ByteBuffer.");
+                            + " has two message parameters; @OnMessage takes one String, Reader, byte[], ByteBuffer"
+                            + " or InputStream.");
                 }
                 found = e;
             }
         }
         if (found == null) {
             throw new IllegalStateException(describe(method)
-                    + " has no message parameter; @OnMessage needs one String (text), byte[] or ByteBuffer (binary).");
+                    + " has no message parameter; @OnMessage needs one String or Reader (text), byte[], ByteBuffer"
+                    + " or InputStream (binary).");
         }
         return found;
     }
@@ -86,12 +104,14 @@ final class HandlerMethod {
      */
     static HandlerMethod of(Object bean, Method method, Method invocable, Event event, Set<String> pathVariables,
             String route) {
+        Mode mode = modeOf(method, event);
         Class<?> returnType = method.getReturnType();
-        if (returnType != void.class && !(event.canReply() && isReplyType(returnType))) {
+        boolean canReply = event.canReply() && mode != Mode.PARTS;
+        if (returnType != void.class && !(canReply && isReplyType(returnType))) {
             throw new IllegalStateException(describe(method) + " returns " + returnType.getSimpleName() + "; "
-                    + event.annotation() + " methods " + (event.canReply()
+                    + event.annotation() + " methods " + (canReply
                             ? "return void, or String, byte[] or ByteBuffer to send to the peer."
-                            : "return void."));
+                            : mode == Mode.PARTS ? "that take parts return void." : "return void."));
         }
         int n = method.getParameterCount();
         Argument[] arguments = new Argument[n];
@@ -113,6 +133,14 @@ final class HandlerMethod {
             } else if (event == Event.TEXT && type == String.class && !messageSeen) {
                 messageSeen = true;
                 arguments[i] = Invocation::text;
+            } else if (event == Event.TEXT && type == Reader.class && !messageSeen) {
+                messageSeen = true;
+                arguments[i] = Invocation::stream;
+            } else if (event == Event.BINARY && type == InputStream.class && !messageSeen) {
+                messageSeen = true;
+                arguments[i] = Invocation::stream;
+            } else if (mode == Mode.PARTS && (type == boolean.class || type == Boolean.class)) {
+                arguments[i] = Invocation::last;
             } else if (event == Event.BINARY && type == ByteBuffer.class && !messageSeen) {
                 messageSeen = true;
                 arguments[i] = Invocation::binary;
@@ -141,7 +169,28 @@ final class HandlerMethod {
             }
         }
         ReflectionUtils.makeAccessible(invocable);
-        return new HandlerMethod(bean, invocable, event, arguments, errorType);
+        return new HandlerMethod(bean, invocable, event, mode, arguments, errorType);
+    }
+
+    /**
+     * How a text or binary method takes its message: a {@code Reader} or {@code InputStream}
+     * parameter streams it, a {@code boolean} parameter (the {@code last} flag) takes parts.
+     */
+    private static Mode modeOf(Method method, Event event) {
+        if (event != Event.TEXT && event != Event.BINARY) {
+            return Mode.WHOLE;
+        }
+        boolean flag = false;
+        boolean stream = false;
+        for (Class<?> type : method.getParameterTypes()) {
+            flag |= type == boolean.class || type == Boolean.class;
+            stream |= type == Reader.class || type == InputStream.class;
+        }
+        if (flag && stream) {
+            throw new IllegalStateException(describe(method) + " takes both a stream and a boolean last flag;"
+                    + " take the message as a stream, or in parts with a boolean last, not both.");
+        }
+        return stream ? Mode.STREAM : flag ? Mode.PARTS : Mode.WHOLE;
     }
 
     private static Argument pathVariable(Method method, MethodParameter p, PathVariable variable,
@@ -175,8 +224,9 @@ final class HandlerMethod {
     private static String accepted(Event event) {
         return switch (event) {
             case OPEN -> COMMON;
-            case TEXT -> "one String (the message), " + COMMON;
-            case BINARY -> "one byte[] or ByteBuffer (the message), " + COMMON;
+            case TEXT -> "one String (the message, or a part with a boolean last) or Reader, " + COMMON;
+            case BINARY -> "one byte[] or ByteBuffer (the message, or a part with a boolean last) or InputStream, "
+                    + COMMON;
             case CLOSE -> "int (the code), String (the reason), CloseCause, " + COMMON;
             case ERROR -> "one Throwable or a subtype (the error), " + COMMON;
         };
@@ -184,6 +234,11 @@ final class HandlerMethod {
 
     static String describe(Method method) {
         return method.getDeclaringClass().getName() + "." + method.getName() + "()";
+    }
+
+    /** How this method takes its message. */
+    Mode mode() {
+        return mode;
     }
 
     /** The event this method is bound to. */

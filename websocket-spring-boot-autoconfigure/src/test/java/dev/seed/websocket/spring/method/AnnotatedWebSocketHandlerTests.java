@@ -42,7 +42,53 @@ class AnnotatedWebSocketHandlerTests {
         assertThatIllegalStateException().isThrownBy(() -> AnnotatedWebSocketHandler.of(new BadParameter(), "/x"))
                 .withMessageContaining("Parameter 1 (Integer)")
                 .withMessageContaining("BadParameter.text()")
-                .withMessageContaining("@OnText methods take one String (the message)");
+                .withMessageContaining("@OnText methods take one String (the message, or a part with a boolean last)"
+                        + " or Reader");
+    }
+
+    @Test
+    void partsAndStreamsAreTakenFromTheSignature() {
+        AnnotatedWebSocketHandler h = AnnotatedWebSocketHandler.of(new StreamingSignatures(), "/x");
+        assertThat(h.receivesParts()).isTrue();
+        assertThat(AnnotatedWebSocketHandler.of(new WholeSignature(), "/x").receivesParts()).isFalse();
+    }
+
+    @Test
+    void aStreamWithALastFlagOrAPartThatRepliesIsRefusedAtStart() {
+        assertThatIllegalStateException().isThrownBy(() -> AnnotatedWebSocketHandler.of(new StreamAndFlag(), "/x"))
+                .withMessageContaining("StreamAndFlag.in()").withMessageContaining("not both");
+        assertThatIllegalStateException().isThrownBy(() -> AnnotatedWebSocketHandler.of(new PartReplies(), "/x"))
+                .withMessageContaining("PartReplies.part() returns String")
+                .withMessageContaining("that take parts return void");
+    }
+
+    static class StreamingSignatures {
+        @dev.seed.websocket.spring.OnMessage
+        void in(java.io.InputStream in) {
+        }
+
+        @dev.seed.websocket.spring.OnText
+        void part(String part, boolean last) {
+        }
+    }
+
+    static class WholeSignature {
+        @dev.seed.websocket.spring.OnMessage
+        void in(byte[] message) {
+        }
+    }
+
+    static class StreamAndFlag {
+        @dev.seed.websocket.spring.OnMessage
+        void in(java.io.Reader in, boolean last) {
+        }
+    }
+
+    static class PartReplies {
+        @dev.seed.websocket.spring.OnText
+        String part(String part, boolean last) {
+            return part;
+        }
     }
 
     @Test
