@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutionException;
 final class MessageOutputStream extends OutputStream {
 
     /** Bytes per part: a buffer this size is sent when full. */
-    static final int PART_SIZE = 16 * 1024;
+    static final int PART_SIZE = 64 * 1024;
 
     private final WebSocketConnection connection;
     private final Compression compression;
@@ -104,7 +104,7 @@ final class MessageOutputStream extends OutputStream {
     static final class OutgoingWindow {
 
         /** Parts that may wait for the socket at once: one being written, one queued behind it. */
-        static final int PARTS_IN_FLIGHT = 2;
+        static final int PARTS_IN_FLIGHT = 4;
 
         private final CompletableFuture<?>[] inFlight = new CompletableFuture<?>[PARTS_IN_FLIGHT];
         private int next;
