@@ -385,4 +385,35 @@ class StreamingTest {
         assertThat(quiet.awaitClose().code()).isEqualTo(CloseCodes.WS_GONE);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
+
+    @Test
+    void aLegacyHixie76ConnectionGivesAPartsHandlerEachMessageAsOneLastPart() throws Exception {
+        List<String> refusals = new CopyOnWriteArrayList<>();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).hixie76(true).route("/echo", new WebSocketHandler() {
+            @Override
+            public boolean receivesParts() {
+                return true;
+            }
+
+            @Override
+            public void onTextPart(WebSocketConnection c, String part, boolean last) {
+                // hixie-76 has no fragments: a message in parts cannot be sent on it
+                c.sendText(part, false).whenComplete((v, e) -> refusals.add(String.valueOf(e)));
+                c.sendText(part + (last ? " (last)" : ""));
+            }
+        }).build().start();
+        try (RawPeer raw = new RawPeer(server.port())) {
+            String request = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\nSec-WebSocket-Protocol: sample\r\n"
+                    + "Upgrade: WebSocket\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
+                    + "Origin: http://example.com\r\n\r\n^n:ds[4U";
+            raw.sendRaw(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThat(raw.readResponse().status()).isEqualTo(101);
+            raw.socket().getInputStream().readNBytes(16);
+            raw.sendRaw(new byte[] {0x00, 'h', 'i', (byte) 0xFF});
+            byte[] echo = raw.socket().getInputStream().readNBytes(11);
+            assertThat(new String(echo, 1, 9, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("hi (last)");
+        }
+        assertThat(refusals).singleElement().asString().contains("UnsupportedOperationException");
+    }
 }
