@@ -28,6 +28,14 @@ public final class ConnectOptions {
     private final String proxyPassword;
     private final ReconnectPolicy reconnect;
     private final boolean allowInsecureRedirects;
+    private final ReconnectListener reconnectListener;
+    private final int reconnectQueueMessages;
+    private final long reconnectQueueBytes;
+
+    /** Default bound of the messages a {@link ReconnectingConnection} queues while not connected. */
+    public static final int DEFAULT_RECONNECT_QUEUE_MESSAGES = 1000;
+    /** Default bound of the bytes (UTF-16 chars count two) it queues. */
+    public static final long DEFAULT_RECONNECT_QUEUE_BYTES = 1024 * 1024;
 
     private ConnectOptions(Builder b) {
         Map<String, List<String>> h = new LinkedHashMap<>();
@@ -44,6 +52,9 @@ public final class ConnectOptions {
         this.proxyPassword = b.proxyPassword;
         this.reconnect = b.reconnect;
         this.allowInsecureRedirects = b.allowInsecureRedirects;
+        this.reconnectListener = b.reconnectListener;
+        this.reconnectQueueMessages = b.reconnectQueueMessages;
+        this.reconnectQueueBytes = b.reconnectQueueBytes;
     }
 
     /** No headers, no subprotocols, the client's timeouts, no proxy, no redirects, no reconnection. */
@@ -101,6 +112,21 @@ public final class ConnectOptions {
         return reconnect;
     }
 
+    /** Told when a {@link ReconnectingConnection} reconnects and when it gives up; null: nobody. */
+    public ReconnectListener reconnectListener() {
+        return reconnectListener;
+    }
+
+    /** How many messages a {@link ReconnectingConnection} queues while it is not connected. */
+    public int reconnectQueueMessages() {
+        return reconnectQueueMessages;
+    }
+
+    /** How many bytes of messages a {@link ReconnectingConnection} queues while it is not connected. */
+    public long reconnectQueueBytes() {
+        return reconnectQueueBytes;
+    }
+
     /** Whether a redirect from wss to ws is followed. */
     public boolean allowInsecureRedirects() {
         return allowInsecureRedirects;
@@ -121,6 +147,9 @@ public final class ConnectOptions {
         b.proxyPassword = proxyPassword;
         b.reconnect = reconnect;
         b.allowInsecureRedirects = allowInsecureRedirects;
+        b.reconnectListener = reconnectListener;
+        b.reconnectQueueMessages = reconnectQueueMessages;
+        b.reconnectQueueBytes = reconnectQueueBytes;
         return b;
     }
 
@@ -138,6 +167,9 @@ public final class ConnectOptions {
         private String proxyPassword;
         private ReconnectPolicy reconnect;
         private boolean allowInsecureRedirects;
+        private ReconnectListener reconnectListener;
+        private int reconnectQueueMessages = DEFAULT_RECONNECT_QUEUE_MESSAGES;
+        private long reconnectQueueBytes = DEFAULT_RECONNECT_QUEUE_BYTES;
 
         private Builder() {
         }
@@ -238,6 +270,25 @@ public final class ConnectOptions {
         /** Reconnects automatically after an abnormal close, with this policy. */
         public Builder reconnect(ReconnectPolicy policy) {
             this.reconnect = policy;
+            return this;
+        }
+
+        /** Told when a {@link ReconnectingConnection} reconnects and when it gives up. */
+        public Builder reconnectListener(ReconnectListener listener) {
+            this.reconnectListener = listener;
+            return this;
+        }
+
+        /**
+         * Bounds what a {@link ReconnectingConnection} queues while it is not connected (default
+         * 1,000 messages, 1 MiB): a send beyond either fails at once.
+         */
+        public Builder reconnectQueue(int maxMessages, long maxBytes) {
+            if (maxMessages < 0 || maxBytes < 0) {
+                throw new IllegalArgumentException("reconnectQueue bounds must not be negative");
+            }
+            this.reconnectQueueMessages = maxMessages;
+            this.reconnectQueueBytes = maxBytes;
             return this;
         }
 

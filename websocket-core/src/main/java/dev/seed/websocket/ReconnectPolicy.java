@@ -23,7 +23,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param stopCodes close codes after which the client does not reconnect
  */
 public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, double multiplier, int maxAttempts,
-        Set<Integer> stopCodes) {
+        Set<Integer> stopCodes, Condition condition) {
+
+    /**
+     * The application's own say, consulted after the built-in rules allowed a reconnection (the
+     * JS client's {@code shouldReconnect}): {@code code} is the close code, 1006 for an attempt
+     * that failed; {@code attempt} the attempt that would follow (1-based).
+     */
+    @FunctionalInterface
+    public interface Condition {
+        boolean shouldReconnect(int code, int attempt);
+    }
 
     /** Codes that mean "don't come back": policy, unacceptable data, bad data, too big, missing extension. */
     public static final Set<Integer> DEFAULT_STOP_CODES = Set.of(
@@ -35,6 +45,22 @@ public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, double m
             throw new IllegalArgumentException("Invalid reconnect policy");
         }
         stopCodes = Set.copyOf(stopCodes);
+    }
+
+    /** A policy without a {@link Condition}. */
+    public ReconnectPolicy(Duration initialDelay, Duration maxDelay, double multiplier, int maxAttempts,
+            Set<Integer> stopCodes) {
+        this(initialDelay, maxDelay, multiplier, maxAttempts, stopCodes, null);
+    }
+
+    /** This policy with the application's {@link Condition} (null: none). */
+    public ReconnectPolicy withCondition(Condition condition) {
+        return new ReconnectPolicy(initialDelay, maxDelay, multiplier, maxAttempts, stopCodes, condition);
+    }
+
+    /** This policy giving up after {@code maxAttempts} failed attempts in a row (0: never). */
+    public ReconnectPolicy withMaxAttempts(int maxAttempts) {
+        return new ReconnectPolicy(initialDelay, maxDelay, multiplier, maxAttempts, stopCodes, condition);
     }
 
     /** 250 ms doubling up to 30 s, forever, stopping on the default codes. */
@@ -61,11 +87,13 @@ public record ReconnectPolicy(Duration initialDelay, Duration maxDelay, double m
      */
     public boolean shouldRetryAfterFailedAttempt(int status, int attempt) {
         boolean refusedForGood = status >= 400 && status < 500 && status != 408 && status != 429;
-        return !refusedForGood && (maxAttempts == 0 || attempt < maxAttempts);
+        return !refusedForGood && (maxAttempts == 0 || attempt < maxAttempts)
+                && (condition == null || condition.shouldReconnect(CloseCodes.WS_CLOSED_ABNORMALLY, attempt + 1));
     }
 
     /** Whether a connection closed with {@code code} should be reopened. */
     public boolean shouldReconnect(int code, int attempt) {
-        return !stopCodes.contains(code) && code != CloseCodes.WS_OK && (maxAttempts == 0 || attempt <= maxAttempts);
+        return !stopCodes.contains(code) && code != CloseCodes.WS_OK && (maxAttempts == 0 || attempt <= maxAttempts)
+                && (condition == null || condition.shouldReconnect(code, attempt));
     }
 }

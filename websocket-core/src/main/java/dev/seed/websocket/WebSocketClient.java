@@ -51,6 +51,23 @@ public final class WebSocketClient implements AutoCloseable {
         return runtime.connect(uri, options, handler);
     }
 
+    /**
+     * Opens a connection that reconnects on its own and stays one object across its connections:
+     * sends while it is not connected are queued, events tell each reconnection and the end (see
+     * {@link ReconnectingConnection}). The policy is {@code options.reconnect()}, or
+     * {@link ReconnectPolicy#exponential()} when it has none. Returns at once; the first attempt
+     * runs meanwhile ({@link ReconnectingConnection#connected()} completes when it opens), and a
+     * failed first attempt is retried like a drop. {@link #connect(URI, ConnectOptions, WebSocketHandler)}
+     * with a reconnect policy keeps working as before: one future of the first connection, the
+     * handler served by the next ones.
+     */
+    public ReconnectingConnection connectReconnecting(URI uri, ConnectOptions options, WebSocketHandler handler) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        return runtime.connectReconnecting(uri, options, handler);
+    }
+
     /** The open connections of this client. */
     public Collection<WebSocketConnection> connections() {
         return runtime.connections();

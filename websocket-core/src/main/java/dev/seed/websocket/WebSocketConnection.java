@@ -124,6 +124,12 @@ public interface WebSocketConnection {
     /** Bytes accepted by send calls and not yet handed to the socket. */
     long bufferedAmount();
 
+    /**
+     * Client side: the server's answer to the opening handshake (status 101 and its headers and
+     * cookies); null on a server's connection.
+     */
+    HandshakeResponse handshakeResponse();
+
     /** The negotiated subprotocol, or null. */
     String subprotocol();
 

@@ -62,6 +62,17 @@ public interface WebSocketHandler {
     }
 
     /**
+     * The peer's Close frame arrived (RFC 6455 section 5.5.1) with {@code code} (1005 when it had
+     * none) and {@code reason}: the close handshake is under way, no message follows, and
+     * {@link #onClose} comes once the connection has ended. Called whichever side started the
+     * close (so after our own {@code close()} too, when the peer answers), in order with the
+     * messages before it; not called when the connection ends without the peer's Close. Like
+     * {@code java.net.http.WebSocket.Listener.onClose}.
+     */
+    default void onClosing(WebSocketConnection c, int code, String reason) {
+    }
+
+    /**
      * The connection is closed: {@code code} is the peer's close code, 1005 when its close frame
      * had none, 1006 when the connection ended without one; {@link WebSocketConnection#closeCause()}
      * tells why. Called exactly once for every opened connection.

@@ -4,6 +4,7 @@ import dev.seed.websocket.ConnectOptions;
 import dev.seed.websocket.HandshakeFailedException;
 import dev.seed.websocket.HostResolver;
 import dev.seed.websocket.ReconnectPolicy;
+import dev.seed.websocket.ReconnectingConnection;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketException;
 import dev.seed.websocket.WebSocketHandler;
@@ -93,6 +94,26 @@ public final class ClientRuntime implements ConnectionOwner {
         WebSocketHandler h = policy == null ? handler : new Reconnecting(uri, options, handler, policy);
         connect(uri, options, h, result, options.maxRedirects());
         return result;
+    }
+
+    /**
+     * Opens a connection that reconnects as {@code options}' policy says (the default exponential
+     * policy when it has none) and stays one handle across its connections.
+     */
+    public ReconnectingConnection connectReconnecting(URI uri, ConnectOptions options, WebSocketHandler handler) {
+        checkUri(uri);
+        if (closed) {
+            throw new IllegalStateException("Client is closed.");
+        }
+        ReconnectPolicy policy = options.reconnect() != null ? options.reconnect() : ReconnectPolicy.exponential();
+        ReconnectingSession session = new ReconnectingSession(this, uri, options, handler, policy);
+        session.start();
+        return session;
+    }
+
+    /** One of the client's loops, for timers. */
+    EventLoop anyLoop() {
+        return group.next();
     }
 
     private static void checkUri(URI uri) {
@@ -285,8 +306,28 @@ public final class ClientRuntime implements ConnectionOwner {
         }
 
         @Override
+        public boolean receivesParts() {
+            return delegate.receivesParts();
+        }
+
+        @Override
         public void onText(WebSocketConnection c, String text) {
             delegate.onText(c, text);
+        }
+
+        @Override
+        public void onTextPart(WebSocketConnection c, String part, boolean last) {
+            delegate.onTextPart(c, part, last);
+        }
+
+        @Override
+        public void onBinaryPart(WebSocketConnection c, ByteBuffer part, boolean last) {
+            delegate.onBinaryPart(c, part, last);
+        }
+
+        @Override
+        public void onClosing(WebSocketConnection c, int code, String reason) {
+            delegate.onClosing(c, code, reason);
         }
 
         @Override

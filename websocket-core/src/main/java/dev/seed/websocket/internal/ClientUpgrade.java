@@ -225,6 +225,7 @@ final class ClientUpgrade implements SocketTransport.Handler {
                 Map.of(), (InetSocketAddress) transport.remoteAddress());
         WsConnection connection = new WsConnection(transport, client.config(), ConnectionListener.Side.CLIENT,
                 handler, view, accepted.subprotocol(), names, null, client);
+        connection.handshakeResponse(new ReceivedHandshakeResponse(response));
         WebSocketProtocol engine = new WebSocketProtocol(Role.CLIENT, client.config().protocol(),
                 accepted.extensions(), connection, connection);
         client.connectionOpened(connection);

@@ -8,6 +8,7 @@ import dev.seed.websocket.Compression;
 import dev.seed.websocket.ConnectionListener;
 import dev.seed.websocket.ConnectionListener.Side;
 import dev.seed.websocket.HandshakeRequest;
+import dev.seed.websocket.HandshakeResponse;
 import dev.seed.websocket.ScheduledTask;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketException;
@@ -86,6 +87,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private final boolean handlerTakesParts;
     /** Whose connection this is (a handshake interceptor said), or null. */
     private final String userId;
+    /** Client side: the server's 101 answer; null on a server. Set once, before open. */
+    private volatile HandshakeResponse handshakeResponse;
 
     /** The engine; loop thread only after {@link #open}. */
     private ProtocolEngine engine;
@@ -626,6 +629,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (cause == null) {
             cause = CloseCause.PEER_CLOSED;
         }
+        dispatch(() -> handler.onClosing(this, code, reason));
         // A client waits for the server to close TCP (RFC 6455 section 7.1.1), but not forever.
         armCloseTimer();
     }
@@ -928,6 +932,16 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public String userId() {
         return userId;
+    }
+
+    @Override
+    public HandshakeResponse handshakeResponse() {
+        return handshakeResponse;
+    }
+
+    /** Client side: keeps the server's 101 answer for the application. Before open. */
+    void handshakeResponse(HandshakeResponse response) {
+        this.handshakeResponse = response;
     }
 
     @Override
