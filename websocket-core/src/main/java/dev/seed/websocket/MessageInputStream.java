@@ -35,10 +35,24 @@ public final class MessageInputStream extends InputStream {
 
     /** A stream of the next message of {@code connection}, holding at most about {@code window} bytes. */
     public MessageInputStream(WebSocketConnection connection, int window) {
+        this(connection, window, false);
+    }
+
+    /**
+     * As {@link #MessageInputStream(WebSocketConnection, int)}; with {@code readerLater}, the
+     * connection stops reading from the first part until {@link #readerStarted()} (a reader busy
+     * with an earlier message: what follows waits in the network, not in memory).
+     */
+    public MessageInputStream(WebSocketConnection connection, int window, boolean readerLater) {
         if (window <= 0) {
             throw new IllegalArgumentException("window must be positive: " + window);
         }
-        this.queue = new PartQueue<>(Objects.requireNonNull(connection, "connection"), window);
+        this.queue = new PartQueue<>(Objects.requireNonNull(connection, "connection"), window, readerLater);
+    }
+
+    /** The reader of a stream made with {@code readerLater} starts now. */
+    public void readerStarted() {
+        queue.readerStarted();
     }
 
     /** Adds a part (copied: the buffer may be the event loop's); {@code last} ends the message. */

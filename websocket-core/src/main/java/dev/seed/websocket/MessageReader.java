@@ -18,10 +18,20 @@ public final class MessageReader extends Reader {
 
     /** A reader of the next text message of {@code connection}, holding at most about {@code window} chars. */
     public MessageReader(WebSocketConnection connection, int window) {
+        this(connection, window, false);
+    }
+
+    /** As {@link MessageInputStream#MessageInputStream(WebSocketConnection, int, boolean)}, for text. */
+    public MessageReader(WebSocketConnection connection, int window, boolean readerLater) {
         if (window <= 0) {
             throw new IllegalArgumentException("window must be positive: " + window);
         }
-        this.queue = new PartQueue<>(Objects.requireNonNull(connection, "connection"), window);
+        this.queue = new PartQueue<>(Objects.requireNonNull(connection, "connection"), window, readerLater);
+    }
+
+    /** The reader of one made with {@code readerLater} starts now. */
+    public void readerStarted() {
+        queue.readerStarted();
     }
 
     /** Adds a part; {@code last} ends the message. */

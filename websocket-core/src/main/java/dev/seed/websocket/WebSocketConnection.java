@@ -146,7 +146,9 @@ public interface WebSocketConnection {
      * Stops reading from the socket (inbound flow control): no message, part, ping or pong is
      * delivered after the handler call that is running, until {@link #resumeReading()}; TCP then
      * slows the peer down. What was read and not delivered is kept (at most one read). While paused
-     * the idle and keepalive timeouts do not run out. Any thread; pausing twice is pausing once.
+     * the idle and keepalive timeouts do not run out: a connection paused and never resumed stays
+     * until closed. {@link #close} ends the pause (the peer's answer must be read). Any thread;
+     * pausing twice is pausing once.
      */
     void pauseReading();
 

@@ -61,7 +61,7 @@ final class ConnectionTimers {
 
     /** At open: the idle and keepalive timers when configured, and the lifetime. */
     void armAtOpen() {
-        if (idleNanos > 0) {
+        if (idleNanos > 0 && idle == null) { // (onOpen may have set the connection's own timeout)
             idle = loop().schedule(this::checkIdle, idleNanos);
         }
         if (!config.pingInterval().isZero()) {
@@ -82,7 +82,7 @@ final class ConnectionTimers {
             return;
         }
         // A connection whose application paused reading is not idle: it does not look.
-        long quiet = connection.isReadingPaused() ? 0 : System.nanoTime() - connection.lastReadNanos();
+        long quiet = connection.readsHeld() ? 0 : System.nanoTime() - connection.lastReadNanos();
         if (quiet >= limit) {
             connection.closeWith(CloseCodes.WS_GONE, "Idle timeout.", CloseCause.IDLE_TIMEOUT);
         } else {
@@ -108,7 +108,7 @@ final class ConnectionTimers {
         if (connection.hasFinished() || pingSentNanos == 0) {
             return;
         }
-        if (connection.isReadingPaused()) {
+        if (connection.readsHeld()) {
             // The pong may be waiting unread behind the pause: look again later.
             pong = loop().schedule(this::pongTimedOut, config.pongTimeout().toNanos());
             return;

@@ -40,7 +40,7 @@ final class HandlerDispatcher {
         long cost = payloadBytes + EVENT_OVERHEAD;
         if (WAITING.addAndGet(this, cost) > limit && !readsPaused) {
             readsPaused = true;
-            transport.pauseReads(SocketTransport.PAUSED_BY_HANDLER_BACKLOG, true);
+            connection.pauseFor(WsConnection.PAUSED_BY_BACKLOG);
         }
         Runnable counted = () -> {
             try {
@@ -68,7 +68,7 @@ final class HandlerDispatcher {
         if (readsPaused && waitingBytes <= limit / 2) {
             readsPaused = false;
             if (!connection.hasFinished()) {
-                transport.pauseReads(SocketTransport.PAUSED_BY_HANDLER_BACKLOG, false);
+                connection.resumeFor(WsConnection.PAUSED_BY_BACKLOG);
             }
         }
     }

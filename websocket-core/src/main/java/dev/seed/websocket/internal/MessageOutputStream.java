@@ -82,6 +82,7 @@ final class MessageOutputStream extends OutputStream {
     }
 
     private void sendPart(boolean last) throws IOException {
+        window.checkFailed(); // no part after one that failed: the peer must not get a message with a gap
         window.awaitRoom();
         ByteBuffer part = ByteBuffer.wrap(buffer, 0, count);
         buffer = last ? null : new byte[PART_SIZE];
@@ -108,6 +109,13 @@ final class MessageOutputStream extends OutputStream {
 
         private final CompletableFuture<?>[] inFlight = new CompletableFuture<?>[PARTS_IN_FLIGHT];
         private int next;
+        /** The first failure seen: every later write and close throws it. */
+        private IOException failure;
+
+        /** The failure again, as a new exception (try-with-resources adds it to the first as suppressed). */
+        private IOException again() {
+            return new IOException(failure.getMessage(), failure.getCause());
+        }
 
         void sent(CompletableFuture<?> f) {
             inFlight[next] = f;
@@ -126,6 +134,9 @@ final class MessageOutputStream extends OutputStream {
         }
 
         void checkFailed() throws IOException {
+            if (failure != null) {
+                throw again();
+            }
             for (CompletableFuture<?> f : inFlight) {
                 if (f != null && f.isCompletedExceptionally()) {
                     await(f);
@@ -133,7 +144,10 @@ final class MessageOutputStream extends OutputStream {
             }
         }
 
-        private static void await(CompletableFuture<?> f) throws IOException {
+        private void await(CompletableFuture<?> f) throws IOException {
+            if (failure != null) {
+                throw again();
+            }
             if (f == null) {
                 return;
             }
@@ -146,7 +160,8 @@ final class MessageOutputStream extends OutputStream {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("Interrupted while waiting for the socket.");
             } catch (ExecutionException e) {
-                throw new IOException("The message could not be sent: " + e.getCause().getMessage(), e.getCause());
+                failure = new IOException("The message could not be sent: " + e.getCause().getMessage(), e.getCause());
+                throw failure;
             }
         }
     }

@@ -77,6 +77,7 @@ final class MessageWriter extends Writer {
     }
 
     private void sendPart(boolean last) throws IOException {
+        window.checkFailed(); // no part after one that failed
         window.awaitRoom();
         String part = buffer.toString();
         buffer.setLength(0);

@@ -9,10 +9,16 @@ import java.util.ArrayDeque;
 /**
  * The parts of one incoming message between the thread that receives them (the handler) and
  * the thread that reads them (a blocking stream), with the connection's inbound flow control:
- * past {@code window} bytes waiting, the connection stops reading; once the reader has taken
- * them down to half, it reads again. What still arrives after the pause is bounded: the rest of
- * the chunk being delivered (at most one read; inflation stops at the pause) and, with a handler
- * executor, the events already handed to it (bounded by the backpressure limit). Thread safe.
+ * past {@code window} units waiting, the queue holds the connection's reading; once the reader has
+ * taken them down to half, it lets go. A queue made {@linkplain #PartQueue(WebSocketConnection,
+ * long, boolean) waiting for its reader} holds reading from its first part until the reader
+ * starts: messages queued behind a reader that is still busy do not pile up.
+ *
+ * <p>The hold is applied on the connection's loop from the queue's state at that moment (see
+ * {@link WsConnection#holdReading}), so a wish that arrives late never overrides a newer one, and
+ * holds of several queues do not undo each other or the application's own pause. What still
+ * arrives once held is bounded: the rest of the event being delivered (inflation stops at a
+ * pause). Thread safe.
  *
  * @param <P> a part: a byte[] or a String
  */
@@ -21,23 +27,35 @@ public final class PartQueue<P> {
     private final WebSocketConnection connection;
     private final long window;
     private final ArrayDeque<P> parts = new ArrayDeque<>();
-    /** Bytes (or chars) of the parts waiting. Guarded by this. */
+    /** Units of the parts waiting. Guarded by this. */
     private long waiting;
     /** Whether the last part arrived. Guarded by this. */
     private boolean complete;
     /** Why no more parts will come, or null. Guarded by this. */
     private IOException failure;
-    /** Whether this queue paused the connection. Guarded by this. */
-    private boolean pausedByUs;
+    /** Whether a reader takes parts yet. Guarded by this. */
+    private boolean readerStarted;
+    /** Whether this queue wants the connection's reading held. Guarded by this. */
+    private boolean holding;
 
+    /** A queue whose reader starts at once. */
     public PartQueue(WebSocketConnection connection, long window) {
+        this(connection, window, false);
+    }
+
+    /**
+     * @param waitForReader whether the reader starts later ({@link #readerStarted()}): until it does,
+     *     the queue holds reading from its first part on
+     */
+    public PartQueue(WebSocketConnection connection, long window, boolean waitForReader) {
         this.connection = connection;
         this.window = window;
+        this.readerStarted = !waitForReader;
     }
 
     /** Adds a part of {@code size} units (the caller's copy); {@code last} ends the message. */
     public void offer(P part, long size, boolean last) {
-        boolean pause = false;
+        boolean changed;
         synchronized (this) {
             if (complete || failure != null) {
                 return;
@@ -47,14 +65,23 @@ public final class PartQueue<P> {
                 waiting += size;
             }
             complete = last;
-            if (waiting > window && !pausedByUs) {
-                pausedByUs = true;
-                pause = true;
-            }
+            changed = updateHold();
             notifyAll();
         }
-        if (pause) {
-            connection.pauseReading();
+        if (changed) {
+            applyHold();
+        }
+    }
+
+    /** The reader of a queue made waiting for it has started. */
+    public void readerStarted() {
+        boolean changed;
+        synchronized (this) {
+            readerStarted = true;
+            changed = updateHold();
+        }
+        if (changed) {
+            applyHold();
         }
     }
 
@@ -66,6 +93,7 @@ public final class PartQueue<P> {
             }
             failure = new IOException("The connection ended before the end of the message"
                     + (cause == null ? "." : " (" + cause + ")."));
+            holding = false;
             notifyAll();
         }
     }
@@ -96,30 +124,59 @@ public final class PartQueue<P> {
 
     /** The reader consumed {@code size} units of a part it took. */
     public void consumed(long size) {
-        boolean resume = false;
+        boolean changed;
         synchronized (this) {
             waiting -= size;
-            if (pausedByUs && waiting <= window / 2) {
-                pausedByUs = false;
-                resume = true;
-            }
+            changed = updateHold();
         }
-        if (resume) {
-            connection.resumeReading();
+        if (changed) {
+            applyHold();
         }
     }
 
     /** The reader closed its stream before the end: later parts are dropped, reading goes on. */
     public void abandon() {
-        boolean resume;
+        boolean changed;
         synchronized (this) {
             parts.clear();
             waiting = 0;
             complete = true;
-            resume = pausedByUs;
-            pausedByUs = false;
+            readerStarted = true;
+            changed = updateHold();
         }
-        if (resume) {
+        if (changed) {
+            applyHold();
+        }
+    }
+
+    /** Works out whether to hold reading (with hysteresis); returns whether that changed. Holds the lock. */
+    private boolean updateHold() {
+        boolean wanted;
+        if (!readerStarted) {
+            wanted = true;
+        } else if (holding) {
+            wanted = waiting > window / 2;
+        } else {
+            wanted = waiting > window;
+        }
+        if (complete && waiting == 0) {
+            wanted = false;
+        }
+        boolean changed = wanted != holding;
+        holding = wanted;
+        return changed;
+    }
+
+    private synchronized boolean holding() {
+        return holding;
+    }
+
+    private void applyHold() {
+        if (connection instanceof WsConnection w) {
+            w.holdReading(this, this::holding);
+        } else if (holding()) {
+            connection.pauseReading();
+        } else {
             connection.resumeReading();
         }
     }

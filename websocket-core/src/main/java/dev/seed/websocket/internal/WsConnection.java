@@ -128,6 +128,10 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private boolean eofAfterHeldInput;
     /** Whether the application paused reading. Written on the loop. */
     private volatile boolean readingPaused;
+    /** Why delivery and reading are paused: PAUSED_BY_ bits; 0 while reading. Loop only. */
+    private int pausedBy;
+    /** The message streams holding reading (see holdReading); null when none. Loop only. */
+    private java.util.Set<Object> readHolds;
     /**
      * Whole messages sent while a message was being sent in parts: they wait, in order, for its
      * last part (RFC 6455 section 5.4: no interleaving). Null when none. Loop only.
@@ -398,6 +402,11 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             open = false;
             engine.sendClose(code, WebSocketProtocol.truncateReason(reason));
             failHeldSends(new WebSocketException("Connection is closing."));
+            if (pausedBy != 0) {
+                // The peer's answer to our close must be read: whatever paused reading, it ends here.
+                readHolds = null;
+                resumeFor(pausedBy);
+            }
             transport.completeAfterQueued(f);
             transport.flushSoon();
             armCloseTimer();
@@ -418,7 +427,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     private CompletableFuture<Void> submit(long size, int kind, Send send) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        if (kind != CONTROL && bufferedAmount() >= config.backpressureLimit()) {
+        // A part is checked on the loop, where it is known whether it starts a message.
+        if (kind == WHOLE && bufferedAmount() >= config.backpressureLimit()) {
             overLimit(f);
             return f;
         }
@@ -462,6 +472,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      * parts: then it waits, counted in {@link #bufferedAmount()}, until that message's last part.
      */
     private void performInOrder(Send send, CompletableFuture<Void> f, int kind, long size) {
+        if (kind == PART && !partWithinLimit(f)) {
+            return;
+        }
         if (kind == WHOLE && (heldSends != null || engine != null && engine.sendingParts()) && !finished) {
             if (heldSends == null) {
                 heldSends = new java.util.ArrayDeque<>();
@@ -474,6 +487,31 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (kind == PART && heldSends != null && !engine.sendingParts()) {
             releaseHeldSends();
         }
+    }
+
+    /**
+     * The backpressure limit for a part: the first part of a message is refused like a whole
+     * message; a later part is not (a message already begun cannot be taken back, and a gap would
+     * corrupt it) up to twice the limit, past which the connection closes as the CLOSE policy does:
+     * a sender that ignores its futures cannot grow the queue without bound. Loop only.
+     */
+    private boolean partWithinLimit(CompletableFuture<Void> f) {
+        long limit = config.backpressureLimit();
+        boolean continuing = engine != null && engine.sendingParts();
+        // What waits for the socket; not the parts submitted behind this one (a stream submits a
+        // few ahead), which would refuse the first part of a message for its own later parts.
+        long buffered = transport.queuedBytes();
+        if (!continuing && buffered >= limit) {
+            overLimit(f);
+            return false;
+        }
+        if (continuing && buffered >= 2 * limit) {
+            closeWith(CloseCodes.WS_FORBIDDEN, "Backpressure limit exceeded.", CloseCause.BACKPRESSURE);
+            sendFailed(f, new BackpressureException("Backpressure limit of " + limit
+                    + " bytes exceeded twice over in the middle of a message in parts: the connection closes."));
+            return false;
+        }
+        return true;
     }
 
     /** The message in parts is complete: the whole messages that waited go out, in order. Loop only. */
@@ -705,43 +743,95 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     // ------------------------------------------------------------------ inbound flow control
 
+    /** {@link #pausedBy}: the application called pauseReading(). */
+    static final int PAUSED_BY_APPLICATION = 1;
+    /** {@link #pausedBy}: the handler executor has too many events waiting (HandlerDispatcher). */
+    static final int PAUSED_BY_BACKLOG = 2;
+    /** {@link #pausedBy}: a message stream whose reader is behind holds reading (see {@link #holdReading}). */
+    static final int PAUSED_BY_HOLDS = 4;
+
     @Override
     public void pauseReading() {
-        runOnLoop(null, () -> {
-            if (finished || readingPaused) {
-                return;
-            }
-            readingPaused = true;
-            engine.pauseReceiving();
-            transport.pauseReads(SocketTransport.PAUSED_BY_APPLICATION, true);
-        });
+        runOnLoop(null, () -> pauseFor(PAUSED_BY_APPLICATION));
     }
 
     @Override
     public void resumeReading() {
+        runOnLoop(null, () -> resumeFor(PAUSED_BY_APPLICATION));
+    }
+
+    /**
+     * Holds reading while {@code holder} wants it (a message stream whose reader fell behind): the
+     * task reads {@code wanted} when it runs on the loop, so the holder's latest wish wins whatever
+     * the order its calls arrive in. Holders do not undo each other or the application's pause.
+     * Any thread.
+     */
+    void holdReading(Object holder, java.util.function.BooleanSupplier wanted) {
         runOnLoop(null, () -> {
-            if (finished || !readingPaused) {
+            if (finished) {
                 return;
             }
-            readingPaused = false;
-            lastReadNanos = System.nanoTime(); // the idle time counts from here, not from the pause
-            engine.resumeReceiving();
-            ByteBuffer held = heldInput;
-            if (held != null) {
-                heldInput = null;
-                engine.receive(held);
-                if (held.hasRemaining()) {
-                    heldInput = held; // paused again by a handler: the rest stays
-                } else if (eofAfterHeldInput) {
-                    eofAfterHeldInput = false;
-                    onEof();
+            if (wanted.getAsBoolean()) {
+                if (readHolds == null) {
+                    readHolds = new java.util.HashSet<>(2);
                 }
-                transport.flushSoon();
-            }
-            if (!readingPaused && !finished) {
-                transport.pauseReads(SocketTransport.PAUSED_BY_APPLICATION, false);
+                readHolds.add(holder);
+                pauseFor(PAUSED_BY_HOLDS);
+            } else if (readHolds != null && readHolds.remove(holder) && readHolds.isEmpty()) {
+                readHolds = null;
+                resumeFor(PAUSED_BY_HOLDS);
             }
         });
+    }
+
+    /**
+     * Stops delivering (the engine stops after the current event and the rest of the read is held)
+     * and reading, for one more reason. Loop only.
+     */
+    void pauseFor(int reason) {
+        int before = pausedBy;
+        pausedBy = before | reason;
+        if (reason == PAUSED_BY_APPLICATION) {
+            readingPaused = true;
+        }
+        if (before == 0 && !finished) {
+            engine.pauseReceiving();
+            transport.pauseReads(SocketTransport.PAUSED_BY_APPLICATION, true);
+        }
+    }
+
+    /** Drops one reason to pause; the last one gone, what was held is delivered and reading resumes. Loop only. */
+    void resumeFor(int reason) {
+        int before = pausedBy;
+        pausedBy = before & ~reason;
+        if (reason == PAUSED_BY_APPLICATION) {
+            readingPaused = false;
+        }
+        if (before == 0 || pausedBy != 0 || finished) {
+            return;
+        }
+        lastReadNanos = System.nanoTime(); // the idle time counts from here, not from the pause
+        engine.resumeReceiving();
+        ByteBuffer held = heldInput;
+        if (held != null) {
+            heldInput = null;
+            engine.receive(held);
+            if (held.hasRemaining()) {
+                heldInput = held; // paused again by a handler: the rest stays
+            } else if (eofAfterHeldInput) {
+                eofAfterHeldInput = false;
+                onEof();
+            }
+            transport.flushSoon();
+        }
+        if (pausedBy == 0 && !finished) {
+            transport.pauseReads(SocketTransport.PAUSED_BY_APPLICATION, false);
+        }
+    }
+
+    /** Whether delivery is paused for any reason (the timers do not count it as idleness). Loop only. */
+    boolean readsHeld() {
+        return pausedBy != 0;
     }
 
     @Override
@@ -987,8 +1077,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void maxMessageSize(long bytes) {
-        if (bytes <= 0) {
-            throw new IllegalArgumentException("maxMessageSize must be positive: " + bytes);
+        if (bytes <= 0 || bytes > Integer.MAX_VALUE - 8) {
+            // a message received whole is assembled in one array
+            throw new IllegalArgumentException("maxMessageSize must be between 1 and 2^31 - 9: " + bytes);
         }
         runOnLoop(null, () -> {
             if (!finished) {

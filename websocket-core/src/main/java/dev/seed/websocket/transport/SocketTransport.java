@@ -547,10 +547,8 @@ public final class SocketTransport implements EventLoop.IoHandler {
         }
     }
 
-    /** {@link #pauseReads}: the handler executor has too many events waiting. */
-    public static final int PAUSED_BY_HANDLER_BACKLOG = 1;
-    /** {@link #pauseReads}: the application asked (inbound flow control). */
-    public static final int PAUSED_BY_APPLICATION = 2;
+    /** {@link #pauseReads}: the connection stopped delivering (inbound flow control, a slow handler). */
+    public static final int PAUSED_BY_APPLICATION = 1;
 
     /**
      * Stops or resumes reading (inbound backpressure) for one reason, a PAUSED_BY_ bit: reading

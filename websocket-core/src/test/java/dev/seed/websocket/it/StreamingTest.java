@@ -84,7 +84,7 @@ class StreamingTest {
     }
 
     /** Takes a message in parts: digest, size, number of parts and of messages. */
-    private static final class PartSink implements WebSocketHandler {
+    private static class PartSink implements WebSocketHandler {
         final MessageDigest digest = sha256();
         final AtomicLong bytes = new AtomicLong();
         final AtomicInteger parts = new AtomicInteger();
@@ -415,5 +415,119 @@ class StreamingTest {
             assertThat(new String(echo, 1, 9, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("hi (last)");
         }
         assertThat(refusals).singleElement().asString().contains("UnsupportedOperationException");
+    }
+
+    @Test
+    void aStreamThatOutrunsAPausedPeerWaitsAndNeverLeavesAGap() throws Exception {
+        PartSink sink = new PartSink() {
+            final AtomicBoolean pausedOnce = new AtomicBoolean();
+
+            @Override
+            public void onBinaryPart(WebSocketConnection c, ByteBuffer part, boolean last) {
+                super.onBinaryPart(c, part, last);
+                if (pausedOnce.compareAndSet(false, true)) {
+                    c.pauseReading();
+                    timer.schedule(c::resumeReading, 1500, TimeUnit.MILLISECONDS);
+                }
+            }
+        };
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/in", sink).build().start();
+        client = WebSocketClient.builder().backpressureLimit(150_000).build();
+        WebSocketConnection c = client.connect(uri("/in"), new WebSocketHandler() { }).get(5, TimeUnit.SECONDS);
+        MessageDigest sent = sha256();
+        byte[] block = new byte[64 * 1024];
+        try (OutputStream out = c.sendStream()) {
+            for (int i = 0; i < 512; i++) {
+                java.util.Arrays.fill(block, (byte) i);
+                sent.update(block);
+                out.write(block);
+            }
+        }
+        assertThat(sink.done.get(60, TimeUnit.SECONDS)).isEqualTo(sent.digest());
+        assertThat(sink.bytes.get()).isEqualTo(512L * block.length);
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
+    void messagesBehindABusyStreamReaderWaitInTheNetworkNotInMemory() throws Exception {
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger created = new AtomicInteger();
+        AtomicInteger read = new AtomicInteger();
+        try {
+            server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/in", new WebSocketHandler() {
+                dev.seed.websocket.MessageInputStream stream;
+                CompletableFuture<Void> readers = CompletableFuture.completedFuture(null);
+
+                @Override
+                public boolean receivesParts() {
+                    return true;
+                }
+
+                @Override
+                public void onBinaryPart(WebSocketConnection c, ByteBuffer part, boolean last) {
+                    if (stream == null) {
+                        created.incrementAndGet();
+                        dev.seed.websocket.MessageInputStream s =
+                                new dev.seed.websocket.MessageInputStream(c, 64 * 1024, !readers.isDone());
+                        stream = s;
+                        readers = readers.thenRunAsync(() -> {
+                            s.readerStarted();
+                            try (s) {
+                                release.await(30, TimeUnit.SECONDS); // a slow first reader
+                                s.readAllBytes();
+                                if (read.incrementAndGet() == 5_000) {
+                                    c.sendText("all read");
+                                }
+                            } catch (Exception e) {
+                                c.sendText("failed " + e);
+                            }
+                        }, reader);
+                    }
+                    stream.offer(part, last);
+                    if (last) {
+                        stream = null;
+                    }
+                }
+            }).build().start();
+            client = WebSocketClient.create();
+            RecordingHandler h = new RecordingHandler();
+            WebSocketConnection c = client.connect(uri("/in"), h).get(5, TimeUnit.SECONDS);
+            for (int i = 0; i < 5_000; i++) {
+                c.sendBinary(new byte[1000]);
+            }
+            Thread.sleep(500);
+            // the first message's reader is stuck: the second holds reading, the rest is not read
+            assertThat(created.get()).isBetween(1, 2);
+            release.countDown();
+            assertThat(h.nextText()).isEqualTo("all read");
+            assertThat(created.get()).isEqualTo(5_000);
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    @Test
+    void closingAPausedConnectionStillCompletesTheCloseHandshake() throws Exception {
+        CompletableFuture<String> closed = new CompletableFuture<>();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/p", new WebSocketHandler() {
+            @Override
+            public void onText(WebSocketConnection c, String text) {
+                c.pauseReading();
+                c.close(4000, "bye");
+            }
+
+            @Override
+            public void onClose(WebSocketConnection c, int code, String reason) {
+                closed.complete(code + " " + c.closeCause());
+            }
+        }).build().start();
+        client = WebSocketClient.create();
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(uri("/p"), h).get(5, TimeUnit.SECONDS);
+        c.sendText("pause and close");
+        assertThat(h.awaitClose().code()).isEqualTo(4000);
+        // the client's answer was read: a clean close, not the close timeout's
+        assertThat(closed.get(3, TimeUnit.SECONDS)).isEqualTo("4000 LOCAL_CLOSE");
     }
 }

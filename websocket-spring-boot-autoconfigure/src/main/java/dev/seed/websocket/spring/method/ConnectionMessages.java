@@ -38,6 +38,8 @@ final class ConnectionMessages {
     private MessageReader textStream;
     private ByteArrayOutputStream binaryWhole;
     private StringBuilder textWhole;
+    /** UTF-8 bytes of {@link #textWhole}: what max-message-size counts. */
+    private long textWholeBytes;
     /** Completes when the last stream method started has returned: the next one waits for it. */
     private CompletableFuture<Void> readers = CompletableFuture.completedFuture(null);
 
@@ -53,9 +55,10 @@ final class ConnectionMessages {
     /** A part of a binary message that a method reads as an InputStream. */
     void binaryStreamPart(WebSocketConnection c, ByteBuffer part, boolean last, Consumer<Object> method) {
         if (binaryStream == null) {
-            MessageInputStream stream = new MessageInputStream(c, STREAM_WINDOW);
+            // A reader still busy with an earlier message: this one holds reading until its turn.
+            MessageInputStream stream = new MessageInputStream(c, STREAM_WINDOW, !readers.isDone());
             binaryStream = stream;
-            startReader(stream, method);
+            startReader(stream, stream::readerStarted, method);
         }
         binaryStream.offer(part, last);
         if (last) {
@@ -66,9 +69,9 @@ final class ConnectionMessages {
     /** A part of a text message that a method reads as a Reader. */
     void textStreamPart(WebSocketConnection c, String part, boolean last, Consumer<Object> method) {
         if (textStream == null) {
-            MessageReader reader = new MessageReader(c, STREAM_WINDOW);
+            MessageReader reader = new MessageReader(c, STREAM_WINDOW, !readers.isDone());
             textStream = reader;
-            startReader(reader, method);
+            startReader(reader, reader::readerStarted, method);
         }
         textStream.offer(part, last);
         if (last) {
@@ -76,8 +79,9 @@ final class ConnectionMessages {
         }
     }
 
-    private void startReader(java.io.Closeable stream, Consumer<Object> method) {
+    private void startReader(java.io.Closeable stream, Runnable started, Consumer<Object> method) {
         readers = readers.thenRunAsync(() -> {
+            started.run();
             try {
                 method.accept(stream);
             } finally {
@@ -119,9 +123,12 @@ final class ConnectionMessages {
     String textWholePart(WebSocketConnection c, String part, boolean last) {
         if (textWhole == null) {
             textWhole = new StringBuilder();
+            textWholeBytes = 0;
         }
-        if (textWhole.length() + (long) part.length() > c.maxMessageSize()) {
+        textWholeBytes += utf8Length(part);
+        if (textWholeBytes > c.maxMessageSize()) {
             textWhole = null;
+            textWholeBytes = 0;
             c.close(CloseCodes.WS_MESSAGE_TOO_LARGE, "Message too large.");
             return null;
         }
@@ -131,7 +138,27 @@ final class ConnectionMessages {
         }
         String message = textWhole.toString();
         textWhole = null;
+        textWholeBytes = 0;
         return message;
+    }
+
+    /** Bytes of {@code s} in UTF-8, without encoding it. */
+    static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                bytes++;
+            } else if (ch < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** The connection closed: a stream method blocked on a read gets an IOException. */
