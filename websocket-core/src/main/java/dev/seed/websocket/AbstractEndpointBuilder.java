@@ -117,7 +117,10 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
         return self();
     }
 
-    /** Messages shorter than this many bytes are sent uncompressed (default 1024). */
+    /**
+     * Messages shorter than this many bytes are sent uncompressed (default 1024); a message of
+     * exactly this many bytes is compressed (the Perl seed compresses only above it).
+     */
     public B compressionThreshold(int bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("compressionThreshold must not be negative: " + bytes);

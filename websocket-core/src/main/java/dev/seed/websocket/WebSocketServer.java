@@ -266,8 +266,9 @@ public final class WebSocketServer implements AutoCloseable {
         }
 
         /**
-         * Routes {@code path} to {@code handler}, which speaks these subprotocols: the first one in
-         * the client's list that is here is chosen.
+         * Routes {@code path} to {@code handler}, which speaks these subprotocols in the server's
+         * preference order: the first of them that the client offers is chosen (as Jakarta
+         * WebSocket and Spring choose), whatever the order of the client's list.
          */
         public Builder route(String path, WebSocketHandler handler, List<String> subprotocols) {
             router.add(path, Objects.requireNonNull(handler, "handler"), subprotocols);

@@ -38,8 +38,8 @@ public @interface WsHandler {
     String path() default "";
 
     /**
-     * The subprotocols this handler speaks, in the server's preference order; the first one in the
-     * client's {@code Sec-WebSocket-Protocol} list that is here is chosen. Empty: none.
+     * The subprotocols this handler speaks, in the server's preference order: the first of them
+     * that the client's {@code Sec-WebSocket-Protocol} offers is chosen. Empty: none.
      */
     String[] subprotocols() default {};
 }

@@ -221,13 +221,18 @@ public final class ServerHandshake {
      * RFC 6455 section 4.2.2 item 5.4 /subprotocol/: "Either a single value representing the
      * subprotocol the server is ready to use or null. The value chosen MUST be derived from the
      * client's handshake, specifically by selecting one of the values from the
-     * |Sec-WebSocket-Protocol| field". The first one the client lists that the route supports;
-     * null (no header) when there is none.
+     * |Sec-WebSocket-Protocol| field". The server's preference decides among the client's offers,
+     * as Jakarta WebSocket and Spring do: the first of the route's subprotocols that the client
+     * offers; null (no header) when it offers none of them.
      */
     private static String selectSubprotocol(HttpHeaders h, List<String> supported) {
-        for (String offered : h.tokens("Sec-WebSocket-Protocol")) {
-            if (supported.contains(offered)) {
-                return offered;
+        List<String> offered = h.tokens("Sec-WebSocket-Protocol");
+        if (offered.isEmpty()) {
+            return null;
+        }
+        for (String preferred : supported) {
+            if (offered.contains(preferred)) {
+                return preferred;
             }
         }
         return null;

@@ -213,7 +213,7 @@ class PerMessageDeflateExtensionTest {
     // ---- section 7.2.1: encode ------------------------------------------------------------
 
     @Test
-    void messagesUnderTheThresholdGoUncompressed() throws Exception {
+    void messagesUnderTheThresholdGoUncompressedAndOneExactlyAtItIsCompressed() throws Exception {
         PerMessageDeflateExtension ext = pair(b -> b, b -> b.compressionThreshold(100)).server();
         byte[] text = "a".repeat(99).getBytes(US_ASCII);
         assertThat(ext.encode(OPCODE_TEXT, ByteBuffer.wrap(text))).isNull();

@@ -213,10 +213,12 @@ class ServerHandshakeTest {
 
         static Stream<Arguments> selections() {
             return Stream.of(
-                    // client's header fields, route's subprotocols, selected
-                    Arguments.of(List.of("chat, superchat"), List.of("superchat", "chat"), "chat"),
+                    // client's header fields, route's subprotocols (server preference first), selected
+                    Arguments.of(List.of("chat, superchat"), List.of("superchat", "chat"), "superchat"),
+                    Arguments.of(List.of("chat, superchat"), List.of("chat", "superchat"), "chat"),
                     Arguments.of(List.of("chat, superchat"), List.of("superchat"), "superchat"),
-                    Arguments.of(List.of("a", "b, c"), List.of("c", "b"), "b"),
+                    Arguments.of(List.of("a", "b, c"), List.of("c", "b"), "c"),
+                    Arguments.of(List.of("a", "b"), List.of("x", "b", "a"), "b"),
                     Arguments.of(List.of(" , a ,, b"), List.of("b"), "b"),
                     Arguments.of(List.of("chat"), List.of("Chat"), null),
                     Arguments.of(List.of("chat, superchat"), List.of("mqtt"), null),
@@ -226,7 +228,7 @@ class ServerHandshakeTest {
 
         @ParameterizedTest
         @MethodSource("selections")
-        void selectsTheClientsFirstSupportedSubprotocol(List<String> offered, List<String> supported, String selected)
+        void selectsTheRoutesFirstSubprotocolThatTheClientOffers(List<String> offered, List<String> supported, String selected)
                 throws HandshakeException {
             StringBuilder fields = new StringBuilder();
             for (String o : offered) {

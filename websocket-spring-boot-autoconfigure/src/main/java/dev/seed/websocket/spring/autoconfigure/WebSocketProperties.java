@@ -51,7 +51,7 @@ public class WebSocketProperties implements InitializingBean {
          */
         private List<String> extensions = new ArrayList<>();
 
-        /** Messages shorter than this are sent uncompressed. */
+        /** Messages shorter than this are sent uncompressed; one of exactly this size is compressed. */
         private DataSize compressionThreshold = DataSize.ofKilobytes(1);
 
         /** Largest frame payload accepted; a longer frame closes the connection with 1009. */

@@ -89,6 +89,12 @@ class EchoIntegrationTests {
         c.sendText("hi");
         assertThat(recorder.next()).isEqualTo("42:chat.v1:hi");
         c.close();
+        // both offered: the handler's order (chat.v2 first) decides, not the client's
+        WebSocketConnection both = client.connect(URI.create("ws://127.0.0.1:" + port + "/rooms/43"),
+                ConnectOptions.builder().subprotocols("chat.v1", "chat.v2").build(), new Recorder())
+                .get(10, TimeUnit.SECONDS);
+        assertThat(both.subprotocol()).isEqualTo("chat.v2");
+        both.close();
     }
 
     @Test
