@@ -46,6 +46,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private boolean tcpNoDelay = true;
     private long backpressureLimit = DEFAULT_BACKPRESSURE_LIMIT;
+    private long maxSendSize;
     private BackpressurePolicy backpressurePolicy = BackpressurePolicy.FAIL_SEND;
     private Executor handlerExecutor;
     private boolean ownHandlerExecutor;
@@ -166,6 +167,19 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     }
 
     /** Bytes a connection may queue for its peer before the backpressure policy acts (default 16 MiB). */
+    /**
+     * The largest message a send may carry, in payload bytes (UTF-8 for text) before compression
+     * (the seed's max_send_size); a larger one fails its future at once, nothing is sent. A
+     * message sent in parts is checked part by part. 0 (the default): no bound.
+     */
+    public B maxSendSize(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxSendSize must not be negative: " + bytes);
+        }
+        this.maxSendSize = bytes;
+        return self();
+    }
+
     public B backpressureLimit(long bytes) {
         if (bytes < 1) {
             throw new IllegalArgumentException("backpressureLimit must be positive: " + bytes);
@@ -253,7 +267,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
         factories.addAll(extensionFactories);
         Executor executor = ownHandlerExecutor ? HandlerExecutors.newBlockingHandlerExecutor() : handlerExecutor;
         return new EndpointConfig(protocol.build(), factories, idleTimeout, pingInterval, pongTimeout,
-                handshakeTimeout, closeTimeout, tcpNoDelay, backpressureLimit, backpressurePolicy,
+                handshakeTimeout, closeTimeout, tcpNoDelay, backpressureLimit, backpressurePolicy, maxSendSize,
                 executor, ownHandlerExecutor, eventLoops, new ConnectionListeners(connectionListeners), frameListener, maxHeaderSize,
                 sslContext, tlsProtocols);
     }

@@ -121,6 +121,19 @@ public interface WebSocketConnection {
     /** Whether the connection is open: handshake done, no close frame sent or received. */
     boolean isOpen();
 
+    /** Where a connection stands (RFC 6455 section 7: the close handshake is the CLOSING state). */
+    enum State {
+        /** Messages flow both ways. */
+        OPEN,
+        /** A close frame was sent or received (the seed's "disconnecting"): no message may be sent, the end is near. */
+        CLOSING,
+        /** The connection has ended; {@link WebSocketConnection#closeCause()} says why. */
+        CLOSED
+    }
+
+    /** Where the connection stands now. */
+    State state();
+
     /** Bytes accepted by send calls and not yet handed to the socket. */
     long bufferedAmount();
 

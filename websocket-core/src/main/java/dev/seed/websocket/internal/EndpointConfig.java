@@ -22,6 +22,7 @@ public record EndpointConfig(
         boolean tcpNoDelay,
         long backpressureLimit,
         BackpressurePolicy backpressurePolicy,
+        long maxSendSize,
         Executor handlerExecutor,
         boolean ownsHandlerExecutor,
         int eventLoops,

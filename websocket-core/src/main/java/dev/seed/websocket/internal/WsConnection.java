@@ -227,6 +227,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     public CompletableFuture<Void> sendText(CharSequence text, Compression compression) {
         Objects.requireNonNull(text, "text");
         int hint = hint(compression);
+        if (config.maxSendSize() > 0 && text.length() > config.maxSendSize() / 3 && tooLarge(utf8Length(text))) {
+            return sendRefused(utf8Length(text));
+        }
         return submit(text.length(), WHOLE, e -> {
             boolean sent = hint == Extension.ENCODE_DEFAULT || !(e instanceof WebSocketProtocol p)
                     ? e.sendText(text)
@@ -248,6 +251,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     public CompletableFuture<Void> sendBinary(ByteBuffer data, Compression compression) {
         Objects.requireNonNull(data, "data");
         int hint = hint(compression);
+        if (tooLarge(data.remaining())) {
+            return sendRefused(data.remaining());
+        }
         // Sent from a handler lent a loop's buffer (echo, relay to a connection on any loop): a copy.
         ByteBuffer view = LentBuffers.keepable(data);
         return submit(view.remaining(), WHOLE, e -> {
@@ -267,6 +273,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         Objects.requireNonNull(part, "part");
         int hint = hint(compression);
         String text = part.toString();
+        if (config.maxSendSize() > 0 && text.length() > config.maxSendSize() / 3 && tooLarge(utf8Length(text))) {
+            return sendRefused(utf8Length(text));
+        }
         return submit(text.length(), PART, e -> {
             boolean sent = e.sendTextPart(text, last, hint);
             if (sent && last) {
@@ -280,6 +289,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     public CompletableFuture<Void> sendBinary(ByteBuffer part, boolean last, Compression compression) {
         Objects.requireNonNull(part, "part");
         int hint = hint(compression);
+        if (tooLarge(part.remaining())) {
+            return sendRefused(part.remaining());
+        }
         ByteBuffer view = LentBuffers.keepable(part);
         return submit(view.remaining(), PART, e -> {
             int size = view.remaining();
@@ -301,6 +313,38 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         return new MessageWriter(this, Objects.requireNonNull(compression, "compression"));
     }
 
+    /** Whether a message of {@code bytes} is over the endpoint's maximum send size. */
+    private boolean tooLarge(long bytes) {
+        long max = config.maxSendSize();
+        return max > 0 && bytes > max;
+    }
+
+    private CompletableFuture<Void> sendRefused(long bytes) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        sendFailed(f, new WebSocketException("Message of " + bytes + " bytes is larger than the maximum send size of "
+                + config.maxSendSize() + " bytes."));
+        return f;
+    }
+
+    /** Bytes of {@code text} in UTF-8, without encoding it (an unpaired surrogate counts 3: an upper bound). */
+    static long utf8Length(CharSequence text) {
+        long bytes = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char ch = text.charAt(i);
+            if (ch < 0x80) {
+                bytes++;
+            } else if (ch < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     private static int hint(Compression compression) {
         return switch (Objects.requireNonNull(compression, "compression")) {
             case DEFAULT -> Extension.ENCODE_DEFAULT;
@@ -320,6 +364,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      * compressed once for all of them.
      */
     CompletableFuture<Void> sendShared(SharedMessage message) {
+        if (tooLarge(message.payload.remaining())) {
+            return sendRefused(message.payload.remaining());
+        }
         return submit(message.payload.remaining(), WHOLE, e -> {
             boolean text = message.opcode == WireFormat.OPCODE_TEXT;
             int size = message.payload.remaining();
@@ -382,6 +429,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (text.getBytes(StandardCharsets.UTF_8).length > WireFormat.CONTROL_PAYLOAD_MAX - 2) {
             throw new IllegalArgumentException("Close reason longer than 123 UTF-8 bytes.");
         }
+        open = false; // CLOSING from the caller's view at once; the loop sends the close frame
         return closeWith(code, text, CloseCause.LOCAL_CLOSE);
     }
 
@@ -1128,6 +1176,11 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public boolean isOpen() {
         return open;
+    }
+
+    @Override
+    public State state() {
+        return ended ? State.CLOSED : open ? State.OPEN : State.CLOSING;
     }
 
     @Override

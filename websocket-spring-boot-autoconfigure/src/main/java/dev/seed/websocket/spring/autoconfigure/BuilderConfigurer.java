@@ -55,6 +55,7 @@ final class BuilderConfigurer {
                 .closeTimeout(p.getCloseTimeout())
                 .tcpNoDelay(p.isTcpNoDelay())
                 .backpressureLimit(p.getBackpressureLimit().toBytes())
+                .maxSendSize(p.getMaxSendSize().toBytes())
                 .backpressurePolicy(p.getBackpressurePolicy())
                 .handlerExecutor(executor.executor())
                 .maxHeaderSize((int) p.getMaxHeaderSize().toBytes());

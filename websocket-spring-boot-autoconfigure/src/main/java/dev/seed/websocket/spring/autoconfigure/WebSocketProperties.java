@@ -90,6 +90,9 @@ public class WebSocketProperties implements InitializingBean {
         /** Bytes a connection may queue for a slow peer before the backpressure policy acts. */
         private DataSize backpressureLimit = DataSize.ofMegabytes(16);
 
+        /** The largest message one send may carry (larger ones fail at once); 0 for no bound. */
+        private DataSize maxSendSize = DataSize.ofBytes(0);
+
         /** What a send past the backpressure limit does: fail the send, or close the connection with 1008. */
         private BackpressurePolicy backpressurePolicy = BackpressurePolicy.FAIL_SEND;
 
@@ -218,6 +221,14 @@ public class WebSocketProperties implements InitializingBean {
 
         public DataSize getBackpressureLimit() {
             return backpressureLimit;
+        }
+
+        public DataSize getMaxSendSize() {
+            return maxSendSize;
+        }
+
+        public void setMaxSendSize(DataSize maxSendSize) {
+            this.maxSendSize = maxSendSize;
         }
 
         public void setBackpressureLimit(DataSize backpressureLimit) {

@@ -111,6 +111,9 @@ final class WebSocketPropertiesValidator {
         positive(side + ".pong-timeout", e.getPongTimeout());
         positive(side + ".handshake-timeout", e.getHandshakeTimeout());
         positive(side + ".close-timeout", e.getCloseTimeout());
+        if (size(e.getMaxSendSize()) < 0) {
+            reject(side + ".max-send-size", e.getMaxSendSize(), "It must not be negative (0: no bound).");
+        }
         if (size(e.getBackpressureLimit()) < 1) {
             reject(side + ".backpressure-limit", e.getBackpressureLimit(), "It must be positive.");
         }

@@ -43,6 +43,7 @@ class WebSocketPropertiesTests {
             assertThat(s.getCloseTimeout()).isEqualTo(Duration.ofSeconds(5));
             assertThat(s.isTcpNoDelay()).isTrue();
             assertThat(s.getBackpressureLimit()).isEqualTo(DataSize.ofMegabytes(16));
+            assertThat(s.getMaxSendSize()).isEqualTo(DataSize.ofBytes(0));
             assertThat(s.getBackpressurePolicy()).isEqualTo(BackpressurePolicy.FAIL_SEND);
             assertThat(s.getHandlerExecutor()).isEqualTo("loop");
             assertThat(s.getEventLoops()).isNull();
@@ -87,6 +88,7 @@ class WebSocketPropertiesTests {
                 "websocket.server.close-timeout=2500ms",
                 "websocket.server.tcp-no-delay=false",
                 "websocket.server.backpressure-limit=4MB",
+                "websocket.server.max-send-size=2MB",
                 "websocket.server.backpressure-policy=close",
                 "websocket.server.handler-executor=pool",
                 "websocket.server.handler-pool-size=3",
@@ -121,6 +123,7 @@ class WebSocketPropertiesTests {
                     assertThat(s.getCloseTimeout()).isEqualTo(Duration.ofMillis(2500));
                     assertThat(s.isTcpNoDelay()).isFalse();
                     assertThat(s.getBackpressureLimit()).isEqualTo(DataSize.ofMegabytes(4));
+                    assertThat(s.getMaxSendSize()).isEqualTo(DataSize.ofMegabytes(2));
                     assertThat(s.getBackpressurePolicy()).isEqualTo(BackpressurePolicy.CLOSE);
                     assertThat(s.getHandlerExecutor()).isEqualTo("pool");
                     assertThat(s.getHandlerPoolSize()).isEqualTo(3);
