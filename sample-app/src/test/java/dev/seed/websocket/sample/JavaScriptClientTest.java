@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the client library's own tests ({@code src/test/js}, Node's built-in test runner) against
+ * Runs the client library's own tests ({@code websocket-client-js/test}, Node's built-in test runner) against
  * this application's {@code /echo} route and the ws package's servers, inside the Maven build.
  */
 class JavaScriptClientTest {
@@ -33,7 +33,7 @@ class JavaScriptClientTest {
     void the_node_tests_of_websocket_client_js_pass() throws Exception {
         Path node = Tools.node();
         Path tools = Tools.npmPackage("ws");
-        Path tests = Tools.moduleDir().resolve("src/test/js");
+        Path tests = Tools.clientPackageDir().resolve("test");
         Path report = Tools.moduleDir().resolve("target/node-test-report.txt");
         Files.createDirectories(report.getParent());
 

@@ -24,7 +24,12 @@ public final class Tools {
     /** The sample-app module's folder (Surefire runs tests in it). */
     public static Path moduleDir() {
         Path here = Path.of("").toAbsolutePath().normalize();
-        return Files.isDirectory(here.resolve("src/test/js")) ? here : here.resolve("sample-app");
+        return Files.isDirectory(here.resolve("src/test/java/dev/seed/websocket/sample")) ? here : here.resolve("sample-app");
+    }
+
+    /** The browser client's npm package, {@code websocket-client-js/} beside the module. */
+    public static Path clientPackageDir() {
+        return projectRoot().resolve("websocket-client-js");
     }
 
     /** Node 20 or later, on the PATH. */

@@ -2,7 +2,7 @@
 // the sample app's /echo route (ECHO_URL, set by JavaScriptClientTest, which starts the app) and
 // servers of the ws package (installed into .tools/ by bin/setup.d/10-npm.sh).
 //
-//   ECHO_URL=ws://127.0.0.1:8081/echo ECHO_ORIGIN=http://127.0.0.1:8080 node --test sample-app/src/test/js/
+//   ECHO_URL=ws://127.0.0.1:8081/echo ECHO_ORIGIN=http://127.0.0.1:8080 node --test websocket-client-js/test/
 
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 import {
     WebSocketClient, State, CloseCodes, QueueFullError, backoffDelay, DEFAULT_FATAL_CLOSE_CODES,
-} from '../../main/resources/static/js/websocket-client.js';
+} from '../websocket-client.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const toolsDir = process.env.TOOLS_DIR ?? path.resolve(here, '../../../../.tools');
+const toolsDir = process.env.TOOLS_DIR ?? path.resolve(here, '../../.tools');
 
 function loadWs() {
     try {
