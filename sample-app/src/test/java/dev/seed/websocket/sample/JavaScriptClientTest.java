@@ -50,6 +50,7 @@ class JavaScriptClientTest {
 
         System.out.println(result.output());
         assertThat(result.exitCode()).as("node --test exit code (report in %s)", report).isZero();
-        assertThat(result.output()).contains("\u2139 fail 0").containsPattern("\u2139 pass [1-9][0-9]*");
+        assertThat(result.output()).contains("\u2139 fail 0", "\u2139 skipped 0", "\u2139 todo 0", "\u2139 cancelled 0")
+                .containsPattern("\u2139 pass [1-9][0-9]*");
     }
 }
