@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 import {
     WebSocketClient, State, CloseCodes, QueueFullError, backoffDelay, DEFAULT_FATAL_CLOSE_CODES, GiveUpReason,
@@ -945,5 +946,24 @@ describe('UTF-8 sizes', () => {
         assert.throws(() => client.send('a'), (e) => e instanceof QueueFullError && /8 bytes/.test(e.message));
         assert.throws(() => client.send(42), TypeError);
         await client.close();
+    });
+});
+
+describe('the type declarations', () => {
+    const declarations = readFileSync(path.resolve(here, '../websocket-client.d.ts'), 'utf8');
+
+    test('declare exactly what the module exports', async () => {
+        const module = await import('../websocket-client.js');
+        const declared = [...declarations.matchAll(/^export declare (?:const|class|function) (\w+)/gm)].map((m) => m[1]);
+        assert.deepEqual(declared.sort(), Object.keys(module).sort());
+    });
+
+    test('declare every public member of WebSocketClient, and no other', () => {
+        const body = declarations.slice(declarations.indexOf('export declare class WebSocketClient {'));
+        const declared = new Set([...body.matchAll(/^ {4}(?:readonly )?(\w+)[<(:]/gm)].map((m) => m[1]));
+        declared.delete('constructor');
+        const actual = new Set(Object.getOwnPropertyNames(WebSocketClient.prototype));
+        actual.delete('constructor');
+        assert.deepEqual([...declared].sort(), [...actual].sort());
     });
 });
