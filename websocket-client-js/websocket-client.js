@@ -223,7 +223,7 @@ export class WebSocketClient {
     /**
      * @param {string | (() => string)} url the ws: or wss: URL, or a function giving it for each
      *     attempt (to add a token or the last message seen)
-     * @param {object} [options] see websocket-client.md
+     * @param {object} [options] see README.md
      */
     constructor(url, options = {}) {
         if (typeof url !== 'string' && typeof url !== 'function') {
