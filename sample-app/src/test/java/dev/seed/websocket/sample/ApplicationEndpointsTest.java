@@ -48,7 +48,7 @@ class ApplicationEndpointsTest {
         assertThat(library.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("javascript"));
         assertThat(library.body()).contains("export class WebSocketClient");
 
-        HttpResponse<String> docs = get("/js/websocket-client.md");
+        HttpResponse<String> docs = get("/js/websocket-client-js/README.md");
         assertThat(docs.statusCode()).isEqualTo(200);
         assertThat(docs.body()).contains("# websocket-client.js");
     }

@@ -24,19 +24,48 @@ public final class Tools {
     /** The sample-app module's folder (Surefire runs tests in it). */
     public static Path moduleDir() {
         Path here = Path.of("").toAbsolutePath().normalize();
-        return Files.isDirectory(here.resolve("src/test/js")) ? here : here.resolve("sample-app");
+        return Files.isDirectory(here.resolve("src/test/java/dev/seed/websocket/sample")) ? here : here.resolve("sample-app");
+    }
+
+    /** The browser client's npm package, {@code websocket-client-js/} beside the module. */
+    public static Path clientPackageDir() {
+        return projectRoot().resolve("websocket-client-js");
     }
 
     /** Node 20 or later, on the PATH. */
     public static Path node() {
+        return onPath("node").orElseThrow(() -> new AssertionError("Node.js (node, version 20 or later) is not on the "
+                + "PATH: the client library's tests need it. Install Node 20+ (Debian: apt-get install nodejs), then run "
+                + "bin/test."));
+    }
+
+    /** npm (it comes with Node), on the PATH. */
+    public static Path npm() {
+        return onPath("npm").orElseThrow(() -> new AssertionError("npm is not on the PATH: the client package's tests "
+                + "need it. Install Node 20+ with npm (Debian: apt-get install nodejs npm), then run bin/test."));
+    }
+
+    /**
+     * The TypeScript compiler installed into .tools/ (listed in .tools/package.json), as the
+     * script that node runs.
+     */
+    public static Path tsc() {
+        Path tsc = npmPackage("typescript").resolve("node_modules/typescript/bin/tsc");
+        if (!Files.isRegularFile(tsc)) {
+            throw new AssertionError("The npm package 'typescript' in .tools/ has no bin/tsc: reinstall it with "
+                    + "rm -rf .tools/node_modules/typescript && bin/setup-test-peers");
+        }
+        return tsc;
+    }
+
+    private static java.util.Optional<Path> onPath(String program) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path candidate = Path.of(dir, "node");
+            Path candidate = Path.of(dir, program);
             if (Files.isExecutable(candidate)) {
-                return candidate;
+                return java.util.Optional.of(candidate);
             }
         }
-        throw new AssertionError("Node.js (node, version 20 or later) is not on the PATH: the client library's "
-                + "tests need it. Install Node 20+ (Debian: apt-get install nodejs), then run bin/test.");
+        return java.util.Optional.empty();
     }
 
     /** The folder of an npm package installed into the project's .tools/ folder. */

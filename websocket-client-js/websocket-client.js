@@ -3,16 +3,20 @@
  * that reconnects on its own.
  *
  * - connects with subprotocols; events: open, message, close (code and reason), error,
- *   reconnecting, state, queue
+ *   reconnecting, giveup, network, state, queue; listened to with on/off, addEventListener/
+ *   removeEventListener or the onopen/onmessage/onclose/onerror properties, as on a WebSocket
  * - reconnects with exponential backoff and jitter; stops on the close codes that mean
  *   "do not come back" (1000, 1003, 1007, 1008, 1009, 1010 and the codes the application names),
- *   after `reconnect.maxAttempts`, or when the application's `shouldReconnect` says so
+ *   after `reconnect.maxAttempts`, or when the application's `shouldReconnect` says so (the
+ *   'giveup' event says which)
+ * - in a browser, follows the network: 'offline' drops the connection at once and waits,
+ *   'online' reconnects at once
  * - keeps a bounded queue of the messages sent while it is not connected, sent in order on
  *   reconnection
  * - JSON helpers (sendJson, event.json()) and an application-level heartbeat that finds dead
  *   connections the browser does not see (a server's keepalive pings are invisible to scripts)
  *
- * No dependency; an ES module. See websocket-client.md beside this file.
+ * No dependency; an ES module. See README.md beside this file.
  */
 
 /** Close codes of RFC 6455 section 7.4.1 and the IANA registry. */
@@ -56,6 +60,20 @@ export const State = Object.freeze({
     CLOSED: 'closed',
 });
 
+/** Why the client gave up reconnecting: the `why` of the 'giveup' event. */
+export const GiveUpReason = Object.freeze({
+    /** The close code is one after which the client does not reconnect (fatalCloseCodes). */
+    FATAL_CLOSE_CODE: 'fatal-close-code',
+    /** reconnect.maxAttempts attempts in a row failed. */
+    MAX_ATTEMPTS: 'max-attempts',
+    /** The application's shouldReconnect said no. */
+    SHOULD_RECONNECT: 'should-reconnect',
+    /** The client was made with reconnect: false. */
+    RECONNECT_DISABLED: 'reconnect-disabled',
+    /** The WebSocket constructor refused the URL or the subprotocols: no attempt can succeed. */
+    INVALID_ARGUMENTS: 'invalid-arguments',
+});
+
 /** Thrown by send() when the queue of messages waiting for a connection is full. */
 export class QueueFullError extends Error {
     constructor(message) {
@@ -88,10 +106,35 @@ export function backoffDelay(attempt, options = DEFAULT_RECONNECT, random = Math
     return Math.max(0, Math.round(base * (1 - jitter * random())));
 }
 
+/**
+ * The length in bytes of `text` in UTF-8, counted from its UTF-16 code units without encoding it
+ * (the socket encodes it, once, when it sends it). A lone surrogate counts as U+FFFD (3 bytes),
+ * which is what WebSocket.send() sends for it.
+ */
+function utf8Length(text) {
+    let bytes = text.length; // one byte per code unit, plus what more each needs
+    for (let i = 0; i < text.length; i++) {
+        const unit = text.charCodeAt(i);
+        if (unit < 0x80) {
+            continue;
+        }
+        if (unit < 0x800) {
+            bytes += 1;
+        } else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length
+            && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            bytes += 2; // a surrogate pair: two code units, four bytes
+            i++;
+        } else {
+            bytes += 2; // three bytes: the rest of the BMP, and a lone surrogate as U+FFFD
+        }
+    }
+    return bytes;
+}
+
 /** The size in bytes of a message as it will go on the wire (before compression). */
 function byteLength(data) {
     if (typeof data === 'string') {
-        return new TextEncoder().encode(data).length;
+        return utf8Length(data);
     }
     if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
         return data.byteLength;
@@ -100,6 +143,30 @@ function byteLength(data) {
         return data.size;
     }
     throw new TypeError('send() takes a string, an ArrayBuffer, a typed array, a DataView or a Blob');
+}
+
+/** Throws unless `data` is a type send() takes; returns 0. */
+function checkType(data) {
+    if (typeof data === 'string' || data instanceof ArrayBuffer || ArrayBuffer.isView(data)
+        || (typeof Blob !== 'undefined' && data instanceof Blob)) {
+        return 0;
+    }
+    return byteLength(data); // throws the TypeError
+}
+
+function giveUpMessage(why, attempts) {
+    switch (why) {
+        case GiveUpReason.FATAL_CLOSE_CODE:
+            return 'The server closed with a code after which the client does not reconnect';
+        case GiveUpReason.MAX_ATTEMPTS:
+            return `Gave up after ${attempts} reconnection attempts (reconnect.maxAttempts)`;
+        case GiveUpReason.SHOULD_RECONNECT:
+            return 'shouldReconnect decided not to reconnect';
+        case GiveUpReason.RECONNECT_DISABLED:
+            return 'Reconnection is off (reconnect: false)';
+        default:
+            return 'The WebSocket constructor refused the URL or the subprotocols';
+    }
 }
 
 function report(error) {
@@ -130,6 +197,7 @@ export class WebSocketClient {
     #connectTimeout;
     #heartbeat;
     #random;
+    #network;
 
     #listeners = new Map();
     #state = State.CLOSED;
@@ -143,12 +211,19 @@ export class WebSocketClient {
     #queuedBytes = 0;
     #timers = { retry: null, connect: null, stable: null, heartbeat: null };
     #lastReceived = 0;
-    #onlineListener = null;
+    /** The listeners of the network's online and offline events, while the client follows them. */
+    #networkListeners = null;
+    /** The functions assigned to onopen, onmessage, onclose, onerror, by type. */
+    #handlers = new Map();
+    /** For each handler property in use, the listener that calls it (it keeps its place in the order). */
+    #handlerListeners = new Map();
+    /** Why the next close ends the client for good, when something other than the close event decided it. */
+    #giveUpReason = null;
 
     /**
      * @param {string | (() => string)} url the ws: or wss: URL, or a function giving it for each
      *     attempt (to add a token or the last message seen)
-     * @param {object} [options] see websocket-client.md
+     * @param {object} [options] see README.md
      */
     constructor(url, options = {}) {
         if (typeof url !== 'string' && typeof url !== 'function') {
@@ -181,6 +256,7 @@ export class WebSocketClient {
             throw new RangeError('heartbeat.interval must be a positive number of milliseconds');
         }
         this.#random = options.random ?? Math.random;
+        this.#network = options.network === undefined ? globalThis : options.network;
         if (options.autoConnect !== false) {
             this.connect();
         }
@@ -241,6 +317,84 @@ export class WebSocketClient {
         this.#listeners.get(type)?.delete(listener);
     }
 
+    /**
+     * Adds a listener as a WebSocket's addEventListener does: the same listener added twice is
+     * called once; null is ignored. The listeners of on() and of addEventListener() are one list.
+     */
+    addEventListener(type, listener) {
+        if (listener == null) {
+            return;
+        }
+        this.on(type, listener);
+    }
+
+    /** Removes a listener added with addEventListener() (or on()). */
+    removeEventListener(type, listener) {
+        this.off(type, listener);
+    }
+
+    /** The handler of 'open' events, like WebSocket.onopen: assign a function, or null to remove it. */
+    get onopen() {
+        return this.#handler('open');
+    }
+
+    set onopen(handler) {
+        this.#setHandler('open', handler);
+    }
+
+    /** The handler of 'message' events, like WebSocket.onmessage. */
+    get onmessage() {
+        return this.#handler('message');
+    }
+
+    set onmessage(handler) {
+        this.#setHandler('message', handler);
+    }
+
+    /** The handler of 'close' events, like WebSocket.onclose. */
+    get onclose() {
+        return this.#handler('close');
+    }
+
+    set onclose(handler) {
+        this.#setHandler('close', handler);
+    }
+
+    /** The handler of 'error' events, like WebSocket.onerror. */
+    get onerror() {
+        return this.#handler('error');
+    }
+
+    set onerror(handler) {
+        this.#setHandler('error', handler);
+    }
+
+    #handler(type) {
+        return this.#handlers.get(type) ?? null;
+    }
+
+    /**
+     * As in the browser: a handler takes the place in the listener order where it was first set,
+     * keeps it when replaced, and leaves when set to null (or to anything but a function).
+     */
+    #setHandler(type, handler) {
+        if (typeof handler !== 'function') {
+            this.#handlers.delete(type);
+            const listener = this.#handlerListeners.get(type);
+            if (listener) {
+                this.#handlerListeners.delete(type);
+                this.off(type, listener);
+            }
+            return;
+        }
+        this.#handlers.set(type, handler);
+        if (!this.#handlerListeners.has(type)) {
+            const listener = (event) => this.#handlers.get(type)?.call(this, event);
+            this.#handlerListeners.set(type, listener);
+            this.on(type, listener);
+        }
+    }
+
     /** A promise of the next event of `type`. */
     once(type) {
         return new Promise((resolve) => {
@@ -260,8 +414,9 @@ export class WebSocketClient {
             return;
         }
         this.#closeRequested = false;
+        this.#giveUpReason = null;
         this.#attempt = 0;
-        this.#watchOnline();
+        this.#watchNetwork();
         this.#setState(State.CONNECTING);
         this.#open();
     }
@@ -280,11 +435,14 @@ export class WebSocketClient {
      * Throws QueueFullError when the queue is full and an Error when the client is closed.
      */
     send(data) {
-        const bytes = byteLength(data);
+        // checks the type before anything else; a string's size is counted only when it waits in
+        // the queue, and without encoding it: the socket encodes what it sends, once
+        const queueing = !(this.#state === State.OPEN && this.#isOpen());
+        const bytes = queueing ? byteLength(data) : checkType(data);
         if (this.#state === State.CLOSED) {
             throw new Error('The client is closed: call connect() before sending');
         }
-        if (this.#state === State.OPEN && this.#isOpen()) {
+        if (!queueing) {
             this.#socket.send(data);
             return true;
         }
@@ -339,7 +497,7 @@ export class WebSocketClient {
         } catch (error) {
             // a malformed URL or subprotocol: no attempt can succeed
             this.#emit('error', { error, message: error.message });
-            this.#closeRequested = true;
+            this.#giveUpReason = GiveUpReason.INVALID_ARGUMENTS;
             this.#closed(CloseCodes.ABNORMAL, error.message, false);
             return;
         }
@@ -454,28 +612,52 @@ export class WebSocketClient {
         this.#clearTimer('connect');
         this.#clearTimer('stable');
         this.#clearTimer('heartbeat');
-        const mayRetry = !this.#closeRequested && this.#reconnect !== null
-            && this.#attempt < this.#reconnect.maxAttempts;
-        let willReconnect = mayRetry && !this.#fatalCloseCodes.has(code);
-        if (mayRetry && this.#shouldReconnect !== null) {
-            willReconnect = this.#askShouldReconnect({
-                code, reason, wasClean, opened: this.#opened, attempt: this.#attempt + 1, byDefault: willReconnect,
-            });
-        }
+        const giveUp = this.#closeRequested ? null : this.#giveUpDecision(code, reason, wasClean);
+        const willReconnect = !this.#closeRequested && giveUp === null;
         const unsent = willReconnect ? [] : this.#queue.map((entry) => entry.data);
         if (!willReconnect) {
             this.#queue = [];
             this.#queuedBytes = 0;
-            this.#unwatchOnline();
+            this.#unwatchNetwork();
             this.#setState(State.CLOSED);
         }
         this.#emit('close', { code, reason, wasClean, willReconnect, unsent });
         if (unsent.length > 0) {
             this.#emit('queue', { length: 0, bytes: 0 });
         }
-        if (willReconnect) {
-            this.#scheduleReconnect(code, reason);
+        if (giveUp !== null) {
+            this.#emit('giveup', { why: giveUp, code, reason, attempts: this.#attempt, message: giveUpMessage(giveUp, this.#attempt) });
         }
+        if (willReconnect) {
+            if (this.#isOffline()) {
+                // no attempt can work before the network is back: wait for its online event
+                // without spending attempts
+                this.#setState(State.RECONNECTING);
+            } else {
+                this.#scheduleReconnect(code, reason);
+            }
+        }
+    }
+
+    /** Why the connection that just ended is the last one, or null when the client reconnects. */
+    #giveUpDecision(code, reason, wasClean) {
+        if (this.#giveUpReason !== null) {
+            return this.#giveUpReason;
+        }
+        if (this.#reconnect === null) {
+            return GiveUpReason.RECONNECT_DISABLED;
+        }
+        if (this.#attempt >= this.#reconnect.maxAttempts) {
+            return GiveUpReason.MAX_ATTEMPTS;
+        }
+        const byDefault = !this.#fatalCloseCodes.has(code);
+        if (this.#shouldReconnect !== null) {
+            const decided = this.#askShouldReconnect({
+                code, reason, wasClean, opened: this.#opened, attempt: this.#attempt + 1, byDefault,
+            });
+            return decided ? null : GiveUpReason.SHOULD_RECONNECT;
+        }
+        return byDefault ? null : GiveUpReason.FATAL_CLOSE_CODE;
     }
 
     /**
@@ -491,9 +673,9 @@ export class WebSocketClient {
         }
     }
 
-    #scheduleReconnect(code, reason) {
+    #scheduleReconnect(code, reason, immediately = false) {
         this.#attempt++;
-        const delay = backoffDelay(this.#attempt, this.#reconnect, this.#random);
+        const delay = immediately ? 0 : backoffDelay(this.#attempt, this.#reconnect, this.#random);
         this.#setState(State.RECONNECTING);
         this.#emit('reconnecting', { attempt: this.#attempt, delay, code, reason });
         if (this.#state !== State.RECONNECTING) {
@@ -505,20 +687,78 @@ export class WebSocketClient {
         }, delay);
     }
 
-    /** In a browser, comes back at once when the network does. */
-    #watchOnline() {
-        if (this.#onlineListener || typeof globalThis.addEventListener !== 'function'
-            || typeof globalThis.navigator?.onLine !== 'boolean') {
+    /**
+     * In a browser (options.network, by default globalThis when it has addEventListener and
+     * navigator.onLine), follows the network's offline and online events until the client closes.
+     */
+    #watchNetwork() {
+        const network = this.#network;
+        if (this.#networkListeners || this.#reconnect === null || network == null
+            || typeof network.addEventListener !== 'function' || typeof network.removeEventListener !== 'function'
+            || typeof network.navigator?.onLine !== 'boolean') {
             return;
         }
-        this.#onlineListener = () => this.reconnectNow();
-        globalThis.addEventListener('online', this.#onlineListener);
+        this.#networkListeners = { offline: () => this.#wentOffline(), online: () => this.#cameOnline() };
+        network.addEventListener('offline', this.#networkListeners.offline);
+        network.addEventListener('online', this.#networkListeners.online);
     }
 
-    #unwatchOnline() {
-        if (this.#onlineListener) {
-            globalThis.removeEventListener('online', this.#onlineListener);
-            this.#onlineListener = null;
+    #unwatchNetwork() {
+        if (this.#networkListeners) {
+            this.#network.removeEventListener('offline', this.#networkListeners.offline);
+            this.#network.removeEventListener('online', this.#networkListeners.online);
+            this.#networkListeners = null;
+        }
+    }
+
+    #isOffline() {
+        return this.#networkListeners !== null && this.#network.navigator?.onLine === false;
+    }
+
+    /**
+     * The network is gone: the socket, open or connecting, cannot work any more, and may take long
+     * to say so (a dead TCP connection is found only by a timeout). The client drops it at once,
+     * as after 1006, and waits for the network without spending attempts.
+     */
+    #wentOffline() {
+        if (this.#state === State.CLOSED) {
+            return;
+        }
+        this.#emit('network', { online: false });
+        this.#clearTimer('retry');
+        const socket = this.#socket;
+        if (socket === null) {
+            this.#setState(State.RECONNECTING);
+            return;
+        }
+        this.#socket = null;
+        this.#clearTimer('connect');
+        this.#clearTimer('stable');
+        this.#clearTimer('heartbeat');
+        try {
+            socket.close(4000, 'offline');
+        } catch {
+            // the socket is already failing
+        }
+        this.#emit('close', { code: CloseCodes.ABNORMAL, reason: 'offline', wasClean: false, willReconnect: true, unsent: [] });
+        if (this.#state !== State.CLOSED) { // unless a close listener closed the client
+            this.#setState(State.RECONNECTING);
+        }
+    }
+
+    /** The network is back: the backoff starts over and, unless an attempt is under way, one starts now. */
+    #cameOnline() {
+        if (this.#state === State.CLOSED) {
+            return;
+        }
+        this.#emit('network', { online: true });
+        if (this.#state !== State.RECONNECTING) {
+            return;
+        }
+        this.#attempt = 0;
+        if (this.#socket === null) {
+            this.#clearTimer('retry');
+            this.#scheduleReconnect(CloseCodes.ABNORMAL, 'online', true);
         }
     }
 

@@ -2,7 +2,7 @@
 // the sample app's /echo route (ECHO_URL, set by JavaScriptClientTest, which starts the app) and
 // servers of the ws package (installed into .tools/ by bin/setup.d/10-npm.sh).
 //
-//   ECHO_URL=ws://127.0.0.1:8081/echo ECHO_ORIGIN=http://127.0.0.1:8080 node --test sample-app/src/test/js/
+//   ECHO_URL=ws://127.0.0.1:8081/echo ECHO_ORIGIN=http://127.0.0.1:8080 node --test websocket-client-js/test/
 
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,13 +11,14 @@ import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 import {
-    WebSocketClient, State, CloseCodes, QueueFullError, backoffDelay, DEFAULT_FATAL_CLOSE_CODES,
-} from '../../main/resources/static/js/websocket-client.js';
+    WebSocketClient, State, CloseCodes, QueueFullError, backoffDelay, DEFAULT_FATAL_CLOSE_CODES, GiveUpReason,
+} from '../websocket-client.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const toolsDir = process.env.TOOLS_DIR ?? path.resolve(here, '../../../../.tools');
+const toolsDir = process.env.TOOLS_DIR ?? path.resolve(here, '../../.tools');
 
 function loadWs() {
     try {
@@ -91,7 +92,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Records every event of a client, in order. */
 function record(client) {
     const events = [];
-    for (const type of ['open', 'message', 'close', 'error', 'reconnecting', 'state', 'queue']) {
+    for (const type of ['open', 'message', 'close', 'error', 'reconnecting', 'giveup', 'network', 'state', 'queue']) {
         client.on(type, (e) => events.push(e));
     }
     return events;
@@ -541,5 +542,428 @@ describe('listeners', () => {
             console.error = originalError;
             await server.close();
         }
+    });
+});
+
+describe('WebSocket-style listeners', () => {
+    let server;
+    after(() => server?.close());
+
+    test('addEventListener and removeEventListener share the list of on() and off()', async () => {
+        server = await startServer((socket) => socket.on('message', (data) => socket.send(data.toString())));
+        const client = new WebSocketClient(server.url, { WebSocket });
+        const seen = [];
+        const a = (e) => seen.push(`a:${e.data}`);
+        const b = (e) => seen.push(`b:${e.data}`);
+        client.addEventListener('message', a);
+        client.addEventListener('message', a); // added twice, called once, as on an EventTarget
+        client.on('message', b);
+        client.addEventListener('message', null); // ignored, as on an EventTarget
+        await client.once('open');
+        client.send('1');
+        await waitFor(() => seen.length === 2, 'two listener calls');
+        client.removeEventListener('message', b); // added with on()
+        client.send('2');
+        await waitFor(() => seen.length === 3, 'the third listener call');
+        client.off('message', a); // added with addEventListener()
+        client.send('3');
+        const last = await client.once('message');
+        assert.equal(last.data, '3');
+        assert.deepEqual(seen, ['a:1', 'b:1', 'a:2']);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('onopen, onmessage, onclose fire beside the listeners; null removes them', async () => {
+        server = await startServer((socket) => socket.on('message', (data) => socket.send(data.toString())));
+        const client = new WebSocketClient(server.url, { WebSocket, autoConnect: false });
+        const seen = [];
+        assert.equal(client.onopen, null);
+        assert.equal(client.onmessage, null);
+        client.addEventListener('message', (e) => seen.push(`listener:${e.data}`));
+        const onmessage = function (e) {
+            assert.equal(this, client);
+            seen.push(`onmessage:${e.data}`);
+        };
+        client.onmessage = onmessage;
+        client.addEventListener('message', (e) => seen.push(`later:${e.data}`));
+        assert.equal(client.onmessage, onmessage);
+        const opened = new Promise((resolve) => {
+            client.onopen = (e) => resolve(e);
+        });
+        client.connect();
+        const open = await opened;
+        assert.equal(open.type, 'open');
+        assert.equal(open.target, client);
+
+        client.send('1');
+        await waitFor(() => seen.length === 3, 'three calls');
+        // replaced: the new handler keeps the place of the first one
+        client.onmessage = (e) => seen.push(`replaced:${e.data}`);
+        client.send('2');
+        await waitFor(() => seen.length === 6, 'six calls');
+        client.onmessage = null;
+        assert.equal(client.onmessage, null);
+        client.send('3');
+        await waitFor(() => seen.length === 8, 'eight calls');
+        client.onmessage = 'not a function'; // as on a WebSocket: anything but a function is null
+        assert.equal(client.onmessage, null);
+        assert.deepEqual(seen, ['listener:1', 'onmessage:1', 'later:1', 'listener:2', 'replaced:2', 'later:2',
+            'listener:3', 'later:3']);
+
+        const closes = [];
+        client.onclose = (e) => closes.push(['onclose', e.code]);
+        client.addEventListener('close', (e) => closes.push(['listener', e.code]));
+        await client.close(1000, 'bye');
+        assert.deepEqual(closes, [['onclose', 1000], ['listener', 1000]]);
+        await server.close();
+        server = null;
+    });
+
+    test('onerror fires for a socket error, beside the error listeners', async () => {
+        const client = new WebSocketClient('ws://127.0.0.1:9/', { WebSocket, reconnect: false, autoConnect: false });
+        const errors = [];
+        client.onerror = (e) => errors.push(['onerror', e.message]);
+        client.addEventListener('error', (e) => errors.push(['listener', e.message]));
+        client.connect();
+        const closed = await client.once('close');
+        assert.equal(closed.code, 1006);
+        assert.deepEqual(errors, [['onerror', 'WebSocket error'], ['listener', 'WebSocket error']]);
+    });
+});
+
+describe('giving up', () => {
+    let server;
+    after(() => server?.close());
+
+    /** The events a client gives after it stopped by itself: the last close, then giveup. */
+    async function stopped(client) {
+        const events = record(client);
+        const giveups = [];
+        client.on('giveup', (e) => giveups.push(e));
+        await waitFor(() => client.state === State.CLOSED && giveups.length > 0, 'the giveup event');
+        return { events, giveup: giveups[0], giveups };
+    }
+
+    test('after maxAttempts: why, the last code and the number of attempts', async () => {
+        server = await startServer((socket) => socket.close(1011, 'broken'));
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: { ...FAST, maxAttempts: 2 } });
+        const { events, giveup, giveups } = await stopped(client);
+        assert.equal(giveup.why, GiveUpReason.MAX_ATTEMPTS);
+        assert.equal(giveup.why, 'max-attempts');
+        assert.deepEqual([giveup.code, giveup.reason, giveup.attempts], [1011, 'broken', 2]);
+        assert.match(giveup.message, /after 2 reconnection attempts/);
+        assert.equal(giveup.target, client);
+        assert.equal(giveups.length, 1);
+        // the giveup event comes after the last close event, once the client is closed
+        const last = events.filter((e) => e.type === 'close').pop();
+        assert.equal(last.willReconnect, false);
+        await server.close();
+        server = null;
+    });
+
+    test('after a fatal close code', async () => {
+        server = await startServer((socket) => socket.close(1008, 'policy'));
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+        const { giveup } = await stopped(client);
+        assert.deepEqual([giveup.why, giveup.code, giveup.reason, giveup.attempts],
+            [GiveUpReason.FATAL_CLOSE_CODE, 1008, 'policy', 0]);
+        await server.close();
+        server = null;
+    });
+
+    test('when shouldReconnect says no', async () => {
+        server = await startServer((socket) => socket.close(1001, 'restart'));
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST, shouldReconnect: () => false });
+        const { giveup } = await stopped(client);
+        assert.deepEqual([giveup.why, giveup.code], [GiveUpReason.SHOULD_RECONNECT, 1001]);
+        await server.close();
+        server = null;
+    });
+
+    test('with reconnect: false', async () => {
+        server = await startServer((socket) => socket.close(1001, 'restart'));
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: false });
+        const { giveup } = await stopped(client);
+        assert.deepEqual([giveup.why, giveup.code], [GiveUpReason.RECONNECT_DISABLED, 1001]);
+        await server.close();
+        server = null;
+    });
+
+    test('when the WebSocket constructor refuses the URL', async () => {
+        const client = new WebSocketClient('http//not a url', { WebSocket, reconnect: FAST, autoConnect: false });
+        const giveups = [];
+        client.on('giveup', (e) => giveups.push(e));
+        client.connect();
+        assert.equal(client.state, State.CLOSED);
+        assert.deepEqual(giveups.map((e) => [e.why, e.code]), [[GiveUpReason.INVALID_ARGUMENTS, 1006]]);
+    });
+
+    test('not after close(): the application stopped it', async () => {
+        server = await startServer(() => {});
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+        const giveups = [];
+        client.on('giveup', (e) => giveups.push(e));
+        await client.once('open');
+        await client.close();
+        await sleep(50);
+        assert.deepEqual(giveups, []);
+        await server.close();
+        server = null;
+    });
+});
+
+/**
+ * A stand-in for a browser window: an EventTarget with navigator.onLine, which counts the
+ * listeners added to it.
+ */
+class FakeWindow extends EventTarget {
+    navigator = { onLine: true };
+    listeners = 0;
+
+    addEventListener(type, listener) {
+        this.listeners++;
+        super.addEventListener(type, listener);
+    }
+
+    removeEventListener(type, listener) {
+        this.listeners--;
+        super.removeEventListener(type, listener);
+    }
+
+    goOffline() {
+        this.navigator.onLine = false;
+        this.dispatchEvent(new Event('offline'));
+    }
+
+    goOnline() {
+        this.navigator.onLine = true;
+        this.dispatchEvent(new Event('online'));
+    }
+}
+
+describe('offline and online', () => {
+    let server;
+    after(() => server?.close());
+
+    test('offline drops the open socket at once and waits; online reconnects at once', async () => {
+        const closedAtServer = [];
+        server = await startServer((socket, index) => {
+            socket.on('close', () => closedAtServer.push(index));
+            socket.on('message', (data) => socket.send(data.toString()));
+        });
+        const network = new FakeWindow();
+        // a first delay far longer than the test: only the online event can bring it back in time
+        const client = new WebSocketClient(server.url, { WebSocket, network, reconnect: { ...FAST, initialDelay: 60000 } });
+        const events = record(client);
+        await client.once('open');
+        assert.equal(network.listeners, 2);
+
+        network.goOffline();
+        assert.equal(client.state, State.RECONNECTING);
+        const close = events.find((e) => e.type === 'close');
+        assert.deepEqual([close.code, close.reason, close.wasClean, close.willReconnect], [1006, 'offline', false, true]);
+        assert.equal(client.attempt, 0, 'going offline spends no attempt');
+        assert.deepEqual(events.filter((e) => e.type === 'reconnecting'), []);
+        await waitFor(() => closedAtServer.length === 1, 'the server to see the old socket close');
+        assert.equal(client.send('queued while offline'), false);
+        await sleep(100);
+        assert.equal(server.connections.length, 1, 'no attempt while offline');
+
+        network.goOnline();
+        await client.once('open');
+        assert.deepEqual(events.filter((e) => e.type === 'reconnecting').map((e) => [e.attempt, e.delay]), [[1, 0]]);
+        assert.deepEqual(events.filter((e) => e.type === 'network').map((e) => e.online), [false, true]);
+        assert.deepEqual(events.filter((e) => e.type === 'state').map((e) => e.state), ['open', 'reconnecting', 'open']);
+        const echo = await client.once('message');
+        assert.equal(echo.data, 'queued while offline');
+
+        await client.close();
+        assert.equal(network.listeners, 0, 'close() removes the network listeners');
+        network.goOffline();
+        network.goOnline();
+        await sleep(50);
+        assert.equal(client.state, State.CLOSED);
+        assert.equal(server.connections.length, 2);
+        await server.close();
+        server = null;
+    });
+
+    test('online ends the wait for the next attempt and starts the backoff over', async () => {
+        server = await startServer((socket, index) => index < 3 && socket.close(1011, 'broken'));
+        const network = new FakeWindow();
+        const client = new WebSocketClient(server.url, {
+            WebSocket, network, reconnect: { initialDelay: 20, factor: 100, maxDelay: 60000, jitter: 0 },
+        });
+        const reconnecting = [];
+        client.on('reconnecting', (e) => reconnecting.push([e.attempt, e.delay]));
+        // 20 ms, then 2000 ms: the online event ends the second wait
+        await waitFor(() => reconnecting.length === 2, 'the second wait');
+        network.dispatchEvent(new Event('online'));
+        await waitFor(() => reconnecting.length === 3, 'the attempt the online event starts', 1000);
+        assert.deepEqual(reconnecting, [[1, 20], [2, 2000], [1, 0]]);
+        // the backoff started over: that attempt's failure is followed by attempt 2, not 3
+        await waitFor(() => reconnecting.length === 4, 'the wait after the third connection', 1000);
+        assert.deepEqual(reconnecting, [[1, 20], [2, 2000], [1, 0], [2, 2000]]);
+        assert.equal(server.connections.length, 3);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('a connection lost while offline spends no attempts: the client waits for the network', async () => {
+        server = await startServer(() => {});
+        const network = new FakeWindow();
+        const client = new WebSocketClient(server.url, { WebSocket, network, reconnect: { ...FAST, maxAttempts: 1 } });
+        const events = record(client);
+        await client.once('open');
+        network.navigator.onLine = false; // offline, the event not (yet) dispatched
+        server.connections[0].terminate();
+        await waitFor(() => events.some((e) => e.type === 'close'), 'the connection to drop');
+        // online, attempt 1 would go out after 20 ms, fail (the network is down) and end the client
+        await sleep(150);
+        assert.equal(client.state, State.RECONNECTING);
+        assert.equal(client.attempt, 0);
+        assert.deepEqual(events.filter((e) => e.type === 'reconnecting' || e.type === 'giveup'), []);
+        assert.equal(server.connections.length, 1);
+        network.goOnline();
+        await client.once('open');
+        assert.equal(server.connections.length, 2);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('offline while an attempt waits cancels it until online', async () => {
+        server = await startServer((socket, index) => index === 0 && socket.close(1001, 'restart'));
+        const network = new FakeWindow();
+        const client = new WebSocketClient(server.url, { WebSocket, network, reconnect: { ...FAST, initialDelay: 50 } });
+        await client.once('reconnecting');
+        network.goOffline();
+        await sleep(150); // three times the delay
+        assert.equal(server.connections.length, 1);
+        assert.equal(client.state, State.RECONNECTING);
+        network.goOnline();
+        await client.once('open');
+        assert.equal(server.connections.length, 2);
+        await client.close();
+        await server.close();
+        server = null;
+    });
+
+    test('follows the global scope by default when it has addEventListener and navigator.onLine', async () => {
+        server = await startServer(() => {});
+        const window = new FakeWindow();
+        const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+        Object.defineProperty(globalThis, 'navigator', { value: window.navigator, configurable: true, writable: true });
+        globalThis.addEventListener = window.addEventListener.bind(window);
+        globalThis.removeEventListener = window.removeEventListener.bind(window);
+        try {
+            const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+            await client.once('open');
+            assert.equal(window.listeners, 2);
+            window.goOffline();
+            assert.equal(client.state, State.RECONNECTING);
+            await client.close();
+            assert.equal(window.listeners, 0);
+            // network: null ignores the network
+            const ignoring = new WebSocketClient(server.url, { WebSocket, reconnect: FAST, network: null });
+            await ignoring.once('open');
+            assert.equal(window.listeners, 0);
+            await ignoring.close();
+        } finally {
+            delete globalThis.addEventListener;
+            delete globalThis.removeEventListener;
+            if (saved) {
+                Object.defineProperty(globalThis, 'navigator', saved);
+            } else {
+                delete globalThis.navigator;
+            }
+        }
+        await server.close();
+        server = null;
+    });
+});
+
+describe('UTF-8 sizes', () => {
+    let server;
+    after(() => server?.close());
+
+    test('a string is never encoded by the client: the queue counts its UTF-8 bytes from its code units', async () => {
+        const received = [];
+        server = await startServer((socket, index) => {
+            if (index === 0) {
+                socket.close(1001, 'restart');
+            } else {
+                socket.on('message', (data, isBinary) => received.push(isBinary ? data : data.toString()));
+            }
+        });
+        const encoded = [];
+        const OriginalTextEncoder = globalThis.TextEncoder;
+        globalThis.TextEncoder = class extends OriginalTextEncoder {
+            encode(text) {
+                encoded.push(text);
+                return super.encode(text);
+            }
+        };
+        try {
+            const client = new WebSocketClient(server.url, { WebSocket, reconnect: { ...FAST, initialDelay: 100 } });
+            const queue = [];
+            client.on('queue', (e) => queue.push(e.bytes));
+            await client.once('reconnecting');
+            const messages = ['a', '\u00e9', '\u20ac', '\u{1F600}', 'x\ud800y', '\udc00', 'gr\u00fc\u00df \u{1F44B}'];
+            for (const m of messages) {
+                assert.equal(client.send(m), false);
+            }
+            client.send(new Uint8Array(5));
+            // 1 + 2 + 3 + 4 + (1 + 3 + 1) + 3 + (2 + 2 + 2 + 1 + 4) + 5
+            assert.deepEqual(queue, [1, 3, 6, 10, 15, 18, 29, 34]);
+            assert.equal(OriginalTextEncoder.prototype.encode.call(new OriginalTextEncoder(), 'gr\u00fc\u00df \u{1F44B}').length, 11);
+            await waitFor(() => received.length === messages.length + 1, 'the queued messages at the server');
+            assert.equal(queue.at(-1), 0);
+            // the socket sent lone surrogates as U+FFFD
+            assert.deepEqual(received.slice(0, messages.length),
+                ['a', '\u00e9', '\u20ac', '\u{1F600}', 'x\ufffdy', '\ufffd', 'gr\u00fc\u00df \u{1F44B}']);
+            // sent while open: not counted at all
+            client.send('\u00e9t\u00e9');
+            await waitFor(() => received.length === messages.length + 2, 'the last message');
+            assert.deepEqual(encoded, [], 'the client encoded a string itself');
+            await client.close();
+        } finally {
+            globalThis.TextEncoder = OriginalTextEncoder;
+        }
+        await server.close();
+        server = null;
+    });
+
+    test('the byte bound counts four bytes for a character outside the BMP', async () => {
+        const client = new WebSocketClient('ws://127.0.0.1:9/', {
+            WebSocket, maxQueuedBytes: 8, reconnect: { ...FAST, initialDelay: 1000 },
+        });
+        assert.equal(client.send('\u{1F600}'), false);
+        assert.equal(client.send('\u{1F600}'), false);
+        assert.throws(() => client.send('a'), (e) => e instanceof QueueFullError && /8 bytes/.test(e.message));
+        assert.throws(() => client.send(42), TypeError);
+        await client.close();
+    });
+});
+
+describe('the type declarations', () => {
+    const declarations = readFileSync(path.resolve(here, '../websocket-client.d.ts'), 'utf8');
+
+    test('declare exactly what the module exports', async () => {
+        const module = await import('../websocket-client.js');
+        const declared = [...declarations.matchAll(/^export declare (?:const|class|function) (\w+)/gm)].map((m) => m[1]);
+        assert.deepEqual(declared.sort(), Object.keys(module).sort());
+    });
+
+    test('declare every public member of WebSocketClient, and no other', () => {
+        const body = declarations.slice(declarations.indexOf('export declare class WebSocketClient {'));
+        const declared = new Set([...body.matchAll(/^ {4}(?:readonly )?(\w+)[<(:]/gm)].map((m) => m[1]));
+        declared.delete('constructor');
+        const actual = new Set(Object.getOwnPropertyNames(WebSocketClient.prototype));
+        actual.delete('constructor');
+        assert.deepEqual([...declared].sort(), [...actual].sort());
     });
 });
