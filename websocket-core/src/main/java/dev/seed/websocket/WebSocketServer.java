@@ -7,6 +7,8 @@ import dev.seed.websocket.internal.ServerSettings;
 import dev.seed.websocket.protocol.handshake.WebSocketVersion;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,7 +61,7 @@ public final class WebSocketServer implements AutoCloseable {
         if (runtime != null) {
             throw new IllegalStateException("Server already started");
         }
-        ServerRuntime r = new ServerRuntime(config, settings);
+        ServerRuntime r = new ServerRuntime(config, settings, this);
         r.start();
         runtime = r;
         return this;
@@ -233,6 +235,9 @@ public final class WebSocketServer implements AutoCloseable {
         private int maxConnectionsPerAddress;
         private Duration maxLifetime;
         private Predicate<InetSocketAddress> acceptFilter;
+        private Predicate<SocketChannel> socketFilter;
+        private ServerSocketChannel channel;
+        private final List<Consumer<WebSocketServer>> shutdownHooks = new ArrayList<>();
         private final Set<WebSocketVersion> versions = EnumSet.of(WebSocketVersion.RFC_6455);
         private final List<ServerSettings.Tick> ticks = new ArrayList<>();
 
@@ -328,6 +333,37 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Decides on each accepted socket, with the socket in hand, before any byte is read (the
+         * seed's on_accept): set socket options, look at its addresses, or return false to close it.
+         * Runs on the accepting event loop: it must not block. One that throws closes the socket.
+         */
+        public Builder acceptSocket(Predicate<SocketChannel> filter) {
+            this.socketFilter = filter;
+            return this;
+        }
+
+        /**
+         * Serves on a listening socket the application opened and bound (the seed's listen: socket
+         * activation, a descriptor inherited with {@code System.inheritedChannel()}); host, port
+         * and backlog are then not used. The server owns it from {@link #build()} on and closes
+         * it when it stops.
+         */
+        public Builder channel(ServerSocketChannel channel) {
+            this.channel = Objects.requireNonNull(channel, "channel");
+            return this;
+        }
+
+        /**
+         * Runs {@code hook} when the server begins to shut down, before its connections get their
+         * 1001 (the seed's on_shutdown): say goodbye, stop producers. Runs on the thread that
+         * calls shutdown; one that throws is logged and the shutdown goes on.
+         */
+        public Builder onShutdown(Consumer<WebSocketServer> hook) {
+            shutdownHooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
         /** Whether the hybi drafts 7 and 8 are accepted (default false). */
         public Builder hybiDrafts(boolean enabled) {
             if (enabled) {
@@ -350,13 +386,23 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
-        /** Runs {@code task} every {@code period} on each of the server's event loops. */
-        public Builder tick(Duration period, Runnable task) {
+        /**
+         * Runs {@code task} once every {@code period} while the server runs, on one of its event
+         * loops (it must not block), given the server (the seed's on_tick). One that throws is
+         * logged and runs again next period.
+         */
+        public Builder tick(Duration period, Consumer<WebSocketServer> task) {
             if (period.isZero() || period.isNegative()) {
                 throw new IllegalArgumentException("tick period must be positive: " + period);
             }
             ticks.add(new ServerSettings.Tick(period, Objects.requireNonNull(task, "task")));
             return this;
+        }
+
+        /** {@link #tick(Duration, Consumer)} for a task that does not need the server. */
+        public Builder tick(Duration period, Runnable task) {
+            Objects.requireNonNull(task, "task");
+            return tick(period, server -> task.run());
         }
 
         /** Lets {@code customizer} change this builder (for frameworks). */
@@ -373,7 +419,7 @@ public final class WebSocketServer implements AutoCloseable {
             EndpointConfig config = endpointConfig();
             ServerSettings settings = new ServerSettings(host, port, backlog, router, Set.copyOf(allowedOrigins),
                     requireOrigin, interceptor, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
-                    EnumSet.copyOf(versions), List.copyOf(ticks));
+                    socketFilter, channel, EnumSet.copyOf(versions), List.copyOf(ticks), List.copyOf(shutdownHooks));
             return new WebSocketServer(config, settings);
         }
     }

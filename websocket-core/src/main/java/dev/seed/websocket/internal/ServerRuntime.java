@@ -5,6 +5,7 @@ import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.ConnectionListener;
 import dev.seed.websocket.HandshakeInterceptor;
 import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketServer;
 import dev.seed.websocket.protocol.WireFormat;
 import dev.seed.websocket.protocol.handshake.ServerHandshake;
 import dev.seed.websocket.transport.EventLoop;
@@ -57,7 +58,11 @@ public final class ServerRuntime implements ConnectionOwner {
     private volatile boolean accepting;
     private volatile InetSocketAddress boundAddress;
 
-    public ServerRuntime(EndpointConfig config, ServerSettings settings) {
+    /** The public face of this server, given to ticks and shutdown hooks. */
+    private final WebSocketServer server;
+
+    public ServerRuntime(EndpointConfig config, ServerSettings settings, WebSocketServer server) {
+        this.server = server;
         this.config = config;
         this.settings = settings;
         this.handshake = ServerHandshake.builder().versions(settings.versions()).extensions(config.extensions()).build();
@@ -89,10 +94,19 @@ public final class ServerRuntime implements ConnectionOwner {
         InetSocketAddress address = settings.host() == null
                 ? new InetSocketAddress(settings.port()) : new InetSocketAddress(settings.host(), settings.port());
         try {
-            serverChannel = ServerSocketChannel.open();
-            serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            serverChannel.bind(address, settings.backlog());
+            if (settings.channel() != null) {
+                // the application's own listening socket (socket activation, an inherited descriptor)
+                serverChannel = settings.channel();
+                serverChannel.configureBlocking(false);
+            } else {
+                serverChannel = ServerSocketChannel.open();
+                serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                serverChannel.bind(address, settings.backlog());
+            }
             boundAddress = (InetSocketAddress) serverChannel.getLocalAddress();
+            if (boundAddress == null) {
+                throw new IOException("the given channel is not bound");
+            }
         } catch (IOException e) {
             group.shutdown(Duration.ofSeconds(1));
             closeQuietly();
@@ -114,10 +128,10 @@ public final class ServerRuntime implements ConnectionOwner {
             }
         });
         registered.join();
+        // Once per period for the server, each tick on a loop of its own (round robin).
         for (ServerSettings.Tick tick : settings.ticks()) {
-            for (EventLoop loop : group.loops()) {
-                loop.execute(() -> scheduleTick(loop, tick));
-            }
+            EventLoop loop = group.next();
+            loop.execute(() -> scheduleTick(loop, tick));
         }
     }
 
@@ -127,7 +141,9 @@ public final class ServerRuntime implements ConnectionOwner {
                 return;
             }
             try {
-                tick.task().run();
+                tick.task().accept(server);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a tick task threw", e);
             } finally {
                 scheduleTick(loop, tick);
             }
@@ -167,6 +183,10 @@ public final class ServerRuntime implements ConnectionOwner {
         try {
             remote = (InetSocketAddress) ch.getRemoteAddress();
             if (settings.acceptFilter() != null && !settings.acceptFilter().test(remote)) {
+                ch.close();
+                return;
+            }
+            if (settings.socketFilter() != null && !settings.socketFilter().test(ch)) {
                 ch.close();
                 return;
             }
@@ -442,6 +462,13 @@ public final class ServerRuntime implements ConnectionOwner {
         }
         accepting = false;
         closeAcceptor();
+        for (java.util.function.Consumer<WebSocketServer> hook : settings.shutdownHooks()) {
+            try {
+                hook.accept(server);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a shutdown hook threw", e);
+            }
+        }
         for (WsConnection c : connections.values()) {
             c.closeWith(CloseCodes.WS_GONE, "Server shutting down.", CloseCause.SHUTDOWN);
         }

@@ -1,11 +1,15 @@
 package dev.seed.websocket.internal;
 
 import dev.seed.websocket.HandshakeInterceptor;
+import dev.seed.websocket.WebSocketServer;
 import dev.seed.websocket.protocol.handshake.WebSocketVersion;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /** Server-only options, resolved. Immutable. */
@@ -21,10 +25,13 @@ public record ServerSettings(
         int maxConnectionsPerAddress,
         Duration maxLifetime,
         Predicate<InetSocketAddress> acceptFilter,
+        Predicate<SocketChannel> socketFilter,
+        ServerSocketChannel channel,
         Set<WebSocketVersion> versions,
-        List<Tick> ticks) {
+        List<Tick> ticks,
+        List<Consumer<WebSocketServer>> shutdownHooks) {
 
-    /** A periodic task on the server's loops (the seed's on_tick). */
-    public record Tick(Duration every, Runnable task) {
+    /** A periodic task of the server (the seed's on_tick): once per period, given the server. */
+    public record Tick(Duration every, Consumer<WebSocketServer> task) {
     }
 }
