@@ -18,7 +18,10 @@ public interface HandshakeInterceptor {
          */
         void reject(int status, String message);
 
-        /** Adds a header to the response (e.g. Set-Cookie). */
+        /**
+         * Adds a header to the response (e.g. Set-Cookie), the 101 or the refusal alike: a
+         * refusal may carry {@code WWW-Authenticate} or {@code Retry-After}.
+         */
         void header(String name, String value);
 
         /** Puts an attribute on the connection that will open. */

@@ -238,6 +238,7 @@ public final class WebSocketServer implements AutoCloseable {
         private Predicate<SocketChannel> socketFilter;
         private ServerSocketChannel channel;
         private final List<Consumer<WebSocketServer>> shutdownHooks = new ArrayList<>();
+        private RefusalFormat refusalFormat = RefusalFormat.TEXT;
         private final Set<WebSocketVersion> versions = EnumSet.of(WebSocketVersion.RFC_6455);
         private final List<ServerSettings.Tick> ticks = new ArrayList<>();
 
@@ -354,6 +355,12 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /** The body format of handshake refusals (default plain text; JSON as the seed answers). */
+        public Builder refusalFormat(RefusalFormat format) {
+            this.refusalFormat = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
         /**
          * Runs {@code hook} when the server begins to shut down, before its connections get their
          * 1001 (the seed's on_shutdown): say goodbye, stop producers. Runs on the thread that
@@ -419,7 +426,8 @@ public final class WebSocketServer implements AutoCloseable {
             EndpointConfig config = endpointConfig();
             ServerSettings settings = new ServerSettings(host, port, backlog, router, Set.copyOf(allowedOrigins),
                     requireOrigin, interceptor, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
-                    socketFilter, channel, EnumSet.copyOf(versions), List.copyOf(ticks), List.copyOf(shutdownHooks));
+                    socketFilter, channel, EnumSet.copyOf(versions), List.copyOf(ticks), List.copyOf(shutdownHooks),
+                    refusalFormat);
             return new WebSocketServer(config, settings);
         }
     }

@@ -80,6 +80,10 @@ public final class ServerRuntime implements ConnectionOwner {
         return handshake;
     }
 
+    dev.seed.websocket.RefusalFormat refusalFormat() {
+        return settings.refusalFormat();
+    }
+
     HandshakeInterceptor interceptor() {
         return settings.interceptor();
     }

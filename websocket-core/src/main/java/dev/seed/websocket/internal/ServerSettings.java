@@ -1,6 +1,7 @@
 package dev.seed.websocket.internal;
 
 import dev.seed.websocket.HandshakeInterceptor;
+import dev.seed.websocket.RefusalFormat;
 import dev.seed.websocket.WebSocketServer;
 import dev.seed.websocket.protocol.handshake.WebSocketVersion;
 import java.net.InetSocketAddress;
@@ -29,7 +30,8 @@ public record ServerSettings(
         ServerSocketChannel channel,
         Set<WebSocketVersion> versions,
         List<Tick> ticks,
-        List<Consumer<WebSocketServer>> shutdownHooks) {
+        List<Consumer<WebSocketServer>> shutdownHooks,
+        RefusalFormat refusalFormat) {
 
     /** A periodic task of the server (the seed's on_tick): once per period, given the server. */
     public record Tick(Duration every, Consumer<WebSocketServer> task) {

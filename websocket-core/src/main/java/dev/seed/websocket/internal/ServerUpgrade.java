@@ -10,6 +10,7 @@ import dev.seed.websocket.protocol.extension.Extension;
 import dev.seed.websocket.protocol.handshake.HandshakeException;
 import dev.seed.websocket.protocol.handshake.HttpRequest;
 import dev.seed.websocket.protocol.handshake.HttpRequestParser;
+import dev.seed.websocket.protocol.handshake.HttpHeaders;
 import dev.seed.websocket.protocol.handshake.HttpResponse;
 import dev.seed.websocket.protocol.handshake.ServerHandshake;
 import dev.seed.websocket.protocol.handshake.WebSocketVersion;
@@ -56,7 +57,7 @@ final class ServerUpgrade implements SocketTransport.Handler {
     private void timedOut() {
         if (!answered) {
             server.handshakeRefused(408);
-            refuse(HttpResponse.refusal(408, "Opening handshake timed out."), 408);
+            reject(408, "Opening handshake timed out.");
         } else if (!upgraded) {
             transport.close(null);
         }
@@ -78,7 +79,7 @@ final class ServerUpgrade implements SocketTransport.Handler {
             request = parser.parse(data);
         } catch (HandshakeException e) {
             server.handshakeRefused(e.status());
-            refuse(e.toResponse(), e.status());
+            refuse(e.toResponse(json()), e.status());
             data.position(data.limit());
             return;
         }
@@ -110,7 +111,7 @@ final class ServerUpgrade implements SocketTransport.Handler {
             accepted = server.handshake().accept(request, match.route().subprotocols(), transport.secure());
         } catch (HandshakeException e) {
             server.handshakeRefused(e.status());
-            refuse(e.toResponse(), e.status());
+            refuse(e.toResponse(json()), e.status());
             return;
         }
         DefaultHandshakeRequest view = DefaultHandshakeRequest.ofServerRequest(request, match.variables(), remote);
@@ -126,7 +127,15 @@ final class ServerUpgrade implements SocketTransport.Handler {
             }
             if (interception.status != 0) {
                 closeExtensions(accepted);
-                reject(interception.status, interception.message);
+                // the interceptor's headers go with its refusal (WWW-Authenticate, Retry-After)
+                HttpHeaders extra = new HttpHeaders();
+                try {
+                    interception.headers.forEach((name, values) -> values.forEach(v -> extra.add(name, v)));
+                } catch (RuntimeException e) {
+                    reject(500, "Handshake interceptor failed.");
+                    return;
+                }
+                reject(interception.status, interception.message, extra);
                 return;
             }
             try {
@@ -164,8 +173,17 @@ final class ServerUpgrade implements SocketTransport.Handler {
     }
 
     private void reject(int status, String message) {
+        reject(status, message, new HttpHeaders());
+    }
+
+    private void reject(int status, String message, HttpHeaders extraHeaders) {
         server.handshakeRefused(status);
-        refuse(HttpResponse.refusal(status, message), status);
+        refuse(HttpResponse.refusal(status, message, extraHeaders, json()), status);
+    }
+
+    /** Whether refusals have a JSON body (the server's refusal format). */
+    private boolean json() {
+        return server.refusalFormat() == dev.seed.websocket.RefusalFormat.JSON;
     }
 
     /** Answers with an HTTP error, then closes once it is written (the peer may still read it). */

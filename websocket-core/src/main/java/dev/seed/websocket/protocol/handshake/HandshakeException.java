@@ -48,9 +48,14 @@ public final class HandshakeException extends Exception {
      * an error status (400-599).
      */
     public HttpResponse toResponse() {
+        return toResponse(false);
+    }
+
+    /** {@link #toResponse()} with a JSON body when {@code json}. */
+    public HttpResponse toResponse(boolean json) {
         if (status < 400 || status > 599) {
             throw new IllegalStateException("Not an HTTP error status: " + status);
         }
-        return HttpResponse.refusal(status, getMessage(), headers);
+        return HttpResponse.refusal(status, getMessage(), headers, json);
     }
 }

@@ -46,9 +46,20 @@ public final class HttpResponse {
      * characters in it are escaped all the same.
      */
     public static HttpResponse refusal(int status, String message, HttpHeaders extraHeaders) {
-        byte[] body = (escapeControls(message) + "\n").getBytes(StandardCharsets.UTF_8);
+        return refusal(status, message, extraHeaders, false);
+    }
+
+    /**
+     * {@link #refusal(int, String, HttpHeaders)} with a JSON body when {@code json}:
+     * {@code {"status":403,"error":"Forbidden","message":"..."}} as {@code application/json}.
+     */
+    public static HttpResponse refusal(int status, String message, HttpHeaders extraHeaders, boolean json) {
+        byte[] body = (json
+                ? "{\"status\":" + status + ",\"error\":" + jsonString(reasonPhrase(status))
+                        + ",\"message\":" + jsonString(message) + "}\n"
+                : escapeControls(message) + "\n").getBytes(StandardCharsets.UTF_8);
         HttpHeaders headers = new HttpHeaders();
-        headers.add("Content-Type", "text/plain; charset=utf-8");
+        headers.add("Content-Type", json ? "application/json" : "text/plain; charset=utf-8");
         headers.add("Content-Length", Integer.toString(body.length));
         if (status == 426) {
             headers.add("Upgrade", "websocket");
@@ -152,6 +163,22 @@ public final class HttpResponse {
             }
         }
         return true;
+    }
+
+    /** A JSON string literal (RFC 8259 section 7): quotes, backslashes and controls escaped. */
+    private static String jsonString(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x2028 || c == 0x2029) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
     }
 
     private static String escapeControls(String message) {
