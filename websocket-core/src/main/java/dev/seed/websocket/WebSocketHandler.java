@@ -53,7 +53,17 @@ public interface WebSocketHandler {
     default void onBinaryPart(WebSocketConnection c, ByteBuffer part, boolean last) {
     }
 
-    /** A ping arrived; the pong is already sent unless automatic pongs are off. */
+    /**
+     * Whether pings on this handler's connections are answered for it (the default, as the
+     * endpoint's {@code autoPong} says). False: {@link #onPing} decides for each ping whether and
+     * with what to answer, with {@link WebSocketConnection#pong} (the seed's {@code do_pong});
+     * RFC 6455 section 5.5.2 expects an answer, so decide not to only for a reason (a flood).
+     */
+    default boolean autoPong() {
+        return true;
+    }
+
+    /** A ping arrived; the pong is already sent unless automatic pongs are off ({@link #autoPong()}). */
     default void onPing(WebSocketConnection c, ByteBuffer data) {
     }
 

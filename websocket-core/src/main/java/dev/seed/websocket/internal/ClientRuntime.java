@@ -311,6 +311,11 @@ public final class ClientRuntime implements ConnectionOwner {
         }
 
         @Override
+        public boolean autoPong() {
+            return delegate.autoPong();
+        }
+
+        @Override
         public void onText(WebSocketConnection c, String text) {
             delegate.onText(c, text);
         }

@@ -371,6 +371,11 @@ final class ReconnectingSession implements ReconnectingConnection {
         }
 
         @Override
+        public boolean autoPong() {
+            return delegate.autoPong();
+        }
+
+        @Override
         public void onText(WebSocketConnection c, String text) {
             delegate.onText(c, text);
         }

@@ -180,6 +180,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             // (a hixie-76 connection gives each whole message as one last part: see onText)
             engine.deliverParts(true);
         }
+        if (!handler.autoPong() && engine instanceof WebSocketProtocol p) {
+            p.autoPong(false); // the handler answers each ping itself
+        }
         open = true;
         lastReadNanos = System.nanoTime();
         listeners.onOpen(this);

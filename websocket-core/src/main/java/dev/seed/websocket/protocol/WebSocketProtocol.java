@@ -102,6 +102,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private boolean frameStartChunk;
     /** The largest message received whole; the application may change it per connection. */
     private long maxMessageSize;
+    /** Whether pings are answered here (RFC 6455 section 5.5.2); else the listener answers them. */
+    private boolean autoPong;
     /** Non-null while received messages go to the listener in parts, as they arrive (streaming). */
     private IncomingParts incomingParts;
     /** The message being sent in parts, or null between such messages. */
@@ -148,6 +150,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
         this.decoder = new FrameDecoder(role, config.maxFrameSize());
         this.maxMessageSize = config.maxMessageSize();
+        this.autoPong = config.autoPong();
         int rsv = 0;
         for (Extension e : this.extensions) {
             rsv |= e.reservedBits();
@@ -277,6 +280,15 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     @Override
     public long maxMessageSize() {
         return maxMessageSize;
+    }
+
+    /**
+     * Whether this engine answers pings itself (the configuration's autoPong until changed);
+     * false leaves each answer to the listener (section 5.5.2 still requires one, which the
+     * listener sends, or decides not to, as the seed's do_pong).
+     */
+    public void autoPong(boolean answer) {
+        this.autoPong = answer;
     }
 
     @Override
@@ -520,7 +532,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
                 if (closeReceived) {
                     return;
                 }
-                if (config.autoPong() && !closeSent) {
+                if (autoPong && !closeSent) {
                     answerPing(payload);
                 }
                 listener.onPing(payload);

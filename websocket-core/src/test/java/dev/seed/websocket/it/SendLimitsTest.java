@@ -86,4 +86,33 @@ class SendLimitsTest {
         assertThat(c.state()).isEqualTo(WebSocketConnection.State.CLOSED);
         assertThat(closingState.get(5, TimeUnit.SECONDS)).isEqualTo("CLOSING");
     }
+
+    @Test
+    void aHandlerThatAnswersPingsItselfDecidesForEachPing() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/s", new WebSocketHandler() {
+            @Override
+            public boolean autoPong() {
+                return false;
+            }
+
+            @Override
+            public void onPing(WebSocketConnection c, ByteBuffer data) {
+                String asked = java.nio.charset.StandardCharsets.UTF_8.decode(data.duplicate()).toString();
+                if (asked.startsWith("answer")) {
+                    c.pong(ByteBuffer.wrap(("pong for " + asked).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
+        }).build().start();
+        client = WebSocketClient.create();
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/s"), h)
+                .get(5, TimeUnit.SECONDS);
+        c.ping(ByteBuffer.wrap("ignore me".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        c.ping(ByteBuffer.wrap("answer 1".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        RecordingHandler.Event pong = h.next();
+        assertThat(pong.type()).isEqualTo("pong");
+        assertThat(new String(pong.bytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("pong for answer 1");
+        c.sendText("after");
+        h.assertExhausted(); // no pong for the ping it chose not to answer
+    }
 }

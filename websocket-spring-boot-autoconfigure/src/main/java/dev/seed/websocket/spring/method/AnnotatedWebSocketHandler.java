@@ -8,6 +8,8 @@ import dev.seed.websocket.spring.OnClose;
 import dev.seed.websocket.spring.OnError;
 import dev.seed.websocket.spring.OnMessage;
 import dev.seed.websocket.spring.OnOpen;
+import dev.seed.websocket.spring.OnPing;
+import dev.seed.websocket.spring.OnPong;
 import dev.seed.websocket.spring.OnText;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
@@ -32,12 +34,15 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 public final class AnnotatedWebSocketHandler implements WebSocketHandler {
 
     private static final List<Class<? extends Annotation>> ANNOTATIONS =
-            List.of(OnOpen.class, OnText.class, OnMessage.class, OnBinary.class, OnClose.class, OnError.class);
+            List.of(OnOpen.class, OnText.class, OnMessage.class, OnBinary.class, OnPing.class, OnPong.class,
+                    OnClose.class, OnError.class);
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}/]+)}");
 
     private final HandlerMethod open;
     private final HandlerMethod text;
     private final HandlerMethod binary;
+    private final HandlerMethod ping;
+    private final HandlerMethod pong;
     private final HandlerMethod close;
     private final HandlerMethod error;
 
@@ -45,6 +50,8 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
         this.open = methods.get(Event.OPEN);
         this.text = methods.get(Event.TEXT);
         this.binary = methods.get(Event.BINARY);
+        this.ping = methods.get(Event.PING);
+        this.pong = methods.get(Event.PONG);
         this.close = methods.get(Event.CLOSE);
         this.error = methods.get(Event.ERROR);
     }
@@ -77,7 +84,7 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
         }
         if (bound.isEmpty()) {
             throw new IllegalStateException(type.getName() + " has no @OnOpen, @OnText, @OnMessage, @OnBinary,"
-                    + " @OnClose or @OnError method.");
+                    + " @OnPing, @OnPong, @OnClose or @OnError method.");
         }
         return new AnnotatedWebSocketHandler(bound);
     }
@@ -107,6 +114,12 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
         }
         if (annotation == OnBinary.class) {
             return Event.BINARY;
+        }
+        if (annotation == OnPing.class) {
+            return Event.PING;
+        }
+        if (annotation == OnPong.class) {
+            return Event.PONG;
         }
         if (annotation == OnClose.class) {
             return Event.CLOSE;
@@ -142,6 +155,31 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
     public void onBinary(WebSocketConnection c, ByteBuffer data) {
         if (binary != null) {
             binary.invoke(Invocation.binary(c, data));
+        }
+    }
+
+    /** An {@code @OnPing} method that returns its answer answers every ping itself (the seed's do_pong). */
+    @Override
+    public boolean autoPong() {
+        return ping == null || !ping.answersPings();
+    }
+
+    @Override
+    public void onPing(WebSocketConnection c, ByteBuffer data) {
+        if (ping == null) {
+            return;
+        }
+        if (ping.answersPings()) {
+            ping.invokePing(Invocation.binary(c, data));
+        } else {
+            ping.invoke(Invocation.binary(c, data));
+        }
+    }
+
+    @Override
+    public void onPong(WebSocketConnection c, ByteBuffer data) {
+        if (pong != null) {
+            pong.invoke(Invocation.binary(c, data));
         }
     }
 

@@ -5,6 +5,8 @@ enum Event {
     OPEN("@OnOpen"),
     TEXT("@OnText"),
     BINARY("@OnBinary"),
+    PING("@OnPing"),
+    PONG("@OnPong"),
     CLOSE("@OnClose"),
     ERROR("@OnError");
 

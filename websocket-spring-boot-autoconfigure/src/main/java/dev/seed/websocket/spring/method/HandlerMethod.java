@@ -107,7 +107,14 @@ final class HandlerMethod {
         Mode mode = modeOf(method, event);
         Class<?> returnType = method.getReturnType();
         boolean canReply = event.canReply() && mode != Mode.PARTS;
-        if (returnType != void.class && !(canReply && isReplyType(returnType))) {
+        boolean pingAnswer = event == Event.PING && (returnType == boolean.class || returnType == Boolean.class
+                || returnType == byte[].class || returnType == ByteBuffer.class);
+        if (returnType != void.class && !pingAnswer && !(canReply && isReplyType(returnType))) {
+            if (event == Event.PING) {
+                throw new IllegalStateException(describe(method) + " returns " + returnType.getSimpleName()
+                        + "; @OnPing methods return void (the pong is sent as usual), boolean (whether to answer"
+                        + " with the ping's payload) or byte[]/ByteBuffer (the pong's payload).");
+            }
             throw new IllegalStateException(describe(method) + " returns " + returnType.getSimpleName() + "; "
                     + event.annotation() + " methods " + (canReply
                             ? "return void, or String, byte[] or ByteBuffer to send to the peer."
@@ -139,6 +146,16 @@ final class HandlerMethod {
             } else if (event == Event.BINARY && type == InputStream.class && !messageSeen) {
                 messageSeen = true;
                 arguments[i] = Invocation::stream;
+            } else if ((event == Event.PING || event == Event.PONG) && type == ByteBuffer.class && !messageSeen) {
+                messageSeen = true;
+                arguments[i] = Invocation::binary;
+            } else if ((event == Event.PING || event == Event.PONG) && type == byte[].class && !messageSeen) {
+                messageSeen = true;
+                arguments[i] = inv -> {
+                    byte[] copy = new byte[inv.binary().remaining()];
+                    inv.binary().duplicate().get(copy);
+                    return copy;
+                };
             } else if (mode == Mode.PARTS && (type == boolean.class || type == Boolean.class)) {
                 arguments[i] = Invocation::last;
             } else if (event == Event.BINARY && type == ByteBuffer.class && !messageSeen) {
@@ -227,6 +244,7 @@ final class HandlerMethod {
             case TEXT -> "one String (the message, or a part with a boolean last) or Reader, " + COMMON;
             case BINARY -> "one byte[] or ByteBuffer (the message, or a part with a boolean last) or InputStream, "
                     + COMMON;
+            case PING, PONG -> "one ByteBuffer or byte[] (the payload), " + COMMON;
             case CLOSE -> "int (the code), String (the reason), CloseCause, " + COMMON;
             case ERROR -> "one Throwable or a subtype (the error), " + COMMON;
         };
@@ -256,8 +274,35 @@ final class HandlerMethod {
         return errorType == null || errorType.isInstance(error);
     }
 
+    /** Whether this is an {@code @OnPing} method that decides the answer (it returns something). */
+    boolean answersPings() {
+        return event == Event.PING && method.getReturnType() != void.class;
+    }
+
+    /** Calls an {@code @OnPing} method that decides the answer, and sends the pong it asks for. */
+    void invokePing(Invocation invocation) {
+        Object result = call(invocation);
+        WebSocketConnection c = invocation.connection();
+        if (result instanceof Boolean answer) {
+            if (answer) {
+                c.pong(invocation.binary());
+            }
+        } else if (result instanceof byte[] b) {
+            c.pong(ByteBuffer.wrap(b));
+        } else if (result instanceof ByteBuffer b) {
+            c.pong(b);
+        }
+    }
+
     /** Calls the method and sends what it returns, if anything. */
     void invoke(Invocation invocation) {
+        Object result = call(invocation);
+        if (result != null) {
+            reply(invocation.connection(), result);
+        }
+    }
+
+    private Object call(Invocation invocation) {
         Object[] args = new Object[arguments.length];
         for (int i = 0; i < args.length; i++) {
             args[i] = arguments[i].resolve(invocation);
@@ -277,9 +322,7 @@ final class HandlerMethod {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("Cannot call " + describe(method), e);
         }
-        if (result != null) {
-            reply(invocation.connection(), result);
-        }
+        return result;
     }
 
     private static void reply(WebSocketConnection c, Object result) {

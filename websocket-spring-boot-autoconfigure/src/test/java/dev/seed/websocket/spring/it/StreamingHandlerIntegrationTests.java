@@ -77,9 +77,34 @@ class StreamingHandlerIntegrationTests {
         c.close();
     }
 
+    @Test
+    void onPingDecidesEachAnswerAndOnPongHearsPongs() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<String> pongs = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.LinkedBlockingQueue<String> texts = new java.util.concurrent.LinkedBlockingQueue<>();
+        dev.seed.websocket.WebSocketHandler recorder = new dev.seed.websocket.WebSocketHandler() {
+            @Override
+            public void onPong(WebSocketConnection c, ByteBuffer data) {
+                pongs.add(java.nio.charset.StandardCharsets.UTF_8.decode(data.duplicate()).toString());
+            }
+
+            @Override
+            public void onText(WebSocketConnection c, String text) {
+                texts.add(text);
+            }
+        };
+        WebSocketConnection c = client.connect(uri("/pings"), recorder).get(10, TimeUnit.SECONDS);
+        c.ping(ByteBuffer.wrap("no thanks".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        c.ping(ByteBuffer.wrap("yes please".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(pongs.poll(5, TimeUnit.SECONDS)).isEqualTo("yes please");
+        c.pong(ByteBuffer.wrap("unsolicited".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(texts.poll(5, TimeUnit.SECONDS)).isEqualTo("server heard pong unsolicited");
+        assertThat(pongs).isEmpty();
+        c.close();
+    }
+
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    @Import({Upload.class, Parts.class})
+    @Import({Upload.class, Parts.class, Pings.class})
     static class App {
     }
 
@@ -100,6 +125,19 @@ class StreamingHandlerIntegrationTests {
         @OnMessage
         String text(String message) {
             return "whole: " + message;
+        }
+    }
+
+    @WsHandler("/pings")
+    static class Pings {
+        @dev.seed.websocket.spring.OnPing
+        boolean ping(ByteBuffer payload) {
+            return java.nio.charset.StandardCharsets.UTF_8.decode(payload.duplicate()).toString().startsWith("yes");
+        }
+
+        @dev.seed.websocket.spring.OnPong
+        void pong(byte[] payload, WebSocketConnection c) {
+            c.sendText("server heard pong " + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
