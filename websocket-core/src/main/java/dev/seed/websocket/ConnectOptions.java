@@ -29,6 +29,8 @@ public final class ConnectOptions {
     private final ReconnectPolicy reconnect;
     private final boolean allowInsecureRedirects;
     private final ReconnectListener reconnectListener;
+    private final BeforeHandshake beforeHandshake;
+    private final HandshakeResponseCheck responseCheck;
     private final int reconnectQueueMessages;
     private final long reconnectQueueBytes;
 
@@ -53,6 +55,8 @@ public final class ConnectOptions {
         this.reconnect = b.reconnect;
         this.allowInsecureRedirects = b.allowInsecureRedirects;
         this.reconnectListener = b.reconnectListener;
+        this.beforeHandshake = b.beforeHandshake;
+        this.responseCheck = b.responseCheck;
         this.reconnectQueueMessages = b.reconnectQueueMessages;
         this.reconnectQueueBytes = b.reconnectQueueBytes;
     }
@@ -112,6 +116,16 @@ public final class ConnectOptions {
         return reconnect;
     }
 
+    /** Called right before the handshake is sent, or null. */
+    public BeforeHandshake beforeHandshake() {
+        return beforeHandshake;
+    }
+
+    /** Looks at the server's 101 answer before the connection opens, or null. */
+    public HandshakeResponseCheck responseCheck() {
+        return responseCheck;
+    }
+
     /** Told when a {@link ReconnectingConnection} reconnects and when it gives up; null: nobody. */
     public ReconnectListener reconnectListener() {
         return reconnectListener;
@@ -148,6 +162,8 @@ public final class ConnectOptions {
         b.reconnect = reconnect;
         b.allowInsecureRedirects = allowInsecureRedirects;
         b.reconnectListener = reconnectListener;
+        b.beforeHandshake = beforeHandshake;
+        b.responseCheck = responseCheck;
         b.reconnectQueueMessages = reconnectQueueMessages;
         b.reconnectQueueBytes = reconnectQueueBytes;
         return b;
@@ -168,6 +184,8 @@ public final class ConnectOptions {
         private ReconnectPolicy reconnect;
         private boolean allowInsecureRedirects;
         private ReconnectListener reconnectListener;
+        private BeforeHandshake beforeHandshake;
+        private HandshakeResponseCheck responseCheck;
         private int reconnectQueueMessages = DEFAULT_RECONNECT_QUEUE_MESSAGES;
         private long reconnectQueueBytes = DEFAULT_RECONNECT_QUEUE_BYTES;
 
@@ -270,6 +288,18 @@ public final class ConnectOptions {
         /** Reconnects automatically after an abnormal close, with this policy. */
         public Builder reconnect(ReconnectPolicy policy) {
             this.reconnect = policy;
+            return this;
+        }
+
+        /** Called once the socket is connected, right before the handshake is sent (the seed's on_connect). */
+        public Builder beforeHandshake(BeforeHandshake hook) {
+            this.beforeHandshake = hook;
+            return this;
+        }
+
+        /** Looks at the server's 101 answer and may refuse the connection (the seed's client on_handshake). */
+        public Builder responseCheck(HandshakeResponseCheck check) {
+            this.responseCheck = check;
             return this;
         }
 

@@ -1,8 +1,10 @@
 package dev.seed.websocket.internal;
 
+import dev.seed.websocket.BeforeHandshake;
 import dev.seed.websocket.ConnectOptions;
 import dev.seed.websocket.ConnectionListener;
 import dev.seed.websocket.HandshakeFailedException;
+import dev.seed.websocket.HandshakeResponseCheck;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketException;
 import dev.seed.websocket.WebSocketHandler;
@@ -111,10 +113,51 @@ final class ClientUpgrade implements SocketTransport.Handler {
             transport.flush();
             return;
         }
+        ByteBuffer request;
+        try {
+            request = handshake.requestBytes(headersBeforeHandshake());
+        } catch (RuntimeException e) {
+            fail(new WebSocketException("beforeHandshake failed: " + e.getMessage(), e));
+            transport.close(null);
+            return;
+        }
         phase = Phase.HANDSHAKE;
         parser = new HttpResponseParser(client.config().maxHeaderSize());
-        transport.write(handshake.requestBytes());
+        transport.write(request);
         transport.flush();
+    }
+
+    /** What the application's beforeHandshake hook adds to the request (empty without a hook). */
+    private HttpHeaders headersBeforeHandshake() {
+        HttpHeaders extra = new HttpHeaders();
+        BeforeHandshake hook = options.beforeHandshake();
+        if (hook == null) {
+            return extra;
+        }
+        InetSocketAddress local = (InetSocketAddress) transport.localAddress();
+        InetSocketAddress remote = (InetSocketAddress) transport.remoteAddress();
+        hook.beforeHandshake(new BeforeHandshake.Connecting() {
+            @Override
+            public URI uri() {
+                return uri;
+            }
+
+            @Override
+            public InetSocketAddress localAddress() {
+                return local;
+            }
+
+            @Override
+            public InetSocketAddress remoteAddress() {
+                return remote;
+            }
+
+            @Override
+            public void header(String name, String value) {
+                extra.add(name, value);
+            }
+        });
+        return extra;
     }
 
     private ByteBuffer connectRequest() {
@@ -223,15 +266,36 @@ final class ClientUpgrade implements SocketTransport.Handler {
         DefaultHandshakeRequest view = new DefaultHandshakeRequest(uri, handshake.request().path(),
                 handshake.request().query(), handshake.request().headers(), options.cookies(), options.origin(),
                 Map.of(), (InetSocketAddress) transport.remoteAddress());
+        ReceivedHandshakeResponse answer = new ReceivedHandshakeResponse(response);
+        String refusedBecause = checkResponse(answer);
+        if (refusedBecause != null) {
+            accepted.extensions().forEach(Extension::close);
+            fail(refused(refusedBecause, response));
+            transport.close(null);
+            return;
+        }
         WsConnection connection = new WsConnection(transport, client.config(), ConnectionListener.Side.CLIENT,
                 handler, view, accepted.subprotocol(), names, null, client);
-        connection.handshakeResponse(new ReceivedHandshakeResponse(response));
+        connection.handshakeResponse(answer);
         WebSocketProtocol engine = new WebSocketProtocol(Role.CLIENT, client.config().protocol(),
                 accepted.extensions(), connection, connection);
         client.connectionOpened(connection);
         connection.open(engine, rest);
         if (!result.complete(connection)) {
             connection.abort(); // the connect failed meanwhile (timed out): nobody holds this connection
+        }
+    }
+
+    /** The application's check of the 101 answer: null accepts, a reason refuses (one that throws refuses). */
+    private String checkResponse(ReceivedHandshakeResponse answer) {
+        HandshakeResponseCheck check = options.responseCheck();
+        if (check == null) {
+            return null;
+        }
+        try {
+            return check.check(answer);
+        } catch (RuntimeException e) {
+            return "Response check failed: " + e.getMessage();
         }
     }
 

@@ -240,7 +240,7 @@ class ReconnectingConnectionTest {
     private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertThatCause(
             java.util.concurrent.CompletableFuture<?> f) {
         try {
-            f.get(1, TimeUnit.SECONDS);
+            f.get(5, TimeUnit.SECONDS);
             throw new AssertionError("not failed");
         } catch (ExecutionException e) {
             return assertThat(e.getCause());
@@ -343,5 +343,44 @@ class ReconnectingConnectionTest {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    @Test
+    void beforeHandshakeSeesTheSocketAndAddsHeadersAndAResponseCheckMayRefuse() throws Exception {
+        List<String> seenByServer = new CopyOnWriteArrayList<>();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .interceptor((request, response) -> {
+                    seenByServer.add(request.header("X-Client-Port"));
+                    response.header("X-Server-Mood", request.header("X-Want-Mood"));
+                })
+                .route("/r", new WebSocketHandler() { }).build().start();
+        List<java.net.InetSocketAddress> locals = new CopyOnWriteArrayList<>();
+        ConnectOptions options = ConnectOptions.builder()
+                .beforeHandshake(connecting -> {
+                    locals.add(connecting.localAddress());
+                    assertThat(connecting.remoteAddress().getPort()).isEqualTo(server.port());
+                    connecting.header("X-Client-Port", Integer.toString(connecting.localAddress().getPort()));
+                    connecting.header("X-Want-Mood", connecting.uri().getQuery());
+                })
+                .responseCheck(response -> "grumpy".equals(response.header("X-Server-Mood"))
+                        ? "The server is grumpy." : null)
+                .build();
+        WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/r?happy"), options,
+                new WebSocketHandler() { }).get(5, TimeUnit.SECONDS);
+        assertThat(seenByServer).containsExactly(Integer.toString(c.localAddress().getPort()));
+        assertThat(locals).containsExactly(c.localAddress());
+
+        var refused = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/r?grumpy"), options,
+                new WebSocketHandler() { });
+        assertThatCause(refused).isInstanceOf(dev.seed.websocket.HandshakeFailedException.class)
+                .hasMessageContaining("The server is grumpy.");
+        // the refused connection is not kept: only the first one is open
+        await("refused socket gone", () -> server.connections().size() == 1 || server.connections().isEmpty());
+        assertThat(client.connections()).hasSize(1);
+
+        var badHeader = client.connect(uri(), ConnectOptions.builder()
+                .beforeHandshake(connecting -> connecting.header("X-Bad", "line\r\nbreak")).build(),
+                new WebSocketHandler() { });
+        assertThatCause(badHeader).hasMessageContaining("beforeHandshake failed");
     }
 }

@@ -117,6 +117,21 @@ public final class ClientHandshake {
     }
 
     /**
+     * The request in wire form with {@code extra} headers after its own (names and values checked
+     * as {@link HttpHeaders#add} does: a line break fails with IllegalArgumentException).
+     */
+    public ByteBuffer requestBytes(HttpHeaders extra) {
+        if (extra.isEmpty()) {
+            return requestBytes();
+        }
+        HttpHeaders all = new HttpHeaders(request.headers());
+        for (var field : extra) {
+            all.add(field.getKey(), field.getValue());
+        }
+        return new HttpRequest(request.method(), request.target(), all).toBytes();
+    }
+
+    /**
      * Checks the server's answer as RFC 6455 section 4.1 requires of the client ("the client MUST
      * _Fail the WebSocket Connection_" when any check fails). The failures carry the server's
      * status and header fields: a refusal its error status, an unacceptable 101 status 101.
