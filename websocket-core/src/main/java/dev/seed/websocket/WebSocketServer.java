@@ -239,6 +239,8 @@ public final class WebSocketServer implements AutoCloseable {
         private ServerSocketChannel channel;
         private final List<Consumer<WebSocketServer>> shutdownHooks = new ArrayList<>();
         private RefusalFormat refusalFormat = RefusalFormat.TEXT;
+        private OriginCheck originCheck;
+        private Duration originCheckTimeout = Duration.ofSeconds(2);
         private final Set<WebSocketVersion> versions = EnumSet.of(WebSocketVersion.RFC_6455);
         private final List<ServerSettings.Tick> ticks = new ArrayList<>();
 
@@ -355,6 +357,24 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Decides on each request's Origin, after the allow-list, possibly asynchronously (the seed's
+         * on_origin); see {@link OriginCheck}.
+         */
+        public Builder originCheck(OriginCheck check) {
+            this.originCheck = check;
+            return this;
+        }
+
+        /** How long an {@link OriginCheck} may take before the request is refused with 408 (default 2 s). */
+        public Builder originCheckTimeout(Duration timeout) {
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("originCheckTimeout must be positive: " + timeout);
+            }
+            this.originCheckTimeout = timeout;
+            return this;
+        }
+
         /** The body format of handshake refusals (default plain text; JSON as the seed answers). */
         public Builder refusalFormat(RefusalFormat format) {
             this.refusalFormat = Objects.requireNonNull(format, "format");
@@ -427,7 +447,7 @@ public final class WebSocketServer implements AutoCloseable {
             ServerSettings settings = new ServerSettings(host, port, backlog, router, Set.copyOf(allowedOrigins),
                     requireOrigin, interceptor, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
                     socketFilter, channel, EnumSet.copyOf(versions), List.copyOf(ticks), List.copyOf(shutdownHooks),
-                    refusalFormat);
+                    refusalFormat, originCheck, originCheckTimeout);
             return new WebSocketServer(config, settings);
         }
     }

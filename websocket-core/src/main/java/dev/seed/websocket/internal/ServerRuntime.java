@@ -80,6 +80,10 @@ public final class ServerRuntime implements ConnectionOwner {
         return handshake;
     }
 
+    ServerSettings settings() {
+        return settings;
+    }
+
     dev.seed.websocket.RefusalFormat refusalFormat() {
         return settings.refusalFormat();
     }

@@ -1,6 +1,7 @@
 package dev.seed.websocket.internal;
 
 import dev.seed.websocket.HandshakeInterceptor;
+import dev.seed.websocket.OriginCheck;
 import dev.seed.websocket.RefusalFormat;
 import dev.seed.websocket.WebSocketServer;
 import dev.seed.websocket.protocol.handshake.WebSocketVersion;
@@ -31,7 +32,9 @@ public record ServerSettings(
         Set<WebSocketVersion> versions,
         List<Tick> ticks,
         List<Consumer<WebSocketServer>> shutdownHooks,
-        RefusalFormat refusalFormat) {
+        RefusalFormat refusalFormat,
+        OriginCheck originCheck,
+        Duration originCheckTimeout) {
 
     /** A periodic task of the server (the seed's on_tick): once per period, given the server. */
     public record Tick(Duration every, Consumer<WebSocketServer> task) {

@@ -2,15 +2,16 @@ package dev.seed.websocket.internal;
 
 import dev.seed.websocket.ConnectionListener;
 import dev.seed.websocket.HandshakeInterceptor;
+import dev.seed.websocket.OriginCheck;
 import dev.seed.websocket.protocol.ProtocolEngine;
 import dev.seed.websocket.protocol.Role;
 import dev.seed.websocket.protocol.WebSocketProtocol;
 import dev.seed.websocket.protocol.Hixie76Protocol;
 import dev.seed.websocket.protocol.extension.Extension;
 import dev.seed.websocket.protocol.handshake.HandshakeException;
+import dev.seed.websocket.protocol.handshake.HttpHeaders;
 import dev.seed.websocket.protocol.handshake.HttpRequest;
 import dev.seed.websocket.protocol.handshake.HttpRequestParser;
-import dev.seed.websocket.protocol.handshake.HttpHeaders;
 import dev.seed.websocket.protocol.handshake.HttpResponse;
 import dev.seed.websocket.protocol.handshake.ServerHandshake;
 import dev.seed.websocket.protocol.handshake.WebSocketVersion;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The server side of one TCP connection until its opening handshake is answered (RFC 6455
@@ -41,6 +43,8 @@ final class ServerUpgrade implements SocketTransport.Handler {
     private boolean answered;
     /** Whether the transport now belongs to a WebSocket connection. */
     private boolean upgraded;
+    /** Whether the origin check decided (or timed out): the first of the two wins. Loop only. */
+    private boolean originDecided;
 
     ServerUpgrade(ServerRuntime server, SocketTransport transport) {
         this.server = server;
@@ -100,6 +104,67 @@ final class ServerUpgrade implements SocketTransport.Handler {
             reject(403, "Origin not allowed.");
             return;
         }
+        OriginCheck check = server.settings().originCheck();
+        if (check == null) {
+            upgrade(request, match, rest);
+            return;
+        }
+        CompletableFuture<Boolean> decision;
+        try {
+            DefaultHandshakeRequest view = DefaultHandshakeRequest.ofServerRequest(request, match.variables(),
+                    (InetSocketAddress) transport.remoteAddress());
+            decision = check.check(origin, view).toCompletableFuture();
+        } catch (RuntimeException e) {
+            reject(500, "Origin check failed.");
+            return;
+        }
+        if (decision.isDone()) {
+            originDecided(decision, request, match, rest);
+            return;
+        }
+        // Decided later (on another thread): the rest of the read is the loop's buffer, keep a copy.
+        ByteBuffer kept = LentBuffers.copy(rest);
+        EventLoop.Timer limit = loop.schedule(() -> {
+            if (!originDecided) {
+                originDecided = true;
+                reject(408, "Origin check timed out.");
+            }
+        }, server.settings().originCheckTimeout().toNanos());
+        decision.whenComplete((ok, e) -> {
+            try {
+                loop.execute(() -> {
+                    limit.cancel();
+                    originDecided(decision, request, match, kept);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // the server stopped meanwhile: the socket goes with it
+            }
+        });
+    }
+
+    /** The origin check answered (on the loop): upgrade, or refuse. */
+    private void originDecided(CompletableFuture<Boolean> decision, HttpRequest request, Router.Match match,
+            ByteBuffer rest) {
+        if (originDecided || transport.isClosed()) {
+            return;
+        }
+        originDecided = true;
+        Boolean ok;
+        try {
+            ok = decision.join();
+        } catch (RuntimeException e) {
+            reject(500, "Origin check failed.");
+            return;
+        }
+        if (!Boolean.TRUE.equals(ok)) {
+            reject(403, "Origin not allowed.");
+            return;
+        }
+        upgrade(request, match, rest);
+    }
+
+    /** The request passed the route and origin checks: capacity, the handshake, the interceptor, the upgrade. */
+    private void upgrade(HttpRequest request, Router.Match match, ByteBuffer rest) {
         InetSocketAddress remote = (InetSocketAddress) transport.remoteAddress();
         String capacity = server.capacityRefusal(remote);
         if (capacity != null) {

@@ -58,4 +58,57 @@ class RefusalFormatTest {
             assertThat(r.body()).isEqualTo("Sign in first.\n");
         }
     }
+
+    private static RawPeer.Response upgradeFrom(int port, String origin) throws Exception {
+        try (RawPeer raw = new RawPeer(port)) {
+            raw.sendRaw(("GET /s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Origin: " + origin + "\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return raw.readResponse();
+        }
+    }
+
+    @Test
+    void anOriginCheckMayDecideLaterAndOneThatDoesNotDecideInTimeIs408() throws Exception {
+        java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                    .allowedOrigins("https://good.example", "https://bad.example", "https://slow.example",
+                            "https://stuck.example", "https://broken.example")
+                    .originCheckTimeout(Duration.ofMillis(300))
+                    .originCheck((origin, request) -> {
+                        assertThat(request.path()).isEqualTo("/s");
+                        switch (origin) {
+                            case "https://good.example":
+                                return java.util.concurrent.CompletableFuture.completedFuture(true);
+                            case "https://slow.example": {
+                                java.util.concurrent.CompletableFuture<Boolean> f = new java.util.concurrent.CompletableFuture<>();
+                                later.schedule(() -> f.complete(true), 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                                return f;
+                            }
+                            case "https://stuck.example":
+                                return new java.util.concurrent.CompletableFuture<>();
+                            case "https://broken.example":
+                                throw new IllegalStateException("the lookup service is down");
+                            default:
+                                return java.util.concurrent.CompletableFuture.completedFuture(false);
+                        }
+                    })
+                    .route("/s", new WebSocketHandler() { }).build().start();
+            assertThat(upgradeFrom(server.port(), "https://good.example").status()).isEqualTo(101);
+            assertThat(upgradeFrom(server.port(), "https://bad.example").status()).isEqualTo(403);
+            assertThat(upgradeFrom(server.port(), "https://slow.example").status()).isEqualTo(101);
+            long start = System.nanoTime();
+            RawPeer.Response stuck = upgradeFrom(server.port(), "https://stuck.example");
+            assertThat(stuck.status()).isEqualTo(408);
+            assertThat(stuck.body()).isEqualTo("Origin check timed out.\n");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+            assertThat(upgradeFrom(server.port(), "https://broken.example").status()).isEqualTo(500);
+            // the allow-list still comes first: an origin not on it never reaches the check
+            assertThat(upgradeFrom(server.port(), "https://elsewhere.example").status()).isEqualTo(403);
+        } finally {
+            later.shutdownNow();
+        }
+    }
 }
