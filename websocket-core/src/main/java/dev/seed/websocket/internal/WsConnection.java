@@ -7,12 +7,14 @@ import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.Compression;
 import dev.seed.websocket.ConnectionListener;
 import dev.seed.websocket.ConnectionListener.Side;
+import dev.seed.websocket.FrameListener;
 import dev.seed.websocket.HandshakeRequest;
 import dev.seed.websocket.HandshakeResponse;
 import dev.seed.websocket.ScheduledTask;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketException;
 import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.protocol.FrameObserver;
 import dev.seed.websocket.protocol.ProtocolEngine;
 import dev.seed.websocket.protocol.ProtocolException;
 import dev.seed.websocket.protocol.ProtocolListener;
@@ -173,7 +175,25 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     public void open(ProtocolEngine engine, ByteBuffer leftover) {
         this.engine = engine;
         if (engine instanceof WebSocketProtocol p && config.frameListener() != null) {
-            p.frameObserver((in, op, fin, rsv, len) -> config.frameListener().onFrame(this, in, op, fin, rsv, len));
+            p.frameObserver(new FrameObserver() {
+                private final FrameListener listener = config.frameListener();
+                private final boolean payloads = listener.wantsPayload();
+
+                @Override
+                public void onFrame(boolean in, int op, boolean fin, int rsv, long len) {
+                    listener.onFrame(WsConnection.this, in, op, fin, rsv, len);
+                }
+
+                @Override
+                public boolean wantsPayload() {
+                    return payloads;
+                }
+
+                @Override
+                public void onPayload(boolean in, ByteBuffer chunk, boolean frameEnd) {
+                    listener.onPayload(WsConnection.this, in, chunk, frameEnd);
+                }
+            });
         }
         transport.handler(this);
         if (handlerTakesParts && engine instanceof WebSocketProtocol) {

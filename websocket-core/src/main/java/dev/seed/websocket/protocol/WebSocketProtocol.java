@@ -57,6 +57,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     /** Sees every frame, or null. */
     private FrameObserver frameObserver;
+    /** Whether {@link #frameObserver} wants payloads too. */
+    private boolean observePayloads;
     /** Payload bytes of the last message sent, before extensions encoded it. */
     private int lastSentBytes;
     /** Payload bytes of the last message sent, as it went on the wire. */
@@ -161,6 +163,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     /** Sets the observer of every frame in and out (null: none). */
     public void frameObserver(FrameObserver observer) {
         this.frameObserver = observer;
+        this.observePayloads = observer != null && observer.wantsPayload();
     }
 
     /** Payload length of the last data message sent, before compression. */
@@ -355,6 +358,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     @Override
     public void onDataFramePayload(ByteBuffer chunk, boolean frameEnd) throws ProtocolException {
+        if (observePayloads) {
+            frameObserver.onPayload(true, chunk.duplicate(), frameEnd);
+        }
         boolean messageEnd = frameEnd && frameFin;
         if (closeReceived) {
             // RFC 6455 section 1.4: data after the peer's close frame is ignored.
@@ -517,6 +523,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     public void onControlFrame(int opcode, int rsv, ByteBuffer payload) throws ProtocolException {
         if (frameObserver != null) {
             frameObserver.onFrame(true, opcode, true, rsv, payload.remaining());
+            if (observePayloads) {
+                frameObserver.onPayload(true, payload.duplicate(), true);
+            }
         }
         if (rsv != 0) {
             // 5.2: RSV bits are only allowed where a negotiated extension defines them, and no
@@ -942,6 +951,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         if (frameObserver != null) {
             frameObserver.onFrame(false, b0 & WireFormat.B0_MASK_OPCODE, (b0 & B0_FLAG_FIN) != 0,
                     b0 & WireFormat.B0_MASK_RSV, length);
+            if (observePayloads) {
+                frameObserver.onPayload(false, payload.duplicate(), true); // before masking
+            }
         }
         boolean masked = role == Role.CLIENT;
         int headerLength = WireFormat.headerLength(length, masked);

@@ -115,4 +115,40 @@ class SendLimitsTest {
         c.sendText("after");
         h.assertExhausted(); // no pong for the ping it chose not to answer
     }
+
+    @Test
+    void aFrameListenerThatAsksGetsEachFramesPayloadUnmaskedAsOnTheWire() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/s", new WebSocketHandler() {
+            @Override
+            public void onText(WebSocketConnection c, String text) {
+                c.sendText("echo " + text);
+            }
+        }).build().start();
+        java.util.List<String> wire = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client = WebSocketClient.builder().outgoingFragmentSize(4).frameListener(new dev.seed.websocket.FrameListener() {
+            @Override
+            public void onFrame(WebSocketConnection c, boolean inbound, int opcode, boolean fin, int rsv, long length) {
+                wire.add((inbound ? "in " : "out ") + opcode + (fin ? " fin " : " ") + length);
+            }
+
+            @Override
+            public boolean wantsPayload() {
+                return true;
+            }
+
+            @Override
+            public void onPayload(WebSocketConnection c, boolean inbound, ByteBuffer chunk, boolean frameEnd) {
+                wire.add((inbound ? "in: " : "out: ") + java.nio.charset.StandardCharsets.UTF_8.decode(chunk)
+                        + (frameEnd ? "|" : ""));
+            }
+        }).build();
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/s"), h)
+                .get(5, TimeUnit.SECONDS);
+        c.sendText("hello!").get(5, TimeUnit.SECONDS);
+        assertThat(h.nextText()).isEqualTo("echo hello!");
+        // sent in fragments of 4, unmasked in the view; the answer as one frame
+        assertThat(wire).containsExactly("out 1 4", "out: hell|", "out 0 fin 2", "out: o!|",
+                "in 1 fin 11", "in: echo hello!|");
+    }
 }
