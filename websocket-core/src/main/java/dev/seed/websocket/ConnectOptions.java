@@ -1,5 +1,6 @@
 package dev.seed.websocket;
 
+import dev.seed.websocket.protocol.handshake.WebSocketVersion;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class ConnectOptions {
     private final boolean allowInsecureRedirects;
     private final ReconnectListener reconnectListener;
     private final BeforeHandshake beforeHandshake;
+    private final WebSocketVersion version;
     private final HandshakeResponseCheck responseCheck;
     private final int reconnectQueueMessages;
     private final long reconnectQueueBytes;
@@ -56,6 +58,7 @@ public final class ConnectOptions {
         this.allowInsecureRedirects = b.allowInsecureRedirects;
         this.reconnectListener = b.reconnectListener;
         this.beforeHandshake = b.beforeHandshake;
+        this.version = b.version;
         this.responseCheck = b.responseCheck;
         this.reconnectQueueMessages = b.reconnectQueueMessages;
         this.reconnectQueueBytes = b.reconnectQueueBytes;
@@ -116,6 +119,11 @@ public final class ConnectOptions {
         return reconnect;
     }
 
+    /** The protocol version spoken (RFC 6455 unless a legacy one was asked for). */
+    public WebSocketVersion version() {
+        return version;
+    }
+
     /** Called right before the handshake is sent, or null. */
     public BeforeHandshake beforeHandshake() {
         return beforeHandshake;
@@ -163,6 +171,7 @@ public final class ConnectOptions {
         b.allowInsecureRedirects = allowInsecureRedirects;
         b.reconnectListener = reconnectListener;
         b.beforeHandshake = beforeHandshake;
+        b.version = version;
         b.responseCheck = responseCheck;
         b.reconnectQueueMessages = reconnectQueueMessages;
         b.reconnectQueueBytes = reconnectQueueBytes;
@@ -185,6 +194,7 @@ public final class ConnectOptions {
         private boolean allowInsecureRedirects;
         private ReconnectListener reconnectListener;
         private BeforeHandshake beforeHandshake;
+        private WebSocketVersion version = WebSocketVersion.RFC_6455;
         private HandshakeResponseCheck responseCheck;
         private int reconnectQueueMessages = DEFAULT_RECONNECT_QUEUE_MESSAGES;
         private long reconnectQueueBytes = DEFAULT_RECONNECT_QUEUE_BYTES;
@@ -288,6 +298,16 @@ public final class ConnectOptions {
         /** Reconnects automatically after an abnormal close, with this policy. */
         public Builder reconnect(ReconnectPolicy policy) {
             this.reconnect = policy;
+            return this;
+        }
+
+        /**
+         * The protocol version to speak: RFC 6455 (the default), or for legacy servers the hybi
+         * drafts 07 and 08 (same framing, version 7 or 8 and {@code Sec-WebSocket-Origin}) or
+         * draft-hixie-76 (its own handshake and framing: text only, no close codes, no extensions).
+         */
+        public Builder version(WebSocketVersion version) {
+            this.version = Objects.requireNonNull(version, "version");
             return this;
         }
 

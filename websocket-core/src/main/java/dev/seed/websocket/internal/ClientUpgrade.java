@@ -8,6 +8,9 @@ import dev.seed.websocket.HandshakeResponseCheck;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketException;
 import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.protocol.Hixie76Protocol;
+import dev.seed.websocket.protocol.ProtocolEngine;
+import dev.seed.websocket.protocol.handshake.WebSocketVersion;
 import dev.seed.websocket.protocol.Role;
 import dev.seed.websocket.protocol.WebSocketProtocol;
 import dev.seed.websocket.protocol.extension.Extension;
@@ -39,7 +42,7 @@ import javax.net.ssl.SSLHandshakeException;
  */
 final class ClientUpgrade implements SocketTransport.Handler {
 
-    private enum Phase { CONNECTING, PROXY, HANDSHAKE, REFUSAL_BODY, DONE }
+    private enum Phase { CONNECTING, PROXY, HANDSHAKE, REFUSAL_BODY, HIXIE_CHALLENGE, DONE }
 
     /** Most bytes of a refusal's body kept for the exception. */
     private static final int MAX_REFUSAL_BODY = 4096;
@@ -60,6 +63,10 @@ final class ClientUpgrade implements SocketTransport.Handler {
     private boolean handshakeTimerArmed;
     /** A refusal whose body is still arriving, and the body so far. */
     private HttpResponse refusal;
+    /** hixie-76: the accepted head while the 16 bytes of its proof arrive, and those bytes. */
+    private HttpResponse hixieResponse;
+    private ClientHandshake.Result hixieAccepted;
+    private java.io.ByteArrayOutputStream hixieProof;
     private java.io.ByteArrayOutputStream refusalBody;
     private int refusalBodyWanted;
 
@@ -74,6 +81,7 @@ final class ClientUpgrade implements SocketTransport.Handler {
         this.transport = transport;
         this.loop = transport.loop();
         ClientHandshake.Builder b = ClientHandshake.builder(uri)
+                .version(options.version())
                 .origin(options.origin())
                 .subprotocols(options.subprotocols())
                 .extensions(client.config().extensions())
@@ -181,6 +189,10 @@ final class ClientUpgrade implements SocketTransport.Handler {
             readRefusalBody(data);
             return;
         }
+        if (phase == Phase.HIXIE_CHALLENGE) {
+            readHixieProof(data);
+            return;
+        }
         if (phase == Phase.DONE || phase == Phase.CONNECTING) {
             data.position(data.limit());
             return;
@@ -257,6 +269,38 @@ final class ClientUpgrade implements SocketTransport.Handler {
             fail(refused(e.getMessage(), response));
             return;
         }
+        if (handshake.version() == WebSocketVersion.HIXIE_76) {
+            // draft-hixie-76 section 4.1 step 42: 16 bytes follow the head, the proof to check
+            phase = Phase.HIXIE_CHALLENGE;
+            hixieResponse = response;
+            hixieAccepted = accepted;
+            hixieProof = new java.io.ByteArrayOutputStream(16);
+            readHixieProof(rest);
+            return;
+        }
+        open(response, accepted, rest);
+    }
+
+    private void readHixieProof(ByteBuffer data) {
+        int n = Math.min(16 - hixieProof.size(), data.remaining());
+        byte[] chunk = new byte[n];
+        data.get(chunk);
+        hixieProof.writeBytes(chunk);
+        if (hixieProof.size() < 16) {
+            return;
+        }
+        try {
+            handshake.validateHixie76Challenge(hixieResponse, hixieProof.toByteArray());
+        } catch (HandshakeException e) {
+            fail(refused(e.getMessage(), hixieResponse));
+            transport.close(null);
+            return;
+        }
+        open(hixieResponse, hixieAccepted, data);
+    }
+
+    /** The handshake is done: the connection opens with the engine of its version. */
+    private void open(HttpResponse response, ClientHandshake.Result accepted, ByteBuffer rest) {
         phase = Phase.DONE;
         timer.cancel();
         List<String> names = new ArrayList<>();
@@ -277,8 +321,10 @@ final class ClientUpgrade implements SocketTransport.Handler {
         WsConnection connection = new WsConnection(transport, client.config(), ConnectionListener.Side.CLIENT,
                 handler, view, accepted.subprotocol(), names, null, client);
         connection.handshakeResponse(answer);
-        WebSocketProtocol engine = new WebSocketProtocol(Role.CLIENT, client.config().protocol(),
-                accepted.extensions(), connection, connection);
+        ProtocolEngine engine = handshake.version() == WebSocketVersion.HIXIE_76
+                ? new Hixie76Protocol(connection, connection, client.config().protocol().maxMessageSize())
+                : new WebSocketProtocol(Role.CLIENT, client.config().protocol(), accepted.extensions(), connection,
+                        connection);
         client.connectionOpened(connection);
         connection.open(engine, rest);
         if (!result.complete(connection)) {

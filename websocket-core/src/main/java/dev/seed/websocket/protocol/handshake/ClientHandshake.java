@@ -34,6 +34,12 @@ public final class ClientHandshake {
             "sec-websocket-extensions", "origin", "cookie");
 
     private final URI uri;
+    /** The version spoken: RFC 6455 unless a legacy one was asked for. */
+    private final WebSocketVersion version;
+    /** hixie-76: the digest the server must answer with (section 5.2); null for the other versions. */
+    private final byte[] hixieChallenge;
+    /** The Origin sent, or null. */
+    private final String origin;
     private final String key;
     private final List<String> subprotocols;
     private final List<ExtensionFactory> extensions;
@@ -41,8 +47,18 @@ public final class ClientHandshake {
 
     private ClientHandshake(Builder b) {
         this.uri = b.uri;
+        this.version = b.version;
+        this.origin = b.origin;
         this.subprotocols = List.copyOf(b.subprotocols);
-        this.extensions = List.copyOf(b.extensions);
+        this.extensions = version == WebSocketVersion.HIXIE_76 ? List.of() : List.copyOf(b.extensions);
+        if (version == WebSocketVersion.HIXIE_76) {
+            this.key = null;
+            byte[][] challenge = new byte[1][];
+            this.request = hixie76Request(b, challenge);
+            this.hixieChallenge = challenge[0];
+            return;
+        }
+        this.hixieChallenge = null;
         // 4.1 item 7: "a nonce consisting of a randomly selected 16-byte value that has been
         // base64-encoded"
         byte[] nonce = new byte[ServerHandshake.KEY_LENGTH];
@@ -54,9 +70,10 @@ public final class ClientHandshake {
         h.add("Upgrade", "websocket");
         h.add("Connection", "Upgrade");
         h.add("Sec-WebSocket-Key", key);
-        h.add("Sec-WebSocket-Version", "13");
+        h.add("Sec-WebSocket-Version", Integer.toString(version.wireVersion()));
         if (b.origin != null) {
-            h.add("Origin", b.origin);
+            // hybi-07/08 section 4.1: a browser's origin went in |Sec-WebSocket-Origin| then
+            h.add(version == WebSocketVersion.RFC_6455 ? "Origin" : "Sec-WebSocket-Origin", b.origin);
         }
         if (!subprotocols.isEmpty()) {
             h.add("Sec-WebSocket-Protocol", String.join(", ", subprotocols));
@@ -79,6 +96,72 @@ public final class ClientHandshake {
             h.add("Cookie", cookie.toString());
         }
         this.request = new HttpRequest("GET", target(uri), h);
+    }
+
+    /**
+     * draft-hixie-thewebsocketprotocol-76 section 4.1 (the client's handshake): two keys, each a
+     * number times a random count of spaces written with random other characters and those spaces
+     * mixed in, and eight random bytes after the head (key3). The server proves it read them with
+     * the MD5 of the two numbers and key3 (section 5.2), which {@code challenge[0]} receives.
+     */
+    private HttpRequest hixie76Request(Builder b, byte[][] challenge) {
+        HttpHeaders h = new HttpHeaders();
+        h.add("Upgrade", "WebSocket");
+        h.add("Connection", "Upgrade");
+        h.add("Host", host(uri));
+        // the draft requires an Origin; a client that names none sends its own URL's origin
+        h.add("Origin", b.origin != null ? b.origin : (secure() ? "https://" : "http://") + host(uri));
+        if (!subprotocols.isEmpty()) {
+            h.add("Sec-WebSocket-Protocol", subprotocols.get(0)); // one value in this draft
+        }
+        long[] parts = new long[2];
+        for (int i = 0; i < 2; i++) {
+            int spaces = 1 + b.random.nextInt(12);
+            long max = 0xFFFF_FFFFL / spaces;
+            parts[i] = (long) (b.random.nextDouble() * (max + 1)) % (max + 1);
+            h.add("Sec-WebSocket-Key" + (i + 1), hixieKey(parts[i] * spaces, spaces, b.random));
+        }
+        for (var field : b.headers) {
+            h.add(field.getKey(), field.getValue());
+        }
+        if (!b.cookies.isEmpty()) {
+            StringBuilder cookie = new StringBuilder();
+            for (Map.Entry<String, String> c : b.cookies.entrySet()) {
+                cookie.append(cookie.length() == 0 ? "" : "; ").append(c.getKey()).append('=').append(c.getValue());
+            }
+            h.add("Cookie", cookie.toString());
+        }
+        byte[] key3 = new byte[HttpRequestParser.HIXIE_KEY3_LENGTH];
+        b.random.nextBytes(key3);
+        challenge[0] = ServerHandshake.hixieChallenge(parts[0], parts[1], key3);
+        return new HttpRequest("GET", target(uri), "HTTP/1.1", h, key3);
+    }
+
+    /** Section 4.1 steps 17-22: the product's digits, 1-12 random non-digit characters and the spaces mixed in. */
+    private static String hixieKey(long product, int spaces, Random random) {
+        StringBuilder key = new StringBuilder(Long.toString(product));
+        int noise = 1 + random.nextInt(12);
+        for (int i = 0; i < noise; i++) {
+            // U+0021 to U+002F and U+003A to U+007E: printable, neither a digit nor a space
+            int c = random.nextInt(15 + 69);
+            char ch = (char) (c < 15 ? 0x21 + c : 0x3A + c - 15);
+            key.insert(random.nextInt(key.length() + 1), ch);
+        }
+        for (int i = 0; i < spaces; i++) {
+            // never first or last
+            key.insert(1 + random.nextInt(key.length() - 1), ' ');
+        }
+        return key.toString();
+    }
+
+    /** The version this handshake speaks. */
+    public WebSocketVersion version() {
+        return version;
+    }
+
+    /** hixie-76: the 16 bytes the server must send after its head (section 5.2); else null. */
+    public byte[] hixieChallenge() {
+        return hixieChallenge == null ? null : hixieChallenge.clone();
     }
 
     /** A builder for a {@code ws://} or {@code wss://} URI. */
@@ -143,6 +226,9 @@ public final class ClientHandshake {
         if (response.status() != 101) {
             throw failure(response, "Server refused the handshake with status " + response.status() + ".");
         }
+        if (version == WebSocketVersion.HIXIE_76) {
+            return validateHixie76(response);
+        }
         HttpHeaders h = response.headers();
         // "If the response lacks an |Upgrade| header field or the |Upgrade| header field contains
         // a value that is not an ASCII case-insensitive match for the value "websocket""
@@ -164,6 +250,34 @@ public final class ClientHandshake {
         String subprotocol = subprotocol(response);
         List<Extension> accepted = extensions(response);
         return new Result(subprotocol, accepted, h);
+    }
+
+    /**
+     * hixie-76 section 4.1 steps 31-41 (the client reads the server's head): Upgrade: WebSocket,
+     * Connection: Upgrade, the origin and the location echoed. The 16-byte proof that follows the
+     * head is checked by {@link #validateHixie76Challenge}.
+     */
+    private Result validateHixie76(HttpResponse response) throws HandshakeException {
+        HttpHeaders h = response.headers();
+        requireToken(response, "Upgrade", "websocket");
+        requireToken(response, "Connection", "upgrade");
+        String location = h.get("Sec-WebSocket-Location");
+        String expected = (secure() ? "wss://" : "ws://") + host(uri) + target(uri);
+        if (location == null || !location.equals(expected)) {
+            throw failure(response, "Invalid Sec-WebSocket-Location header.");
+        }
+        String sentOrigin = request.headers().get("Origin");
+        if (!sentOrigin.equals(h.get("Sec-WebSocket-Origin"))) {
+            throw failure(response, "Invalid Sec-WebSocket-Origin header.");
+        }
+        return new Result(subprotocol(response), List.of(), h);
+    }
+
+    /** hixie-76 section 4.1 step 42: the 16 bytes after the head must be the expected MD5 digest. */
+    public void validateHixie76Challenge(HttpResponse response, byte[] answer) throws HandshakeException {
+        if (!java.security.MessageDigest.isEqual(answer, hixieChallenge)) {
+            throw failure(response, "Invalid hixie-76 challenge response.");
+        }
     }
 
     /**
@@ -318,9 +432,16 @@ public final class ClientHandshake {
         private final HttpHeaders headers = new HttpHeaders();
         private Map<String, String> cookies = Map.of();
         private Random random;
+        private WebSocketVersion version = WebSocketVersion.RFC_6455;
 
         private Builder(URI uri) {
             this.uri = checkUri(uri);
+        }
+
+        /** The version to speak (RFC 6455 by default; hybi-07/08 and hixie-76 for legacy servers). */
+        public Builder version(WebSocketVersion version) {
+            this.version = java.util.Objects.requireNonNull(version, "version");
+            return this;
         }
 
         /** The {@code Origin} header (RFC 6455 section 4.1 item 8); none by default. */
