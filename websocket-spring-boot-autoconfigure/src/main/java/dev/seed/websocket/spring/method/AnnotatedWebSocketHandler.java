@@ -5,6 +5,7 @@ import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketHandler;
 import dev.seed.websocket.spring.OnBinary;
 import dev.seed.websocket.spring.OnClose;
+import dev.seed.websocket.spring.OnClosing;
 import dev.seed.websocket.spring.OnError;
 import dev.seed.websocket.spring.OnMessage;
 import dev.seed.websocket.spring.OnOpen;
@@ -35,7 +36,7 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
 
     private static final List<Class<? extends Annotation>> ANNOTATIONS =
             List.of(OnOpen.class, OnText.class, OnMessage.class, OnBinary.class, OnPing.class, OnPong.class,
-                    OnClose.class, OnError.class);
+                    OnClosing.class, OnClose.class, OnError.class);
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}/]+)}");
 
     private final HandlerMethod open;
@@ -43,6 +44,7 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
     private final HandlerMethod binary;
     private final HandlerMethod ping;
     private final HandlerMethod pong;
+    private final HandlerMethod closing;
     private final HandlerMethod close;
     private final HandlerMethod error;
 
@@ -52,6 +54,7 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
         this.binary = methods.get(Event.BINARY);
         this.ping = methods.get(Event.PING);
         this.pong = methods.get(Event.PONG);
+        this.closing = methods.get(Event.CLOSING);
         this.close = methods.get(Event.CLOSE);
         this.error = methods.get(Event.ERROR);
     }
@@ -84,7 +87,7 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
         }
         if (bound.isEmpty()) {
             throw new IllegalStateException(type.getName() + " has no @OnOpen, @OnText, @OnMessage, @OnBinary,"
-                    + " @OnPing, @OnPong, @OnClose or @OnError method.");
+                    + " @OnPing, @OnPong, @OnClosing, @OnClose or @OnError method.");
         }
         return new AnnotatedWebSocketHandler(bound);
     }
@@ -120,6 +123,9 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
         }
         if (annotation == OnPong.class) {
             return Event.PONG;
+        }
+        if (annotation == OnClosing.class) {
+            return Event.CLOSING;
         }
         if (annotation == OnClose.class) {
             return Event.CLOSE;
@@ -235,6 +241,13 @@ public final class AnnotatedWebSocketHandler implements WebSocketHandler {
         } catch (Throwable t) {
             c.close(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Internal error.");
             onError(c, t);
+        }
+    }
+
+    @Override
+    public void onClosing(WebSocketConnection c, int code, String reason) {
+        if (closing != null) {
+            closing.invoke(Invocation.close(c, code, reason));
         }
     }
 

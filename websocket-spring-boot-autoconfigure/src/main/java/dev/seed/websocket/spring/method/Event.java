@@ -7,6 +7,7 @@ enum Event {
     BINARY("@OnBinary"),
     PING("@OnPing"),
     PONG("@OnPong"),
+    CLOSING("@OnClosing"),
     CLOSE("@OnClose"),
     ERROR("@OnError");
 

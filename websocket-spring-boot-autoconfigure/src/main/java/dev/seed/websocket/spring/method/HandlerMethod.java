@@ -168,10 +168,11 @@ final class HandlerMethod {
                     inv.binary().duplicate().get(copy);
                     return copy;
                 };
-            } else if (event == Event.CLOSE && (type == int.class || type == Integer.class) && !codeSeen) {
+            } else if ((event == Event.CLOSE || event == Event.CLOSING) && (type == int.class || type == Integer.class)
+                    && !codeSeen) {
                 codeSeen = true;
                 arguments[i] = Invocation::code;
-            } else if (event == Event.CLOSE && type == String.class && !reasonSeen) {
+            } else if ((event == Event.CLOSE || event == Event.CLOSING) && type == String.class && !reasonSeen) {
                 reasonSeen = true;
                 arguments[i] = Invocation::reason;
             } else if (event == Event.CLOSE && type == CloseCause.class) {
@@ -246,6 +247,7 @@ final class HandlerMethod {
                     + COMMON;
             case PING, PONG -> "one ByteBuffer or byte[] (the payload), " + COMMON;
             case CLOSE -> "int (the code), String (the reason), CloseCause, " + COMMON;
+            case CLOSING -> "int (the code), String (the reason), " + COMMON;
             case ERROR -> "one Throwable or a subtype (the error), " + COMMON;
         };
     }

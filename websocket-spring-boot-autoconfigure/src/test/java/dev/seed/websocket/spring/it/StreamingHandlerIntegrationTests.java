@@ -99,8 +99,16 @@ class StreamingHandlerIntegrationTests {
         c.pong(ByteBuffer.wrap("unsolicited".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertThat(texts.poll(5, TimeUnit.SECONDS)).isEqualTo("server heard pong unsolicited");
         assertThat(pongs).isEmpty();
-        c.close();
+        c.close(4005, "done");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pings.closes.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(pings.closes).containsExactly("closing 4005 done CLOSING", "close 4005");
     }
+
+    @Autowired
+    Pings pings;
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
@@ -138,6 +146,18 @@ class StreamingHandlerIntegrationTests {
         @dev.seed.websocket.spring.OnPong
         void pong(byte[] payload, WebSocketConnection c) {
             c.sendText("server heard pong " + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        final java.util.List<String> closes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @dev.seed.websocket.spring.OnClosing
+        void closing(int code, String reason, WebSocketConnection c) {
+            closes.add("closing " + code + " " + reason + " " + c.state());
+        }
+
+        @dev.seed.websocket.spring.OnClose
+        void close(int code) {
+            closes.add("close " + code);
         }
     }
 
