@@ -28,6 +28,8 @@ final class BuilderConfigurer {
                 .maxConnections(properties.getMaxConnections())
                 .maxConnectionsPerAddress(properties.getMaxConnectionsPerAddress())
                 .maxLifetime(properties.getMaxLifetime().isZero() ? null : properties.getMaxLifetime())
+                .refusalFormat(properties.getRefusalFormat())
+                .originCheckTimeout(properties.getOriginCheckTimeout())
                 .hybiDrafts(properties.getLegacy().isHybiDrafts())
                 .hixie76(properties.getLegacy().isHixie76());
     }

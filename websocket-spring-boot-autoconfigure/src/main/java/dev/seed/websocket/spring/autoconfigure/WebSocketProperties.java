@@ -1,6 +1,7 @@
 package dev.seed.websocket.spring.autoconfigure;
 
 import dev.seed.websocket.BackpressurePolicy;
+import dev.seed.websocket.RefusalFormat;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -313,6 +314,12 @@ public class WebSocketProperties implements InitializingBean {
         /** How long a shutdown waits for peers to answer the 1001 close before it drops what is left. */
         private Duration shutdownGrace = Duration.ofSeconds(10);
 
+        /** The body of handshake refusals: text (a line) or json (status, error and message). */
+        private RefusalFormat refusalFormat = RefusalFormat.TEXT;
+
+        /** How long an OriginCheck bean may take to decide before the request is refused with 408. */
+        private Duration originCheckTimeout = Duration.ofSeconds(2);
+
         /** Pre-RFC protocol versions. */
         private final Legacy legacy = new Legacy();
 
@@ -386,6 +393,22 @@ public class WebSocketProperties implements InitializingBean {
 
         public void setMaxLifetime(Duration maxLifetime) {
             this.maxLifetime = maxLifetime;
+        }
+
+        public RefusalFormat getRefusalFormat() {
+            return refusalFormat;
+        }
+
+        public void setRefusalFormat(RefusalFormat refusalFormat) {
+            this.refusalFormat = refusalFormat;
+        }
+
+        public Duration getOriginCheckTimeout() {
+            return originCheckTimeout;
+        }
+
+        public void setOriginCheckTimeout(Duration originCheckTimeout) {
+            this.originCheckTimeout = originCheckTimeout;
         }
 
         public Duration getShutdownGrace() {

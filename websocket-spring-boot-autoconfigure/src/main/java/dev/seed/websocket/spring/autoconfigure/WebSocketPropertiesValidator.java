@@ -59,6 +59,10 @@ final class WebSocketPropertiesValidator {
         notNegative("server.max-connections", server.getMaxConnections());
         notNegative("server.max-connections-per-address", server.getMaxConnectionsPerAddress());
         notNegative("server.max-lifetime", server.getMaxLifetime());
+        positive("server.origin-check-timeout", server.getOriginCheckTimeout());
+        if (server.getRefusalFormat() == null) {
+            reject("server.refusal-format", null, "It must be text or json.");
+        }
         notNegative("server.shutdown-grace", server.getShutdownGrace());
         List<String> origins = server.getAllowedOrigins();
         for (int i = 0; i < origins.size(); i++) {

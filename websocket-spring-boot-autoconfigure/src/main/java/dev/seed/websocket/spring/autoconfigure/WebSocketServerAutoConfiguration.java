@@ -1,5 +1,6 @@
 package dev.seed.websocket.spring.autoconfigure;
 
+import dev.seed.websocket.OriginCheck;
 import dev.seed.websocket.WebSocketServer;
 import dev.seed.websocket.spring.WsHandler;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -55,9 +56,11 @@ public final class WebSocketServerAutoConfiguration {
     @ConditionalOnMissingBean
     WebSocketServer webSocketServer(WebSocketProperties properties, WebSocketRoutes routes,
             @Qualifier(HANDLER_EXECUTOR_BEAN) WebSocketHandlerExecutor handlerExecutor,
-            ObjectProvider<SslBundles> sslBundles, ObjectProvider<WebSocketServerCustomizer> customizers) {
+            ObjectProvider<SslBundles> sslBundles, ObjectProvider<WebSocketServerCustomizer> customizers,
+            ObjectProvider<OriginCheck> originCheck) {
         WebSocketServer.Builder builder = WebSocketServer.builder();
         BuilderConfigurer.server(builder, properties.getServer(), handlerExecutor, sslBundles.getIfAvailable());
+        originCheck.ifUnique(builder::originCheck); // an OriginCheck bean decides on origins after the allow-list
         for (WebSocketRoute route : routes.routes()) {
             try {
                 builder.route(route.path(), route.handler(), route.subprotocols());

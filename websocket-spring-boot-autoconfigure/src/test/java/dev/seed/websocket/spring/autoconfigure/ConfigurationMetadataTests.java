@@ -30,7 +30,7 @@ class ConfigurationMetadataTests {
                 "websocket.server.handshake-timeout", "websocket.server.close-timeout",
                 "websocket.server.allowed-origins", "websocket.server.max-connections",
                 "websocket.server.event-loops", "websocket.server.handler-executor",
-                "websocket.server.backpressure-limit", "websocket.server.max-send-size", "websocket.server.backpressure-policy",
+                "websocket.server.backpressure-limit", "websocket.server.max-send-size", "websocket.server.refusal-format", "websocket.server.origin-check-timeout", "websocket.server.backpressure-policy",
                 "websocket.server.shutdown-grace", "websocket.server.legacy.hybi-drafts",
                 "websocket.server.legacy.hixie76", "websocket.server.ssl.bundle", "websocket.server.enabled",
                 "websocket.client.connect-timeout", "websocket.client.ssl.bundle", "websocket.metrics.close-codes");

@@ -40,6 +40,36 @@ class PropertyMappingIntegrationTests {
     }
 
     @Test
+    void refusalFormatJsonAndAnOriginCheckBeanWithItsTimeout() throws Exception {
+        try (ConfigurableApplicationContext app = new org.springframework.boot.builder.SpringApplicationBuilder(
+                TestApp.class, OriginCheckConfig.class).web(org.springframework.boot.WebApplicationType.NONE)
+                .properties("websocket.server.port=0", "websocket.server.address=127.0.0.1",
+                        "websocket.server.refusal-format=json", "websocket.server.origin-check-timeout=200ms")
+                .run()) {
+            try (RawPeer peer = new RawPeer(TestApp.port(app))) {
+                assertThat(peer.handshake("/echo", "Origin: https://good.example")).startsWith("HTTP/1.1 101");
+            }
+            try (RawPeer peer = new RawPeer(TestApp.port(app))) {
+                assertThat(peer.handshake("/echo", "Origin: https://evil.example")).startsWith("HTTP/1.1 403")
+                        .contains("Content-Type: application/json");
+            }
+            try (RawPeer peer = new RawPeer(TestApp.port(app))) {
+                assertThat(peer.handshake("/echo", "Origin: https://slow.example")).startsWith("HTTP/1.1 408");
+            }
+        }
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class OriginCheckConfig {
+        @org.springframework.context.annotation.Bean
+        dev.seed.websocket.OriginCheck originCheck() {
+            return (origin, request) -> "https://slow.example".equals(origin)
+                    ? new java.util.concurrent.CompletableFuture<>() // never decides
+                    : java.util.concurrent.CompletableFuture.completedFuture("https://good.example".equals(origin));
+        }
+    }
+
+    @Test
     void requireOriginRefusesAHandshakeWithoutOrigin() throws Exception {
         try (ConfigurableApplicationContext app = TestApp.start(
                 "websocket.server.allowed-origins=https://good.example")) {
