@@ -46,6 +46,8 @@ public final class ClientRuntime implements ConnectionOwner {
     private final EndpointConfig config;
     private final Duration connectTimeout;
     private final EventLoopGroup group;
+    /** The reconnecting handles not ended yet: closing the client ends them. */
+    private final java.util.Set<ReconnectingSession> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HostResolver resolver;
     /** Runs host name lookups, which may block, off the event loops; threads end when idle. */
     private final ThreadPoolExecutor resolverThreads;
@@ -107,8 +109,18 @@ public final class ClientRuntime implements ConnectionOwner {
         }
         ReconnectPolicy policy = options.reconnect() != null ? options.reconnect() : ReconnectPolicy.exponential();
         ReconnectingSession session = new ReconnectingSession(this, uri, options, handler, policy);
-        session.start();
+        sessions.add(session);
+        if (closed) {
+            session.clientClosed();
+        } else {
+            session.start();
+        }
         return session;
+    }
+
+    /** A reconnecting handle ended: the client forgets it. */
+    void sessionEnded(ReconnectingSession session) {
+        sessions.remove(session);
     }
 
     /** One of the client's loops, for timers. */
@@ -264,6 +276,10 @@ public final class ClientRuntime implements ConnectionOwner {
         }
         for (WsConnection c : connections) {
             c.abort();
+        }
+        // Handles waiting for their next attempt: that attempt dies with the loops, so they end here.
+        for (ReconnectingSession s : List.copyOf(sessions)) {
+            s.clientClosed();
         }
         group.shutdown(Duration.ofSeconds(2));
         resolverThreads.shutdown(); // queued lookups still run: open() then fails their futures

@@ -54,6 +54,8 @@ final class ReconnectingSession implements ReconnectingConnection {
     private int attempt;
     /** Whether the application asked to close. Guarded by lock. */
     private boolean closeRequested;
+    /** A connection that opened after the handle ended: closed at once, never shown to the handler. */
+    private volatile WebSocketConnection unannounced;
 
     /** A send waiting for a connection: text or binary. */
     private record Queued(String text, ByteBuffer binary, long size, CompletableFuture<Void> future) {
@@ -67,6 +69,11 @@ final class ReconnectingSession implements ReconnectingConnection {
         this.delegate = delegate;
         this.policy = policy;
         this.listener = options.reconnectListener();
+    }
+
+    /** The client is closing: the handle ends, whatever attempt it waits for (its loop stops). */
+    void clientClosed() {
+        end(new Ending(Reason.CLIENT_CLOSED, CloseCodes.WS_GONE, 0, null));
     }
 
     /** Makes the first attempt. */
@@ -204,6 +211,7 @@ final class ReconnectingSession implements ReconnectingConnection {
             queue.clear();
             queuedBytes = 0;
         }
+        client.sessionEnded(this);
         WebSocketException gone = new WebSocketException("Connection ended: " + ending.reason() + ".");
         for (Queued q : dropped) {
             q.future().completeExceptionally(gone);
@@ -227,28 +235,32 @@ final class ReconnectingSession implements ReconnectingConnection {
     private void opened(WebSocketConnection c) {
         int attempts;
         boolean reconnected;
+        List<Queued> flushed;
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
         synchronized (lock) {
-            if (state == State.CLOSED || closeRequested) {
-                c.close(CloseCodes.WS_OK, "");
-                return;
-            }
             reconnected = state == State.RECONNECTING;
             attempts = attempt;
             attempt = 0;
             current = c;
             state = State.OPEN;
-            for (Queued q : queue) {
-                CompletableFuture<Void> sent = q.text() != null ? c.sendText(q.text()) : c.sendBinary(q.binary());
-                sent.whenComplete((v, e) -> {
-                    if (e != null) {
-                        q.future().completeExceptionally(e);
-                    } else {
-                        q.future().complete(null);
-                    }
-                });
+            // Submitted under the lock, so that a send that sees OPEN goes after them; their
+            // outcomes reach the application's futures after it is released.
+            flushed = new ArrayList<>(queue);
+            for (Queued q : flushed) {
+                sends.add(q.text() != null ? c.sendText(q.text()) : c.sendBinary(q.binary()));
             }
             queue.clear();
             queuedBytes = 0;
+        }
+        for (int i = 0; i < flushed.size(); i++) {
+            CompletableFuture<Void> target = flushed.get(i).future();
+            sends.get(i).whenComplete((v, e) -> {
+                if (e != null) {
+                    target.completeExceptionally(e);
+                } else {
+                    target.complete(null);
+                }
+            });
         }
         if (reconnected && listener != null) {
             try {
@@ -358,6 +370,16 @@ final class ReconnectingSession implements ReconnectingConnection {
 
         @Override
         public void onOpen(WebSocketConnection c) {
+            synchronized (lock) {
+                if (state == State.CLOSED || closeRequested) {
+                    // an attempt that succeeded after the handle ended: the application never sees it
+                    unannounced = c;
+                }
+            }
+            if (unannounced == c) {
+                c.close(CloseCodes.WS_OK, "");
+                return;
+            }
             try {
                 delegate.onOpen(c);
             } finally {
@@ -417,6 +439,9 @@ final class ReconnectingSession implements ReconnectingConnection {
 
         @Override
         public void onClose(WebSocketConnection c, int code, String reason) {
+            if (unannounced == c) {
+                return;
+            }
             try {
                 delegate.onClose(c, code, reason);
             } finally {

@@ -60,8 +60,7 @@ final class ServerUpgrade implements SocketTransport.Handler {
 
     private void timedOut() {
         if (!answered) {
-            server.handshakeRefused(408);
-            reject(408, "Opening handshake timed out.");
+            reject(408, "Opening handshake timed out."); // (reject counts the refusal)
         } else if (!upgraded) {
             transport.close(null);
         }
@@ -123,9 +122,11 @@ final class ServerUpgrade implements SocketTransport.Handler {
             return;
         }
         // Decided later (on another thread): the rest of the read is the loop's buffer, keep a copy.
+        // The origin check's own limit replaces the handshake timer meanwhile (408 either way).
         ByteBuffer kept = LentBuffers.copy(rest);
-        EventLoop.Timer limit = loop.schedule(() -> {
-            if (!originDecided) {
+        timer.cancel();
+        timer = loop.schedule(() -> {
+            if (!originDecided && !transport.isClosed()) {
                 originDecided = true;
                 reject(408, "Origin check timed out.");
             }
@@ -133,7 +134,7 @@ final class ServerUpgrade implements SocketTransport.Handler {
         decision.whenComplete((ok, e) -> {
             try {
                 loop.execute(() -> {
-                    limit.cancel();
+                    timer.cancel();
                     originDecided(decision, request, match, kept);
                 });
             } catch (java.util.concurrent.RejectedExecutionException stopped) {

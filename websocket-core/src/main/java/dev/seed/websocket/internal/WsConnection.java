@@ -989,7 +989,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** Sends a keepalive ping; false when the engine refused it (closing). Loop only. */
     boolean sendKeepalivePing(ByteBuffer payload) {
-        if (!engine.sendPing(payload)) {
+        if (!(engine instanceof WebSocketProtocol) || !engine.sendPing(payload)) {
+            // hixie-76 has no ping frame: keepalive does not apply to it
             return false;
         }
         transport.flushSoon();

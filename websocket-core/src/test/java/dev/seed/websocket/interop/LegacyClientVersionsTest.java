@@ -125,4 +125,18 @@ class LegacyClientVersionsTest {
             assertThat(peer.await("close", 10).get("code")).isEqualTo("4001");
         }
     }
+
+    @Test
+    void hixie76WithABeforeHandshakeHookKeepsItsKey3() throws Exception {
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        startLegacyServer(seen);
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + server.port() + "/echo"),
+                ConnectOptions.builder().version(WebSocketVersion.HIXIE_76)
+                        .beforeHandshake(connecting -> connecting.header("X-Trace", "t-1")).build(), h)
+                .get(5, TimeUnit.SECONDS);
+        c.sendText("hook");
+        assertThat(h.nextText()).isEqualTo("echo hook");
+        assertThat(server.connections().iterator().next().request().header("X-Trace")).isEqualTo("t-1");
+    }
 }

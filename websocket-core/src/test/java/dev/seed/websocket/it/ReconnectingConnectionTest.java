@@ -383,4 +383,23 @@ class ReconnectingConnectionTest {
                 new WebSocketHandler() { });
         assertThatCause(badHeader).hasMessageContaining("beforeHandshake failed");
     }
+
+    @Test
+    void closingTheClientWhileAHandleWaitsForItsNextAttemptEndsIt() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        WebSocketClient own = WebSocketClient.create();
+        ReconnectPolicy slow = new ReconnectPolicy(Duration.ofSeconds(3), Duration.ofSeconds(3), 1.0, 0,
+                ReconnectPolicy.DEFAULT_STOP_CODES);
+        ReconnectingConnection handle = own.connectReconnecting(URI.create("ws://127.0.0.1:" + port + "/r"),
+                ConnectOptions.builder().reconnect(slow).reconnectListener(recorder).build(), new WebSocketHandler() { });
+        await("first attempt failed", () -> !events.isEmpty());
+        var queued = handle.sendText("never");
+        own.close();
+        assertThat(handle.closed().get(2, TimeUnit.SECONDS).reason()).isEqualTo(Reason.CLIENT_CLOSED);
+        assertThat(queued).isCompletedExceptionally();
+        assertThat(handle.state()).isEqualTo(ReconnectingConnection.State.CLOSED);
+    }
 }

@@ -111,4 +111,47 @@ class RefusalFormatTest {
             later.shutdownNow();
         }
     }
+
+    @Test
+    void aTimedOutHandshakeIsCountedOnceAndAPendingOriginCheckAnswers408NotSilence() throws Exception {
+        java.util.List<Integer> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.seed.websocket.ConnectionListener counting = new dev.seed.websocket.ConnectionListener() {
+            @Override
+            public void onHandshakeRefused(Side side, int status) {
+                refusals.add(status);
+            }
+        };
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).handshakeTimeout(Duration.ofMillis(300))
+                .originCheckTimeout(Duration.ofMillis(1000)).connectionListener(counting)
+                .originCheck((origin, request) -> new java.util.concurrent.CompletableFuture<>())
+                .route("/s", new WebSocketHandler() { }).build().start();
+        // an idle socket: one 408 for the handshake timeout, counted once
+        try (RawPeer raw = new RawPeer(server.port())) {
+            assertThat(raw.readResponse().status()).isEqualTo(408);
+        }
+        // a pending origin check outlives the handshake timeout and answers 408 at its own limit
+        long start = System.nanoTime();
+        RawPeer.Response r = upgradeFrom(server.port(), "https://pending.example");
+        assertThat(r.status()).isEqualTo(408);
+        assertThat(r.body()).isEqualTo("Origin check timed out.\n");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        Thread.sleep(300);
+        assertThat(refusals).containsExactly(408, 408);
+    }
+
+    @Test
+    void anInterceptorCannotReplaceTheRefusalsFramingHeaders() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .interceptor((request, response) -> {
+                    response.header("Content-Length", "999");
+                    response.header("Transfer-Encoding", "chunked");
+                    response.reject(403, "No.");
+                })
+                .route("/s", new WebSocketHandler() { }).build().start();
+        RawPeer.Response r = upgradeFrom(server.port(), "https://a.example");
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.headers().get("content-length")).isEqualTo("4");
+        assertThat(r.headers()).doesNotContainKey("transfer-encoding");
+        assertThat(r.body()).isEqualTo("No.\n");
+    }
 }

@@ -211,7 +211,8 @@ public final class ClientHandshake {
         for (var field : extra) {
             all.add(field.getKey(), field.getValue());
         }
-        return new HttpRequest(request.method(), request.target(), all).toBytes();
+        // (the body is hixie-76's key3: it stays after the head)
+        return new HttpRequest(request.method(), request.target(), request.version(), all, request.body()).toBytes();
     }
 
     /**
@@ -259,7 +260,9 @@ public final class ClientHandshake {
      */
     private Result validateHixie76(HttpResponse response) throws HandshakeException {
         HttpHeaders h = response.headers();
-        requireToken(response, "Upgrade", "websocket");
+        if (!"WebSocket".equals(h.get("Upgrade"))) {
+            throw failure(response, "Invalid Upgrade header."); // the draft's exact "WebSocket"
+        }
         requireToken(response, "Connection", "upgrade");
         String location = h.get("Sec-WebSocket-Location");
         String expected = (secure() ? "wss://" : "ws://") + host(uri) + target(uri);
@@ -270,7 +273,13 @@ public final class ClientHandshake {
         if (!sentOrigin.equals(h.get("Sec-WebSocket-Origin"))) {
             throw failure(response, "Invalid Sec-WebSocket-Origin header.");
         }
-        return new Result(subprotocol(response), List.of(), h);
+        // the one subprotocol sent comes back as it was, or none when none was sent
+        String offered = request.headers().get("Sec-WebSocket-Protocol");
+        String chosen = h.get("Sec-WebSocket-Protocol");
+        if (!java.util.Objects.equals(offered, chosen)) {
+            throw failure(response, "Invalid Sec-WebSocket-Protocol header.");
+        }
+        return new Result(chosen, List.of(), h);
     }
 
     /** hixie-76 section 4.1 step 42: the 16 bytes after the head must be the expected MD5 digest. */

@@ -45,6 +45,10 @@ public final class HttpResponse {
      * <p>{@code message} must be a fixed sentence chosen by the server, never request bytes; control
      * characters in it are escaped all the same.
      */
+    /** Headers of a refusal that describe its body: extra headers may not repeat them. */
+    private static final java.util.Set<String> FRAMING_HEADERS =
+            java.util.Set.of("content-length", "content-type", "transfer-encoding", "connection");
+
     public static HttpResponse refusal(int status, String message, HttpHeaders extraHeaders) {
         return refusal(status, message, extraHeaders, false);
     }
@@ -71,7 +75,9 @@ public final class HttpResponse {
             headers.add("Connection", "close");
         }
         for (var field : extraHeaders) {
-            headers.add(field.getKey(), field.getValue());
+            if (!FRAMING_HEADERS.contains(field.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                headers.add(field.getKey(), field.getValue()); // the body's framing is ours alone
+            }
         }
         return new HttpResponse(status, reasonPhrase(status), headers, body);
     }
