@@ -22,6 +22,16 @@ import org.springframework.core.env.PropertySource;
  */
 public class WebSocketServerLifecycle implements SmartLifecycle {
 
+    /**
+     * The phase of this lifecycle: the one of Spring Boot's web server graceful shutdown
+     * ({@code WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE}, {@code Integer.MAX_VALUE -
+     * 1024}). Lifecycles stop from the highest phase down, those of one phase together: peers get
+     * their 1001 while the web server drains its requests, and both happen before the web server
+     * stops ({@code Integer.MAX_VALUE - 2048}) and before the beans handlers use (datasources,
+     * brokers, lower phases) go away. It starts in this phase too, after the web server.
+     */
+    public static final int PHASE = Integer.MAX_VALUE - 1024;
+
     /** The property that holds the bound port once the server runs. */
     public static final String PORT_PROPERTY = "local.websocket.server.port";
 
@@ -120,6 +130,11 @@ public class WebSocketServerLifecycle implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     /** The server this starts and stops. */

@@ -49,4 +49,71 @@ class ShutdownIntegrationTests {
             }
         }).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void peersGetTheir1001BeforeTheWebServerAndTheDatasourcesStop() throws Exception {
+        java.util.List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConfigurableApplicationContext app = new org.springframework.boot.builder.SpringApplicationBuilder(
+                TestApp.class, Downstream.class).web(org.springframework.boot.WebApplicationType.NONE)
+                .properties("websocket.server.port=0", "websocket.server.address=127.0.0.1")
+                .run();
+        app.getBean(Downstream.class).order = order;
+        assertThat(app.getBean(dev.seed.websocket.spring.autoconfigure.WebSocketServerLifecycle.class).getPhase())
+                .isEqualTo(Integer.MAX_VALUE - 1024);
+        try (WebSocketClient client = WebSocketClient.builder().eventLoops(1).build()) {
+            client.connect(URI.create("ws://127.0.0.1:" + TestApp.port(app) + "/echo"),
+                    new dev.seed.websocket.WebSocketHandler() {
+                        @Override
+                        public void onClose(dev.seed.websocket.WebSocketConnection c, int code, String reason) {
+                            order.add("peer closed " + code);
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            app.close();
+        }
+        // the web server (phase MAX - 2048) and a datasource (phase 0) stop after every peer got 1001
+        assertThat(order).containsExactly("peer closed 1001", "web server stopped", "datasource stopped");
+    }
+
+    /** Stands for the web server's start/stop lifecycle and a datasource, recording when they stop. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class Downstream {
+        volatile java.util.List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @org.springframework.context.annotation.Bean
+        org.springframework.context.SmartLifecycle webServerStartStop() {
+            return lifecycle(Integer.MAX_VALUE - 2048, "web server stopped");
+        }
+
+        @org.springframework.context.annotation.Bean
+        org.springframework.context.SmartLifecycle datasource() {
+            return lifecycle(0, "datasource stopped");
+        }
+
+        private org.springframework.context.SmartLifecycle lifecycle(int phase, String event) {
+            return new org.springframework.context.SmartLifecycle() {
+                private volatile boolean running;
+
+                @Override
+                public void start() {
+                    running = true;
+                }
+
+                @Override
+                public void stop() {
+                    order.add(event);
+                    running = false;
+                }
+
+                @Override
+                public boolean isRunning() {
+                    return running;
+                }
+
+                @Override
+                public int getPhase() {
+                    return phase;
+                }
+            };
+        }
+    }
 }
