@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -17,7 +19,10 @@ import org.springframework.util.unit.DataSize;
  * that names its key (Spring Boot's failure analysis adds where it was set).
  */
 @ConfigurationProperties("websocket")
-public class WebSocketProperties implements InitializingBean {
+public class WebSocketProperties implements InitializingBean, EnvironmentAware {
+
+    /** Where the keys come from: a key that binds to nothing fails the start. */
+    private Environment environment;
 
     private final Server server = new Server();
 
@@ -40,7 +45,13 @@ public class WebSocketProperties implements InitializingBean {
     /** Checks the bound values; throws for the first bad one, naming its key. */
     @Override
     public void afterPropertiesSet() {
+        UnknownPropertyCheck.check(environment);
         new WebSocketPropertiesValidator(this).validate();
+    }
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
     }
 
     /** What a server and a client share. */

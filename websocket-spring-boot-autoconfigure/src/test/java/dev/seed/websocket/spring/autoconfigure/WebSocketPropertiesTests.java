@@ -252,6 +252,31 @@ class WebSocketPropertiesTests {
                 "There is no Executor bean named 'myExecutor'");
     }
 
+    @Test
+    void aMisspelledKeyFailsTheStartNamingItAndTheNearestRealKey() {
+        assertFailure("websocket.server.max-mesage-size=1MB",
+                "Property websocket.server.max-mesage-size with value '1MB' is invalid:",
+                "There is no such property: did you mean websocket.server.max-message-size?");
+        assertFailure("websocket.client.conect-timeout=3s", "websocket.client.conect-timeout",
+                "did you mean websocket.client.connect-timeout?");
+        assertFailure("websocket.serverr.port=1", "websocket.serverr.port", "There is no such property");
+        // indexed keys of real lists are fine, and a wrong type is refused naming the key
+        runner.withPropertyValues("websocket.server.extensions[0]=permessage-deflate",
+                "websocket.server.allowed-origins[0]=https://a.example").run(context ->
+                assertThat(context).hasNotFailed());
+        assertFailure("websocket.server.port=eighty", "websocket.server.port", "eighty");
+    }
+
+    @Test
+    void theKnownKeysAreExactlyThoseOfTheMetadata() throws Exception {
+        String json = new String(getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.Set<String> documented = new java.util.TreeSet<>(
+                com.jayway.jsonpath.JsonPath.<List<String>>read(json, "$.properties[*].name"));
+        documented.removeIf(name -> !name.startsWith("websocket."));
+        assertThat(UnknownPropertyCheck.knownKeys()).isEqualTo(documented);
+    }
+
     private void assertFailure(String property, String... fragments) {
         runner.withPropertyValues(property).run(context -> {
             assertThat(context).hasFailed();
