@@ -40,4 +40,22 @@ class ConfigurationMetadataTests {
         List<String> hints = JsonPath.read(json, "$.hints[*].name");
         assertThat(hints).contains("websocket.server.handler-executor", "websocket.server.extensions");
     }
+
+    @Test
+    void everyPropertyHasADescriptionAndADefaultUnlessItsDefaultIsNone() throws Exception {
+        String json = new String(getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        List<java.util.Map<String, Object>> properties = JsonPath.read(json, "$.properties[?(@.name =~ /websocket\\..*/)]");
+        assertThat(properties).hasSizeGreaterThan(50);
+        // no default: all interfaces, one loop per core, no SSL bundle
+        java.util.Set<String> noDefault = java.util.Set.of("websocket.server.address", "websocket.server.event-loops",
+                "websocket.client.event-loops", "websocket.server.ssl.bundle", "websocket.client.ssl.bundle");
+        for (java.util.Map<String, Object> p : properties) {
+            String name = (String) p.get("name");
+            assertThat((String) p.get("description")).as("description of %s", name).isNotBlank();
+            if (!noDefault.contains(name)) {
+                assertThat(p).as("default of %s", name).containsKey("defaultValue");
+            }
+        }
+    }
 }
