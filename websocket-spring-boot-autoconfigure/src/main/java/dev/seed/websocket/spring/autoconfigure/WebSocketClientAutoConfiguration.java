@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of a {@link WebSocketClient} bean for outbound connections, with options from
@@ -34,8 +35,8 @@ public final class WebSocketClientAutoConfiguration {
     @Bean(HANDLER_EXECUTOR_BEAN)
     @ConditionalOnMissingBean(name = HANDLER_EXECUTOR_BEAN)
     WebSocketHandlerExecutor webSocketClientHandlerExecutor(WebSocketProperties properties,
-            ListableBeanFactory beanFactory) {
-        return WebSocketHandlerExecutor.resolve("client", properties.getClient(), beanFactory);
+            ListableBeanFactory beanFactory, Environment environment) {
+        return WebSocketHandlerExecutor.resolve("client", properties.getClient(), beanFactory, environment);
     }
 
     @Bean

@@ -10,6 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
+import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * Where the handlers of a server or client run, as {@code websocket.*.handler-executor} says:
@@ -29,9 +34,10 @@ public final class WebSocketHandlerExecutor implements AutoCloseable {
     private static final Duration TERMINATION_WAIT = Duration.ofSeconds(5);
 
     private final java.util.concurrent.Executor executor;
-    private final ExecutorService owned;
+    /** What this made itself and stops on close: an ExecutorService or a Spring task executor; null when none. */
+    private final Object owned;
 
-    private WebSocketHandlerExecutor(java.util.concurrent.Executor executor, ExecutorService owned) {
+    private WebSocketHandlerExecutor(java.util.concurrent.Executor executor, Object owned) {
         this.executor = executor;
         this.owned = owned;
     }
@@ -44,18 +50,54 @@ public final class WebSocketHandlerExecutor implements AutoCloseable {
      */
     static WebSocketHandlerExecutor resolve(String side, WebSocketProperties.Endpoint properties,
             BeanFactory beanFactory) {
+        return resolve(side, properties, beanFactory, null);
+    }
+
+    /**
+     * As {@link #resolve(String, WebSocketProperties.Endpoint, BeanFactory)}; with
+     * {@code spring.threads.virtual.enabled=true} in {@code environment} and no
+     * {@code handler-executor} set, handlers run on virtual threads (Java 21+). Executors this
+     * makes come from Boot's task executor builders when the context has them
+     * ({@code SimpleAsyncTaskExecutorBuilder} for virtual threads, {@code ThreadPoolTaskExecutorBuilder}
+     * for the pool), so the application's {@code TaskDecorator} (MDC, security or tracing context)
+     * wraps every handler call. Order per connection is kept either way: a connection's calls go
+     * through one serial queue, one after the other.
+     */
+    static WebSocketHandlerExecutor resolve(String side, WebSocketProperties.Endpoint properties,
+            BeanFactory beanFactory, Environment environment) {
         String setting = properties.getHandlerExecutor();
+        if (LOOP.equals(setting) && environment != null && virtualThreadsAvailable()
+                && environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false)
+                && !environment.containsProperty("websocket." + side + ".handler-executor")) {
+            setting = VIRTUAL; // the application runs on virtual threads: so do its handlers
+        }
         if (LOOP.equals(setting)) {
             return new WebSocketHandlerExecutor(null, null);
         }
+        String prefix = "websocket-" + side + "-handler-";
         if (VIRTUAL.equals(setting)) {
+            SimpleAsyncTaskExecutorBuilder builder = beanFactory == null ? null
+                    : beanFactory.getBeanProvider(SimpleAsyncTaskExecutorBuilder.class).getIfAvailable();
+            if (builder != null) {
+                SimpleAsyncTaskExecutor virtual = builder.virtualThreads(true).threadNamePrefix(prefix).build();
+                return new WebSocketHandlerExecutor(virtual, virtual);
+            }
             ExecutorService virtual = newVirtualThreadPerTaskExecutor();
             return new WebSocketHandlerExecutor(virtual, virtual);
         }
         if (POOL.equals(setting)) {
             int size = properties.getHandlerPoolSize() > 0 ? properties.getHandlerPoolSize()
                     : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
-            ExecutorService pool = Executors.newFixedThreadPool(size, threads("websocket-" + side + "-handler-"));
+            ThreadPoolTaskExecutorBuilder builder = beanFactory == null ? null
+                    : beanFactory.getBeanProvider(ThreadPoolTaskExecutorBuilder.class).getIfAvailable();
+            if (builder != null) {
+                ThreadPoolTaskExecutor pool = builder.corePoolSize(size).maxPoolSize(size).threadNamePrefix(prefix)
+                        .build();
+                pool.setDaemon(true);
+                pool.initialize();
+                return new WebSocketHandlerExecutor(pool, pool);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(size, threads(prefix));
             return new WebSocketHandlerExecutor(pool, pool);
         }
         try {
@@ -110,16 +152,26 @@ public final class WebSocketHandlerExecutor implements AutoCloseable {
     /** Stops the executor if this made it, waiting a little for running handlers. */
     @Override
     public void close() {
-        if (owned == null) {
+        if (owned instanceof ThreadPoolTaskExecutor pool) {
+            pool.setWaitForTasksToCompleteOnShutdown(true);
+            pool.setAwaitTerminationMillis(TERMINATION_WAIT.toMillis());
+            pool.shutdown();
             return;
         }
-        owned.shutdown();
+        if (owned instanceof SimpleAsyncTaskExecutor simple) {
+            simple.close();
+            return;
+        }
+        if (!(owned instanceof ExecutorService service)) {
+            return;
+        }
+        service.shutdown();
         try {
-            if (!owned.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                owned.shutdownNow();
+            if (!service.awaitTermination(TERMINATION_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                service.shutdownNow();
             }
         } catch (InterruptedException e) {
-            owned.shutdownNow();
+            service.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -48,8 +48,8 @@ public final class WebSocketServerAutoConfiguration {
     @Bean(HANDLER_EXECUTOR_BEAN)
     @ConditionalOnMissingBean(name = HANDLER_EXECUTOR_BEAN)
     WebSocketHandlerExecutor webSocketServerHandlerExecutor(WebSocketProperties properties,
-            ListableBeanFactory beanFactory) {
-        return WebSocketHandlerExecutor.resolve("server", properties.getServer(), beanFactory);
+            ListableBeanFactory beanFactory, Environment environment) {
+        return WebSocketHandlerExecutor.resolve("server", properties.getServer(), beanFactory, environment);
     }
 
     @Bean
