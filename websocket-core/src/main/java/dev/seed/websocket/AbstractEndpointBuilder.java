@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 
@@ -54,8 +55,11 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     private final List<ConnectionListener> connectionListeners = new ArrayList<>();
     private FrameListener frameListener;
     private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
-    private SSLContext sslContext;
+    private Supplier<SSLContext> sslContext;
     private List<String> tlsProtocols = List.of("TLSv1.3", "TLSv1.2");
+    private List<String> tlsCipherSuites = List.of();
+    /** Server side only (see WebSocketServer.Builder#clientAuth). */
+    ClientAuth clientAuth = ClientAuth.NONE;
 
     protected AbstractEndpointBuilder() {
     }
@@ -247,7 +251,24 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
 
     /** TLS (wss) with this context. */
     public B sslContext(SSLContext context) {
-        this.sslContext = context;
+        this.sslContext = context == null ? null : () -> context;
+        return self();
+    }
+
+    /**
+     * TLS (wss) with the context {@code source} gives, asked for each new connection: return a new
+     * one when the certificate is renewed (a reloaded key store), and new connections use it while
+     * open ones keep the one they started with. Return the same object otherwise: creating a context
+     * is costly.
+     */
+    public B sslContext(Supplier<SSLContext> source) {
+        this.sslContext = source;
+        return self();
+    }
+
+    /** TLS cipher suites enabled, in preference order (default: the JVM's defaults for the protocols). */
+    public B tlsCipherSuites(String... suites) {
+        this.tlsCipherSuites = List.of(suites);
         return self();
     }
 
@@ -269,7 +290,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
         return new EndpointConfig(protocol.build(), factories, idleTimeout, pingInterval, pongTimeout,
                 handshakeTimeout, closeTimeout, tcpNoDelay, backpressureLimit, backpressurePolicy, maxSendSize,
                 executor, ownHandlerExecutor, eventLoops, new ConnectionListeners(connectionListeners), frameListener, maxHeaderSize,
-                sslContext, tlsProtocols);
+                sslContext, tlsProtocols, tlsCipherSuites, clientAuth);
     }
 
     private static Duration nonNegative(Duration d, String name) {

@@ -201,6 +201,12 @@ public interface WebSocketConnection {
     /** Unsubscribes this connection from a topic of its server; a no-op when it was not subscribed. */
     void unsubscribe(String topic);
 
+    /**
+     * The TLS session (the protocol and cipher suite agreed, the peer's certificates under mutual
+     * TLS), or null without TLS.
+     */
+    javax.net.ssl.SSLSession tlsSession();
+
     /** Whether the connection runs over TLS. */
     boolean isSecure();
 

@@ -375,6 +375,15 @@ public final class WebSocketServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether TLS clients must present a certificate (mutual TLS), as Spring Boot's
+         * {@code server.ssl.client-auth}: the trust material is the SSL context's. Default NONE.
+         */
+        public Builder clientAuth(ClientAuth clientAuth) {
+            this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+            return this;
+        }
+
         /** The body format of handshake refusals (default plain text; JSON as the seed answers). */
         public Builder refusalFormat(RefusalFormat format) {
             this.refusalFormat = Objects.requireNonNull(format, "format");

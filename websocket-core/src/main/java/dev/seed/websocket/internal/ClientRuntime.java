@@ -78,8 +78,9 @@ public final class ClientRuntime implements ConnectionOwner {
     }
 
     SSLContext sslContext() {
-        if (config.sslContext() != null) {
-            return config.sslContext();
+        SSLContext configured = config.sslContext();
+        if (configured != null) {
+            return configured;
         }
         try {
             return SSLContext.getDefault();
@@ -219,7 +220,7 @@ public final class ClientRuntime implements ConnectionOwner {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
             boolean connected = ch.connect(target);
             SSLEngine tls = secure && options.proxy() == null
-                    ? Tls.clientEngine(sslContext(), config.tlsProtocols(), uri.getHost(), port) : null;
+                    ? Tls.clientEngine(sslContext(), config, uri.getHost(), port) : null;
             EventLoop loop = group.next();
             SocketTransport transport = new SocketTransport(loop, ch, tls);
             loop.execute(() -> new ClientUpgrade(this, uri, options, handler, result, redirectsLeft, transport)

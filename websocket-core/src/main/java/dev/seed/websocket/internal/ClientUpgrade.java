@@ -221,7 +221,7 @@ final class ClientUpgrade implements SocketTransport.Handler {
         }
         if (handshake.secure()) {
             phase = Phase.CONNECTING;
-            transport.startTls(Tls.clientEngine(client.sslContext(), client.config().tlsProtocols(),
+            transport.startTls(Tls.clientEngine(client.sslContext(), client.config(),
                     uri.getHost(), handshake.port()));
             return;
         }

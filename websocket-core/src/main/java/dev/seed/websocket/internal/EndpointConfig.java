@@ -1,6 +1,7 @@
 package dev.seed.websocket.internal;
 
 import dev.seed.websocket.BackpressurePolicy;
+import dev.seed.websocket.ClientAuth;
 import dev.seed.websocket.FrameListener;
 import dev.seed.websocket.protocol.ProtocolConfig;
 import dev.seed.websocket.protocol.extension.ExtensionFactory;
@@ -8,6 +9,7 @@ import dev.seed.websocket.protocol.extension.Extensions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /** The resolved options shared by server and client connections. Immutable. */
@@ -29,8 +31,18 @@ public record EndpointConfig(
         ConnectionListeners connectionListeners,
         FrameListener frameListener,
         int maxHeaderSize,
-        SSLContext sslContext,
-        List<String> tlsProtocols) {
+        Supplier<SSLContext> sslContextSource,
+        List<String> tlsProtocols,
+        List<String> tlsCipherSuites,
+        ClientAuth clientAuth) {
+
+    /**
+     * The TLS context for a new connection, or null without TLS: asked again for each, so that a
+     * renewed certificate serves new connections while open ones keep theirs.
+     */
+    public SSLContext sslContext() {
+        return sslContextSource == null ? null : sslContextSource.get();
+    }
 
     /** Shuts down the handler executor when the endpoint created it. */
     public void releaseOwnedExecutor() {

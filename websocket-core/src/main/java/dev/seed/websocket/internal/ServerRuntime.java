@@ -212,7 +212,7 @@ public final class ServerRuntime implements ConnectionOwner {
         perAddress.computeIfAbsent(remote.getAddress(), a -> new AtomicInteger()).incrementAndGet();
         SSLEngine tls = null;
         if (config.sslContext() != null) {
-            tls = Tls.serverEngine(config.sslContext(), config.tlsProtocols());
+            tls = Tls.serverEngine(config);
         }
         EventLoop loop = group.next();
         SocketTransport transport = new SocketTransport(loop, ch, tls);

@@ -1233,6 +1233,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     @Override
+    public javax.net.ssl.SSLSession tlsSession() {
+        javax.net.ssl.SSLEngine engine = transport.tls();
+        return engine == null ? null : engine.getSession();
+    }
+
+    @Override
     public boolean isSecure() {
         return transport.secure();
     }

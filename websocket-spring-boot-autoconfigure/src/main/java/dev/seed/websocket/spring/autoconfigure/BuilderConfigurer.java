@@ -3,6 +3,8 @@ package dev.seed.websocket.spring.autoconfigure;
 import dev.seed.websocket.AbstractEndpointBuilder;
 import dev.seed.websocket.WebSocketClient;
 import dev.seed.websocket.WebSocketServer;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
@@ -18,6 +20,7 @@ final class BuilderConfigurer {
     static void server(WebSocketServer.Builder builder, WebSocketProperties.Server properties,
             WebSocketHandlerExecutor executor, SslBundles sslBundles) {
         shared("server", builder, properties, executor, sslBundles);
+        builder.clientAuth(properties.getSsl().getClientAuth());
         if (properties.getAddress() != null) {
             builder.host(properties.getAddress().getHostAddress());
         }
@@ -67,10 +70,18 @@ final class BuilderConfigurer {
         String bundleName = p.getSsl().getBundle();
         if (bundleName != null) {
             SslBundle bundle = bundle(side, bundleName, sslBundles);
-            builder.sslContext(bundle.createSslContext());
+            // The bundle's context now, and a new one each time the bundle reloads (its files
+            // changed, reload-on-update): new connections use it, open ones keep theirs.
+            AtomicReference<SSLContext> context = new AtomicReference<>(bundle.createSslContext());
+            sslBundles.addBundleUpdateHandler(bundleName, updated -> context.set(updated.createSslContext()));
+            builder.sslContext(context::get);
             String[] protocols = bundle.getOptions().getEnabledProtocols();
             if (protocols != null && protocols.length > 0) {
                 builder.tlsProtocols(protocols);
+            }
+            String[] ciphers = bundle.getOptions().getCiphers();
+            if (ciphers != null && ciphers.length > 0) {
+                builder.tlsCipherSuites(ciphers);
             }
         }
     }

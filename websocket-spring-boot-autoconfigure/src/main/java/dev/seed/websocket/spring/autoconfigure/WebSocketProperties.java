@@ -1,6 +1,7 @@
 package dev.seed.websocket.spring.autoconfigure;
 
 import dev.seed.websocket.BackpressurePolicy;
+import dev.seed.websocket.ClientAuth;
 import dev.seed.websocket.RefusalFormat;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -470,8 +471,22 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
          */
         private String bundle;
 
+        /**
+         * Server: whether clients must present a certificate (mutual TLS) trusted by the bundle's
+         * trust store: none, want or need, as server.ssl.client-auth.
+         */
+        private ClientAuth clientAuth = ClientAuth.NONE;
+
         public String getBundle() {
             return bundle;
+        }
+
+        public ClientAuth getClientAuth() {
+            return clientAuth;
+        }
+
+        public void setClientAuth(ClientAuth clientAuth) {
+            this.clientAuth = clientAuth;
         }
 
         public void setBundle(String bundle) {

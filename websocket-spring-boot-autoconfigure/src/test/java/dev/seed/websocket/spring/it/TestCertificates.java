@@ -30,6 +30,30 @@ final class TestCertificates {
         return dir.resolve("server.crt");
     }
 
+    /** A second server key store: CN=renewed, for the same names (a renewed certificate). */
+    static synchronized Path renewedKeyStore() throws Exception {
+        make();
+        return dir.resolve("renewed.p12");
+    }
+
+    /** The client's key store: CN=client, for mutual TLS. */
+    static synchronized Path clientKeyStore() throws Exception {
+        make();
+        return dir.resolve("client.p12");
+    }
+
+    /** A trust store with the client's certificate: what a server that asks for one trusts. */
+    static synchronized Path clientTrustStore() throws Exception {
+        make();
+        return dir.resolve("client-trust.p12");
+    }
+
+    /** A trust store with both server certificates (the first and the renewed one). */
+    static synchronized Path serverTrustStore() throws Exception {
+        make();
+        return dir.resolve("server-trust.p12");
+    }
+
     private static void make() throws Exception {
         if (dir != null) {
             return;
@@ -39,11 +63,30 @@ final class TestCertificates {
         keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
                 "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "3650",
                 "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+        keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=renewed", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "3650",
+                "-storetype", "PKCS12", "-keystore", target.resolve("renewed.p12").toString(),
+                "-storepass", PASSWORD, "-keypass", PASSWORD);
+        keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=client", "-validity", "3650", "-storetype", "PKCS12",
+                "-keystore", target.resolve("client.p12").toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+        trust(target, "client.p12", "client", "client-trust.p12", "client");
+        trust(target, "server.p12", "server", "server-trust.p12", "server");
+        trust(target, "renewed.p12", "server", "server-trust.p12", "renewed");
         Path pem = target.resolve("server.crt.tmp");
         keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", p12.toString(), "-storepass", PASSWORD,
                 "-file", pem.toString());
         Files.move(pem, target.resolve("server.crt"), StandardCopyOption.REPLACE_EXISTING);
         dir = target;
+    }
+
+    /** Copies the certificate of {@code alias} in {@code from} into the trust store {@code to} as {@code as}. */
+    private static void trust(Path dir, String from, String alias, String to, String as) throws Exception {
+        Path cert = dir.resolve(as + ".cer");
+        keytool("-exportcert", "-alias", alias, "-keystore", dir.resolve(from).toString(), "-storepass", PASSWORD,
+                "-file", cert.toString());
+        keytool("-importcert", "-noprompt", "-alias", as, "-file", cert.toString(), "-storetype", "PKCS12",
+                "-keystore", dir.resolve(to).toString(), "-storepass", PASSWORD);
     }
 
     private static void keytool(String... args) throws Exception {

@@ -69,4 +69,105 @@ class TlsIntegrationTests {
             }
         }
     }
+
+    private static String[] jks(String name, java.nio.file.Path keyStore, java.nio.file.Path trustStore) {
+        java.util.List<String> p = new java.util.ArrayList<>();
+        if (keyStore != null) {
+            p.add("spring.ssl.bundle.jks." + name + ".keystore.location=file:" + keyStore);
+            p.add("spring.ssl.bundle.jks." + name + ".keystore.password=" + TestCertificates.PASSWORD);
+            p.add("spring.ssl.bundle.jks." + name + ".keystore.type=PKCS12");
+        }
+        if (trustStore != null) {
+            p.add("spring.ssl.bundle.jks." + name + ".truststore.location=file:" + trustStore);
+            p.add("spring.ssl.bundle.jks." + name + ".truststore.password=" + TestCertificates.PASSWORD);
+            p.add("spring.ssl.bundle.jks." + name + ".truststore.type=PKCS12");
+        }
+        return p.toArray(String[]::new);
+    }
+
+    private static String[] all(String[]... groups) {
+        return java.util.Arrays.stream(groups).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+
+    @Test
+    void theBundlesProtocolsAndCipherSuitesAreTheConnections() throws Exception {
+        String cipher = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+        try (ConfigurableApplicationContext app = TestApp.start(all(
+                jks("server", TestCertificates.keyStore(), null),
+                jks("client", null, TestCertificates.serverTrustStore()),
+                new String[] {"spring.ssl.bundle.jks.server.options.enabled-protocols=TLSv1.2",
+                        "spring.ssl.bundle.jks.server.options.ciphers=" + cipher,
+                        "websocket.server.ssl.bundle=server", "websocket.client.ssl.bundle=client"}))) {
+            WebSocketConnection c = app.getBean(WebSocketClient.class)
+                    .connect(URI.create("wss://127.0.0.1:" + TestApp.port(app) + "/echo"), new Recorder())
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(c.tlsSession().getProtocol()).isEqualTo("TLSv1.2");
+            assertThat(c.tlsSession().getCipherSuite()).isEqualTo(cipher);
+            c.close();
+        }
+    }
+
+    @Test
+    void clientAuthNeedAsksEveryClientForACertificateTheBundleTrusts() throws Exception {
+        try (ConfigurableApplicationContext app = TestApp.start(all(
+                jks("server", TestCertificates.keyStore(), TestCertificates.clientTrustStore()),
+                jks("client", TestCertificates.clientKeyStore(), TestCertificates.serverTrustStore()),
+                jks("anonymous", null, TestCertificates.serverTrustStore()),
+                new String[] {"websocket.server.ssl.bundle=server", "websocket.server.ssl.client-auth=need",
+                        "websocket.client.ssl.bundle=client"}))) {
+            URI uri = URI.create("wss://127.0.0.1:" + TestApp.port(app) + "/echo");
+            WebSocketConnection c = app.getBean(WebSocketClient.class).connect(uri, new Recorder())
+                    .get(10, TimeUnit.SECONDS);
+            WebSocketConnection serverSide = app.getBean(WebSocketServer.class).connections().iterator().next();
+            assertThat(serverSide.tlsSession().getPeerPrincipal().getName()).isEqualTo("CN=client");
+            c.close();
+            // a client without a certificate fails the TLS handshake
+            SSLContext anonymous = app.getBean(SslBundles.class).getBundle("anonymous").createSslContext();
+            try (WebSocketClient without = WebSocketClient.builder().sslContext(anonymous).build()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> without.connect(uri, new Recorder()).get(10, TimeUnit.SECONDS))
+                        .isInstanceOf(java.util.concurrent.ExecutionException.class);
+            }
+        }
+    }
+
+    @Test
+    void aRenewedCertificateServesNewConnectionsWhileOpenOnesStay() throws Exception {
+        java.nio.file.Path live = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), "reload")
+                .resolve("server.p12");
+        java.nio.file.Files.copy(TestCertificates.keyStore(), live);
+        try (ConfigurableApplicationContext app = TestApp.start(all(
+                jks("server", live.toAbsolutePath(), null),
+                jks("client", null, TestCertificates.serverTrustStore()),
+                new String[] {"spring.ssl.bundle.jks.server.reload-on-update=true",
+                        "spring.ssl.bundle.watch.file.quiet-period=100ms",
+                        "websocket.server.ssl.bundle=server", "websocket.client.ssl.bundle=client"}))) {
+            URI uri = URI.create("wss://127.0.0.1:" + TestApp.port(app) + "/echo");
+            WebSocketClient client = app.getBean(WebSocketClient.class);
+            Recorder first = new Recorder();
+            WebSocketConnection before = client.connect(uri, first).get(10, TimeUnit.SECONDS);
+            assertThat(before.tlsSession().getPeerPrincipal().getName()).isEqualTo("CN=localhost");
+
+            java.nio.file.Path next = live.resolveSibling("next.p12");
+            java.nio.file.Files.copy(TestCertificates.renewedKeyStore(), next);
+            java.nio.file.Files.move(next, live, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            String seen = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline) {
+                WebSocketConnection probe = client.connect(uri, new Recorder()).get(10, TimeUnit.SECONDS);
+                seen = probe.tlsSession().getPeerPrincipal().getName();
+                probe.close();
+                if (seen.equals("CN=renewed")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(seen).isEqualTo("CN=renewed");
+            // the connection opened before the renewal is still up, on its first certificate
+            before.sendText("still here");
+            assertThat(first.next()).isEqualTo("still here");
+            assertThat(before.tlsSession().getPeerPrincipal().getName()).isEqualTo("CN=localhost");
+        }
+    }
 }
