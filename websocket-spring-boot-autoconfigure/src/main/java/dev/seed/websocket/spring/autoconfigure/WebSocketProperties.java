@@ -31,6 +31,12 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
 
     private final Metrics metrics = new Metrics();
 
+    private final Observations observations = new Observations();
+
+    public Observations getObservations() {
+        return observations;
+    }
+
     public Server getServer() {
         return server;
     }
@@ -521,6 +527,32 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
     }
 
     /** Micrometer meters. */
+    /** Micrometer observations of the routes (when the application has an ObservationRegistry). */
+    public static class Observations {
+
+        /** Whether connections of the routes are observed (a span per connection with tracing). */
+        private boolean enabled = true;
+
+        /** Whether the handling of each received message is observed too (a span per message). */
+        private boolean messages;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isMessages() {
+            return messages;
+        }
+
+        public void setMessages(boolean messages) {
+            this.messages = messages;
+        }
+    }
+
     public static class Metrics {
 
         /** Whether connection meters are recorded (when a MeterRegistry exists). */

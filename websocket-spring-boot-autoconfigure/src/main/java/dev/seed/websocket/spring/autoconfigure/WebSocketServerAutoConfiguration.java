@@ -57,13 +57,17 @@ public final class WebSocketServerAutoConfiguration {
     WebSocketServer webSocketServer(WebSocketProperties properties, WebSocketRoutes routes,
             @Qualifier(HANDLER_EXECUTOR_BEAN) WebSocketHandlerExecutor handlerExecutor,
             ObjectProvider<SslBundles> sslBundles, ObjectProvider<WebSocketServerCustomizer> customizers,
-            ObjectProvider<OriginCheck> originCheck) {
+            ObjectProvider<OriginCheck> originCheck, ObjectProvider<WebSocketHandlerDecorator> decorators) {
         WebSocketServer.Builder builder = WebSocketServer.builder();
         BuilderConfigurer.server(builder, properties.getServer(), handlerExecutor, sslBundles.getIfAvailable());
         originCheck.ifUnique(builder::originCheck); // an OriginCheck bean decides on origins after the allow-list
         for (WebSocketRoute route : routes.routes()) {
             try {
-                builder.route(route.path(), route.handler(), route.subprotocols());
+                dev.seed.websocket.WebSocketHandler handler = route.handler();
+                for (WebSocketHandlerDecorator d : decorators.orderedStream().toList()) {
+                    handler = d.decorate(route.path(), handler);
+                }
+                builder.route(route.path(), handler, route.subprotocols());
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("@WsHandler bean '" + route.beanName() + "' has an invalid path "
                         + route.path() + ": " + e.getMessage(), e);

@@ -9,8 +9,9 @@ import dev.seed.websocket.spring.WsHandler;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +27,8 @@ class TaskExecutionIntegrationTests {
     /** What the decorator puts around each task, as an MDC or a security context would be. */
     static final ThreadLocal<String> CONTEXT = new ThreadLocal<>();
 
-    @SpringBootApplication(proxyBeanMethods = false)
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
     static class App {
         @Bean
         TaskDecorator contextDecorator() {
