@@ -49,7 +49,9 @@ public final class RunningApp implements AutoCloseable {
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN"));
         args.addAll(extraArgs);
-        context = new SpringApplicationBuilder(SampleApplication.class).run(args.toArray(String[]::new));
+        // main(): the application's class, not the test runner's (AOT mode finds its initializer by it)
+        context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
+                .run(args.toArray(String[]::new));
     }
 
     /** Closes the context: the WebSocket server sends 1001 to every peer and stops. */
