@@ -43,4 +43,12 @@ public interface HandshakeRequest {
 
     /** The peer's address. */
     InetSocketAddress remoteAddress();
+
+    /**
+     * Server side: the path template of the route that took the request ({@code /rooms/{id}}): a
+     * bounded value for metrics and traces, unlike the path. Null on a client.
+     */
+    default String routeTemplate() {
+        return null;
+    }
 }

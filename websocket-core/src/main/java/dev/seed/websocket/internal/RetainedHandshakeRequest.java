@@ -25,17 +25,31 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
     private final byte[] head;
     private final Map<String, String> pathVariables;
     private final InetSocketAddress remoteAddress;
+    /** The route's template, shared with the router (no copy per connection). */
+    private final String routeTemplate;
 
     private RetainedHandshakeRequest(byte[] head, Map<String, String> pathVariables,
-            InetSocketAddress remoteAddress) {
+            InetSocketAddress remoteAddress, String routeTemplate) {
         this.head = head;
         this.pathVariables = pathVariables;
         this.remoteAddress = remoteAddress;
+        this.routeTemplate = routeTemplate;
+    }
+
+    @Override
+    public String routeTemplate() {
+        return routeTemplate;
     }
 
     /** Keeps what {@link HandshakeRequest} needs of a request a server accepted. */
     static RetainedHandshakeRequest of(HttpRequest request, Map<String, String> pathVariables,
             InetSocketAddress remoteAddress) {
+        return of(request, pathVariables, remoteAddress, null);
+    }
+
+    /** As {@link #of(HttpRequest, Map, InetSocketAddress)}, with the template of the route that took it. */
+    static RetainedHandshakeRequest of(HttpRequest request, Map<String, String> pathVariables,
+            InetSocketAddress remoteAddress, String routeTemplate) {
         StringBuilder sb = new StringBuilder(256).append(request.target()).append(CRLF);
         for (Map.Entry<String, String> field : request.headers()) {
             // Field names hold no ':' and values no CR or LF (RFC 7230 section 3.2), so the
@@ -43,7 +57,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
             sb.append(field.getKey()).append(": ").append(field.getValue()).append(CRLF);
         }
         return new RetainedHandshakeRequest(sb.toString().getBytes(StandardCharsets.UTF_8), Map.copyOf(pathVariables),
-                remoteAddress);
+                remoteAddress, routeTemplate);
     }
 
     /** The full view, parsed again from {@link #head}. */

@@ -222,7 +222,8 @@ final class ServerUpgrade implements SocketTransport.Handler {
         upgraded = true;
         timer.cancel();
         WsConnection connection = new WsConnection(transport, server.config(), ConnectionListener.Side.SERVER,
-                match.route().handler(), RetainedHandshakeRequest.of(request, match.variables(), remote),
+                match.route().handler(), RetainedHandshakeRequest.of(request, match.variables(), remote,
+                        match.route().path().pattern()),
                 accepted.subprotocol(), extensionNames, server.maxLifetime(),
                 server, interception.userId);
         interception.attributes.forEach(connection::attribute);

@@ -59,6 +59,10 @@ class CloseCodeMetricsIntegrationTests {
         assertThat(count("websocket.messages.sent", "side", "server", "type", "text")).isEqualTo(1);
         assertThat(count("websocket.bytes.received", "side", "server", "type", "text")).isEqualTo(4);
         assertThat(count("websocket.messages.sent", "side", "client", "type", "text")).isEqualTo(1);
+        // the server's meters carry the route's template; a client's "none"
+        assertThat(count("websocket.messages.received", "side", "server", "route", "/echo")).isEqualTo(1);
+        assertThat(count("websocket.connections.closed", "side", "server", "route", "/echo")).isEqualTo(1);
+        assertThat(count("websocket.messages.sent", "side", "client", "route", "none")).isEqualTo(1);
     }
 
     @Test
@@ -121,9 +125,9 @@ class CloseCodeMetricsIntegrationTests {
                         "initiator", initiator) == 1);
     }
 
+    /** The sum over every meter of that name with these tags (one per route). */
     private double count(String name, String... tags) {
-        Counter counter = registry.find(name).tags(tags).counter();
-        return counter == null ? 0 : counter.count();
+        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private double active(String side) {

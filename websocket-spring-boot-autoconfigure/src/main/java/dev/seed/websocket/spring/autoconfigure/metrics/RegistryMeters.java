@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The meters of one registry. Meters of the per-message path are made once here so that an event
- * costs an array lookup and an increment; meters whose tags depend on the event (close code, cause,
- * handshake status) are made on first use and kept. Thread safe.
+ * The meters of one registry for one route (its path template, or {@code none} for a client and
+ * for handshakes refused before a route matched). Meters of the per-message path are made once
+ * here so that an event costs an array lookup and an increment; meters whose tags depend on the
+ * event (close code, cause, handshake status) are made on first use and kept. Thread safe.
  */
 final class RegistryMeters {
 
@@ -22,6 +23,8 @@ final class RegistryMeters {
 
     private final MeterRegistry registry;
     private final CloseCodeTag codeTag;
+    /** The route tag: a path template (bounded: the application's routes), or "none". */
+    private final String route;
     /** Indexed [side][type]: side 0 server, 1 client; type 0 text, 1 binary. */
     private final Counter[][] messagesReceived = new Counter[2][2];
     private final Counter[][] messagesSent = new Counter[2][2];
@@ -35,36 +38,37 @@ final class RegistryMeters {
     private final Map<String, Counter> closed = new ConcurrentHashMap<>();
     private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
 
-    RegistryMeters(MeterRegistry registry, CloseCodeTag codeTag) {
+    RegistryMeters(MeterRegistry registry, CloseCodeTag codeTag, String route) {
         this.registry = registry;
         this.codeTag = codeTag;
+        this.route = route;
         for (Side side : Side.values()) {
             int s = side.ordinal();
             for (int t = 0; t < 2; t++) {
                 messagesReceived[s][t] = Counter.builder("websocket.messages.received")
-                        .description("WebSocket messages received").tag("side", side.tag()).tag("type", TYPES[t])
+                        .description("WebSocket messages received").tag("side", side.tag()).tag("route", route).tag("type", TYPES[t])
                         .register(registry);
                 messagesSent[s][t] = Counter.builder("websocket.messages.sent")
-                        .description("WebSocket messages sent").tag("side", side.tag()).tag("type", TYPES[t])
+                        .description("WebSocket messages sent").tag("side", side.tag()).tag("route", route).tag("type", TYPES[t])
                         .register(registry);
                 bytesReceived[s][t] = Counter.builder("websocket.bytes.received")
                         .description("Payload of WebSocket messages received, after decompression")
-                        .baseUnit("bytes").tag("side", side.tag()).tag("type", TYPES[t]).register(registry);
+                        .baseUnit("bytes").tag("side", side.tag()).tag("route", route).tag("type", TYPES[t]).register(registry);
                 bytesSent[s][t] = Counter.builder("websocket.bytes.sent")
                         .description("Payload of WebSocket messages sent, before compression")
-                        .baseUnit("bytes").tag("side", side.tag()).tag("type", TYPES[t]).register(registry);
+                        .baseUnit("bytes").tag("side", side.tag()).tag("route", route).tag("type", TYPES[t]).register(registry);
             }
             compressionSaved[s] = Counter.builder("websocket.compression.saved")
                     .description("Bytes that permessage-deflate saved on messages sent")
-                    .baseUnit("bytes").tag("side", side.tag()).register(registry);
+                    .baseUnit("bytes").tag("side", side.tag()).tag("route", route).register(registry);
             opened[s] = Counter.builder("websocket.connections.opened")
-                    .description("WebSocket connections opened").tag("side", side.tag()).register(registry);
+                    .description("WebSocket connections opened").tag("side", side.tag()).tag("route", route).register(registry);
             roundTrip[s] = Timer.builder("websocket.keepalive.rtt")
-                    .description("Round-trip time of keepalive pings").tag("side", side.tag()).register(registry);
+                    .description("Round-trip time of keepalive pings").tag("side", side.tag()).tag("route", route).register(registry);
             String[] reasons = {"backpressure", "closed", "error"};
             for (int r = 0; r < reasons.length; r++) {
                 sendFailures[s][r] = Counter.builder("websocket.send.failures")
-                        .description("WebSocket sends that failed").tag("side", side.tag())
+                        .description("WebSocket sends that failed").tag("side", side.tag()).tag("route", route)
                         .tag("reason", reasons[r]).register(registry);
             }
         }
@@ -82,7 +86,7 @@ final class RegistryMeters {
         String key = side.tag() + '|' + codeValue + '|' + causeValue + '|' + initiator;
         closed.computeIfAbsent(key, k -> Counter.builder("websocket.connections.closed")
                 .description("WebSocket connections closed, by close code, cause and which side started the close")
-                .tag("side", side.tag()).tag("code", codeValue).tag("cause", causeValue)
+                .tag("side", side.tag()).tag("route", route).tag("code", codeValue).tag("cause", causeValue)
                 .tag("initiator", initiator).register(registry)).increment();
     }
 
@@ -94,7 +98,7 @@ final class RegistryMeters {
         String key = side.tag() + '|' + outcome + '|' + status;
         handshakes.computeIfAbsent(key, k -> Counter.builder("websocket.handshakes")
                 .description("WebSocket opening handshakes, by outcome and HTTP status")
-                .tag("side", side.tag()).tag("outcome", outcome).tag("status", status).register(registry))
+                .tag("side", side.tag()).tag("route", route).tag("outcome", outcome).tag("status", status).register(registry))
                 .increment();
     }
 

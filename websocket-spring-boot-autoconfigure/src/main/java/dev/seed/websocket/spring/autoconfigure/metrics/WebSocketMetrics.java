@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,21 +24,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <table>
  * <caption>Meters</caption>
  * <tr><td>{@code websocket.connections.active}</td><td>gauge</td><td>side</td></tr>
- * <tr><td>{@code websocket.connections.opened}</td><td>counter</td><td>side</td></tr>
- * <tr><td>{@code websocket.connections.closed}</td><td>counter</td><td>side, code, cause, initiator</td></tr>
- * <tr><td>{@code websocket.handshakes}</td><td>counter</td><td>side, outcome, status</td></tr>
- * <tr><td>{@code websocket.messages.received}, {@code .sent}</td><td>counter</td><td>side, type</td></tr>
- * <tr><td>{@code websocket.bytes.received}, {@code .sent}</td><td>counter (bytes)</td><td>side, type</td></tr>
- * <tr><td>{@code websocket.compression.saved}</td><td>counter (bytes)</td><td>side</td></tr>
- * <tr><td>{@code websocket.send.failures}</td><td>counter</td><td>side, reason</td></tr>
- * <tr><td>{@code websocket.keepalive.rtt}</td><td>timer</td><td>side</td></tr>
+ * <tr><td>{@code websocket.connections.opened}</td><td>counter</td><td>side, route</td></tr>
+ * <tr><td>{@code websocket.connections.closed}</td><td>counter</td><td>side, route, code, cause, initiator</td></tr>
+ * <tr><td>{@code websocket.handshakes}</td><td>counter</td><td>side, route, outcome, status</td></tr>
+ * <tr><td>{@code websocket.messages.received}, {@code .sent}</td><td>counter</td><td>side, route, type</td></tr>
+ * <tr><td>{@code websocket.bytes.received}, {@code .sent}</td><td>counter (bytes)</td><td>side, route, type</td></tr>
+ * <tr><td>{@code websocket.compression.saved}</td><td>counter (bytes)</td><td>side, route</td></tr>
+ * <tr><td>{@code websocket.send.failures}</td><td>counter</td><td>side, route, reason</td></tr>
+ * <tr><td>{@code websocket.keepalive.rtt}</td><td>timer</td><td>side, route</td></tr>
  * </table>
  */
 public final class WebSocketMetrics implements MeterBinder {
 
     private final CloseCodeTag codeTag;
     private final AtomicInteger[] active = {new AtomicInteger(), new AtomicInteger()};
-    private final List<RegistryMeters> registries = new CopyOnWriteArrayList<>();
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+    /** The meters of each route in every bound registry, made on the route's first event. */
+    private final Map<String, List<RegistryMeters>> byRoute = new ConcurrentHashMap<>();
 
     /**
      * @param keptCloseCodes application close codes (3000-4999) to tag as themselves
@@ -51,7 +55,24 @@ public final class WebSocketMetrics implements MeterBinder {
             Gauge.builder("websocket.connections.active", active[side.ordinal()], AtomicInteger::get)
                     .description("Open WebSocket connections").tag("side", side.tag()).register(registry);
         }
-        registries.add(new RegistryMeters(registry, codeTag));
+        registries.add(registry);
+        byRoute.clear(); // made again, with this registry too
+        meters("none"); // a client's and the refusals' meters exist from the start
+    }
+
+    /** The meters of a route (its template; "none" for a client or an unmatched handshake). */
+    private List<RegistryMeters> meters(String route) {
+        String key = route == null ? "none" : route;
+        List<RegistryMeters> m = byRoute.get(key);
+        if (m == null) {
+            m = byRoute.computeIfAbsent(key,
+                    r -> registries.stream().map(registry -> new RegistryMeters(registry, codeTag, r)).toList());
+        }
+        return m;
+    }
+
+    private List<RegistryMeters> meters(WebSocketConnection c) {
+        return meters(c.request() == null ? null : c.request().routeTemplate());
     }
 
     /** The listener to add to a server ({@link Side#SERVER}) or client builder. */
@@ -76,7 +97,7 @@ public final class WebSocketMetrics implements MeterBinder {
         @Override
         public void onOpen(WebSocketConnection c) {
             active[side.ordinal()].incrementAndGet();
-            for (RegistryMeters m : registries) {
+            for (RegistryMeters m : meters(c)) {
                 m.opened(side);
             }
         }
@@ -84,42 +105,42 @@ public final class WebSocketMetrics implements MeterBinder {
         @Override
         public void onClose(WebSocketConnection c, int code, CloseCause cause, boolean locallyInitiated) {
             active[side.ordinal()].decrementAndGet();
-            for (RegistryMeters m : registries) {
+            for (RegistryMeters m : meters(c)) {
                 m.closed(side, code, cause, locallyInitiated);
             }
         }
 
         @Override
         public void onHandshakeRefused(Side refusingSide, int status) {
-            for (RegistryMeters m : registries) {
+            for (RegistryMeters m : meters((String) null)) {
                 m.refused(refusingSide, status);
             }
         }
 
         @Override
         public void onMessageReceived(WebSocketConnection c, boolean text, int bytes) {
-            for (RegistryMeters m : registries) {
+            for (RegistryMeters m : meters(c)) {
                 m.received(side, text, bytes);
             }
         }
 
         @Override
         public void onMessageSent(WebSocketConnection c, boolean text, int bytes, int wireBytes) {
-            for (RegistryMeters m : registries) {
+            for (RegistryMeters m : meters(c)) {
                 m.sent(side, text, bytes, wireBytes);
             }
         }
 
         @Override
         public void onSendFailed(WebSocketConnection c, Throwable error) {
-            for (RegistryMeters m : registries) {
+            for (RegistryMeters m : meters(c)) {
                 m.sendFailed(side, error);
             }
         }
 
         @Override
         public void onPingRoundTrip(WebSocketConnection c, long nanos) {
-            for (RegistryMeters m : registries) {
+            for (RegistryMeters m : meters(c)) {
                 m.roundTrip(side, nanos);
             }
         }
