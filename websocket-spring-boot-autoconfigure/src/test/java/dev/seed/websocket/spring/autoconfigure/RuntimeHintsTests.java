@@ -58,7 +58,7 @@ class RuntimeHintsTests {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(WebSocketProperties.class)
-    @Import(Chat.class)
+    @Import({Chat.class, dev.seed.websocket.spring.autoconfigure.actuate.WebSocketEndpoint.class})
     static class App {
     }
 
@@ -90,5 +90,18 @@ class RuntimeHintsTests {
         }
         assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(WebSocketProperties.Server.class,
                 "setMaxMessageSize")).accepts(hints);
+    }
+
+    @Test
+    void theActuatorEndpointsOperationAndTheJsonItAnswersWithMayBeReached() {
+        RuntimeHints hints = process();
+        Class<?> endpoint = dev.seed.websocket.spring.autoconfigure.actuate.WebSocketEndpoint.class;
+        assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(endpoint, "server")).accepts(hints);
+        for (Class<?> body : new Class<?>[] {
+                dev.seed.websocket.spring.autoconfigure.actuate.WebSocketEndpoint.ServerDescriptor.class,
+                dev.seed.websocket.spring.autoconfigure.actuate.WebSocketEndpoint.RouteDescriptor.class}) {
+            assertThat(RuntimeHintsPredicates.reflection().onType(body)).as("binding hint for %s", body.getSimpleName())
+                    .accepts(hints);
+        }
     }
 }

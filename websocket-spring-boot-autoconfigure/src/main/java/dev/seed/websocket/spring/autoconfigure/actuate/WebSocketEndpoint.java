@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
@@ -16,6 +17,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * route with its handler bean and the number of connections open on it.
  */
 @Endpoint(id = "websocket")
+@RegisterReflectionForBinding({WebSocketEndpoint.ServerDescriptor.class, WebSocketEndpoint.RouteDescriptor.class})
 public class WebSocketEndpoint {
 
     private final WebSocketServer server;
