@@ -205,7 +205,9 @@ public interface WebSocketConnection {
      * The TLS session (the protocol and cipher suite agreed, the peer's certificates under mutual
      * TLS), or null without TLS.
      */
-    javax.net.ssl.SSLSession tlsSession();
+    default javax.net.ssl.SSLSession tlsSession() {
+        return null;
+    }
 
     /** Whether the connection runs over TLS. */
     boolean isSecure();

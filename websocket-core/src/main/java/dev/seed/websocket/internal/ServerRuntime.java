@@ -98,6 +98,11 @@ public final class ServerRuntime implements ConnectionOwner {
 
     /** Binds and starts accepting. Throws UncheckedIOException naming the address when the bind fails. */
     public void start() {
+        if (config.sslContextSource() != null) {
+            // Protocols and cipher suites are checked now, not on the first connection: a name the
+            // JVM does not know fails the start, with the names in the message.
+            Tls.serverEngine(config);
+        }
         group = new EventLoopGroup(config.eventLoops(), "websocket-server");
         InetSocketAddress address = settings.host() == null
                 ? new InetSocketAddress(settings.port()) : new InetSocketAddress(settings.host(), settings.port());
@@ -208,12 +213,23 @@ public final class ServerRuntime implements ConnectionOwner {
             }
             return;
         }
+        SSLEngine tls = null;
+        if (config.sslContextSource() != null) {
+            try {
+                tls = Tls.serverEngine(config);
+            } catch (RuntimeException e) {
+                // a context that fails now (a reloaded one): this socket goes, the server stays
+                LOG.log(Level.WARNING, "TLS engine for an accepted connection failed", e);
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // gone anyway
+                }
+                return;
+            }
+        }
         accepted.incrementAndGet();
         perAddress.computeIfAbsent(remote.getAddress(), a -> new AtomicInteger()).incrementAndGet();
-        SSLEngine tls = null;
-        if (config.sslContext() != null) {
-            tls = Tls.serverEngine(config);
-        }
         EventLoop loop = group.next();
         SocketTransport transport = new SocketTransport(loop, ch, tls);
         try {

@@ -145,4 +145,15 @@ class ServerHooksTest {
             // nobody listens any more
         }
     }
+
+    @Test
+    void aCipherSuiteOrProtocolTheJvmDoesNotKnowFailsTheStartNotEveryConnection() throws Exception {
+        WebSocketServer bad = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .sslContext(TestTls.serverContext()).tlsCipherSuites("ECDHE-RSA-AES128-GCM-SHA256")
+                .route("/s", new WebSocketHandler() { }).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(bad::start)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ECDHE-RSA-AES128-GCM-SHA256");
+        assertThat(bad.isRunning()).isFalse();
+    }
 }

@@ -20,7 +20,20 @@ final class BuilderConfigurer {
     static void server(WebSocketServer.Builder builder, WebSocketProperties.Server properties,
             WebSocketHandlerExecutor executor, SslBundles sslBundles) {
         shared("server", builder, properties, executor, sslBundles);
-        builder.clientAuth(properties.getSsl().getClientAuth());
+        dev.seed.websocket.ClientAuth clientAuth = properties.getSsl().getClientAuth();
+        if (clientAuth != null && clientAuth != dev.seed.websocket.ClientAuth.NONE) {
+            String bundleName = properties.getSsl().getBundle();
+            if (bundleName == null) {
+                throw new InvalidConfigurationPropertyValueException("websocket.server.ssl.client-auth", clientAuth,
+                        "Client authentication needs TLS: set websocket.server.ssl.bundle too.");
+            }
+            if (bundle("server", bundleName, sslBundles).getStores().getTrustStore() == null) {
+                throw new InvalidConfigurationPropertyValueException("websocket.server.ssl.client-auth", clientAuth,
+                        "SSL bundle '" + bundleName + "' has no trust store: say which clients' certificates to"
+                                + " trust (its truststore), or the JVM's public CAs would be.");
+            }
+        }
+        builder.clientAuth(clientAuth == null ? dev.seed.websocket.ClientAuth.NONE : clientAuth);
         if (properties.getAddress() != null) {
             builder.host(properties.getAddress().getHostAddress());
         }
@@ -73,7 +86,16 @@ final class BuilderConfigurer {
             // The bundle's context now, and a new one each time the bundle reloads (its files
             // changed, reload-on-update): new connections use it, open ones keep theirs.
             AtomicReference<SSLContext> context = new AtomicReference<>(bundle.createSslContext());
-            sslBundles.addBundleUpdateHandler(bundleName, updated -> context.set(updated.createSslContext()));
+            sslBundles.addBundleUpdateHandler(bundleName, updated -> {
+                try {
+                    context.set(updated.createSslContext());
+                } catch (RuntimeException e) {
+                    // keep serving with the context that works; other handlers of the bundle still run
+                    System.getLogger(BuilderConfigurer.class.getName()).log(System.Logger.Level.ERROR,
+                            "SSL bundle '" + bundleName + "' reloaded but its context cannot be made; "
+                                    + "new connections keep the previous certificate", e);
+                }
+            });
             builder.sslContext(context::get);
             String[] protocols = bundle.getOptions().getEnabledProtocols();
             if (protocols != null && protocols.length > 0) {

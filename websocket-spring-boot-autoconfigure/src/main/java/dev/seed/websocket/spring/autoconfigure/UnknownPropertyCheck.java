@@ -33,6 +33,10 @@ final class UnknownPropertyCheck {
             return;
         }
         Set<String> known = knownKeys();
+        Set<String> relaxed = new java.util.HashSet<>();
+        for (String k : known) {
+            relaxed.add(relaxed(k));
+        }
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
             Object underlying = source.getUnderlyingSource();
             if (underlying instanceof org.springframework.core.env.PropertySource<?> ps
@@ -48,7 +52,7 @@ final class UnknownPropertyCheck {
                     continue;
                 }
                 String base = withoutIndexes(key);
-                if (!known.contains(base)) {
+                if (!relaxed.contains(relaxed(base))) {
                     ConfigurationProperty property = source.getConfigurationProperty(name);
                     throw new InvalidConfigurationPropertyValueException(key,
                             property == null ? null : property.getValue(),
@@ -56,6 +60,15 @@ final class UnknownPropertyCheck {
                 }
             }
         }
+    }
+
+    /**
+     * The form in which Boot's relaxed binding sees every spelling of a key alike:
+     * {@code max-message-size}, {@code maxMessageSize} and {@code max_message_size} bind the same
+     * property (the canonical name of the last two keeps no separator).
+     */
+    private static String relaxed(String key) {
+        return key.replace("-", "").replace("_", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     /** {@code websocket.server.extensions[0]} -> {@code websocket.server.extensions}. */

@@ -79,7 +79,11 @@ public final class WebSocketHandlerExecutor implements AutoCloseable {
             SimpleAsyncTaskExecutorBuilder builder = beanFactory == null ? null
                     : beanFactory.getBeanProvider(SimpleAsyncTaskExecutorBuilder.class).getIfAvailable();
             if (builder != null) {
-                SimpleAsyncTaskExecutor virtual = builder.virtualThreads(true).threadNamePrefix(prefix).build();
+                // spring.task.execution.simple.* is for @Async: no limit here (a limit would block the
+                // event loop that hands the task over), and running handlers are waited for on close
+                SimpleAsyncTaskExecutor virtual = builder.virtualThreads(true).threadNamePrefix(prefix)
+                        .concurrencyLimit(null).rejectTasksWhenLimitReached(false)
+                        .taskTerminationTimeout(TERMINATION_WAIT).build();
                 return new WebSocketHandlerExecutor(virtual, virtual);
             }
             ExecutorService virtual = newVirtualThreadPerTaskExecutor();
@@ -91,8 +95,10 @@ public final class WebSocketHandlerExecutor implements AutoCloseable {
             ThreadPoolTaskExecutorBuilder builder = beanFactory == null ? null
                     : beanFactory.getBeanProvider(ThreadPoolTaskExecutorBuilder.class).getIfAvailable();
             if (builder != null) {
+                // an unbounded queue, as the plain pool: a bounded one (spring.task.execution.pool.*,
+                // meant for @Async) would refuse handler events; the backpressure limit bounds them
                 ThreadPoolTaskExecutor pool = builder.corePoolSize(size).maxPoolSize(size).threadNamePrefix(prefix)
-                        .build();
+                        .queueCapacity(Integer.MAX_VALUE).build();
                 pool.setDaemon(true);
                 pool.initialize();
                 return new WebSocketHandlerExecutor(pool, pool);

@@ -526,7 +526,6 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
         }
     }
 
-    /** Micrometer meters. */
     /** Micrometer observations of the routes (when the application has an ObservationRegistry). */
     public static class Observations {
 
@@ -553,6 +552,7 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
         }
     }
 
+    /** Micrometer meters. */
     public static class Metrics {
 
         /** Whether connection meters are recorded (when a MeterRegistry exists). */

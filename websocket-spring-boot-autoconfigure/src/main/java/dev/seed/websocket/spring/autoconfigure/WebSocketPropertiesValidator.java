@@ -59,6 +59,11 @@ final class WebSocketPropertiesValidator {
         notNegative("server.max-connections", server.getMaxConnections());
         notNegative("server.max-connections-per-address", server.getMaxConnectionsPerAddress());
         notNegative("server.max-lifetime", server.getMaxLifetime());
+        if (properties.getClient().getSsl().getClientAuth() != null
+                && properties.getClient().getSsl().getClientAuth() != dev.seed.websocket.ClientAuth.NONE) {
+            reject("client.ssl.client-auth", properties.getClient().getSsl().getClientAuth(),
+                    "It is a server setting: a client presents the key store of its bundle when asked.");
+        }
         positive("server.origin-check-timeout", server.getOriginCheckTimeout());
         if (server.getRefusalFormat() == null) {
             reject("server.refusal-format", null, "It must be text or json.");

@@ -283,4 +283,23 @@ class WebSocketPropertiesTests {
             assertThat(FailureMessages.of(context.getStartupFailure())).contains(List.of(fragments));
         });
     }
+
+    @Test
+    void everySpellingRelaxedBindingAcceptsIsAKnownKey() {
+        runner.withPropertyValues("websocket.server.maxMessageSize=2MB", "websocket.server.idle_timeout=7s")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    WebSocketProperties.Server s = context.getBean(WebSocketProperties.class).getServer();
+                    assertThat(s.getMaxMessageSize()).isEqualTo(org.springframework.util.unit.DataSize.ofMegabytes(2));
+                    assertThat(s.getIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
+                });
+    }
+
+    @Test
+    void clientAuthNeedsABundleWithATrustStoreAndIsAServerSetting() {
+        assertFailure("websocket.server.ssl.client-auth=need",
+                "websocket.server.ssl.client-auth", "Client authentication needs TLS: set websocket.server.ssl.bundle too.");
+        assertFailure("websocket.client.ssl.client-auth=want",
+                "websocket.client.ssl.client-auth", "It is a server setting");
+    }
 }

@@ -170,4 +170,13 @@ class TlsIntegrationTests {
             assertThat(before.tlsSession().getPeerPrincipal().getName()).isEqualTo("CN=localhost");
         }
     }
+
+    @Test
+    void clientAuthWithABundleWithoutATrustStoreFailsTheStart() throws Exception {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestApp.start(all(
+                jks("server", TestCertificates.keyStore(), null),
+                new String[] {"websocket.server.ssl.bundle=server", "websocket.server.ssl.client-auth=need"})))
+                .hasStackTraceContaining("websocket.server.ssl.client-auth")
+                .hasStackTraceContaining("has no trust store");
+    }
 }

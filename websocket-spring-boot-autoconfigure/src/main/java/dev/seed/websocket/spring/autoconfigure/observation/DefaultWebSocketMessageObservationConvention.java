@@ -3,7 +3,8 @@ package dev.seed.websocket.spring.autoconfigure.observation;
 import io.micrometer.common.KeyValues;
 
 /**
- * {@code websocket.message}: tagged with the route template and the message type (text, binary);
+ * {@code websocket.message}: tagged with the route template, the message type (text, binary) and
+ * whether it is one part of a message (a streaming handler gets one observation per part);
  * the connection id as a high-cardinality key.
  */
 public class DefaultWebSocketMessageObservationConvention implements WebSocketMessageObservationConvention {
@@ -20,7 +21,8 @@ public class DefaultWebSocketMessageObservationConvention implements WebSocketMe
 
     @Override
     public KeyValues getLowCardinalityKeyValues(WebSocketObservationContext context) {
-        return KeyValues.of("websocket.route", context.getRoute(), "websocket.message.type", context.getMessageType());
+        return KeyValues.of("websocket.route", context.getRoute(), "websocket.message.type", context.getMessageType(),
+                "websocket.message.part", Boolean.toString(context.isPart()));
     }
 
     @Override

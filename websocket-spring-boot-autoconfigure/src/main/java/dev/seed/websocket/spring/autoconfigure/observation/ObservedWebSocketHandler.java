@@ -78,13 +78,19 @@ final class ObservedWebSocketHandler implements WebSocketHandler {
     }
 
     private void observed(WebSocketConnection c, String type, Runnable call) {
+        observed(c, type, false, call);
+    }
+
+    private void observed(WebSocketConnection c, String type, boolean part, Runnable call) {
         if (!messages) {
             call.run();
             return;
         }
         Observation connection = c.attribute(ATTRIBUTE);
-        Observation message = observation(new WebSocketObservationContext(
-                WebSocketObservationContext.Kind.MESSAGE, route, c, type));
+        WebSocketObservationContext context = new WebSocketObservationContext(
+                WebSocketObservationContext.Kind.MESSAGE, route, c, type);
+        context.part(part);
+        Observation message = observation(context);
         if (connection != null) {
             message.parentObservation(connection);
         }
@@ -108,12 +114,12 @@ final class ObservedWebSocketHandler implements WebSocketHandler {
 
     @Override
     public void onTextPart(WebSocketConnection c, String part, boolean last) {
-        observed(c, "text", () -> delegate.onTextPart(c, part, last));
+        observed(c, "text", true, () -> delegate.onTextPart(c, part, last));
     }
 
     @Override
     public void onBinaryPart(WebSocketConnection c, ByteBuffer part, boolean last) {
-        observed(c, "binary", () -> delegate.onBinaryPart(c, part, last));
+        observed(c, "binary", true, () -> delegate.onBinaryPart(c, part, last));
     }
 
     @Override

@@ -23,6 +23,8 @@ public class WebSocketObservationContext extends Observation.Context {
     private final String route;
     private final WebSocketConnection connection;
     private final String messageType;
+    /** Whether a message observation is of one part of a message (streaming handlers). */
+    private boolean part;
     private int closeCode;
     private CloseCause closeCause;
 
@@ -49,6 +51,15 @@ public class WebSocketObservationContext extends Observation.Context {
     /** {@code text} or {@code binary} for a message; null for a connection. */
     public String getMessageType() {
         return messageType;
+    }
+
+    /** Whether this message observation is of one part of a message, not a whole one. */
+    public boolean isPart() {
+        return part;
+    }
+
+    void part(boolean part) {
+        this.part = part;
     }
 
     /** The close code once a connection ended, else 0. */
