@@ -91,7 +91,7 @@ class UserApplicationTests {
     @Test
     void closeCodeMetricInPrometheusAndHealth() throws Exception {
         String line = "websocket_connections_closed_total{cause=\"peer_closed\",code=\"1000\",initiator=\"remote\","
-                + "side=\"server\"}";
+                + "route=\"/echo\",side=\"server\"}";
         double before = value(get("/actuator/prometheus"), line);
         WebSocketClient client = app.getBean(WebSocketClient.class);
         for (int i = 0; i < 2; i++) {
@@ -110,7 +110,7 @@ class UserApplicationTests {
         assertThat(scrape).contains("# HELP websocket_connections_closed_total")
                 .contains("websocket_connections_active{side=\"server\"}")
                 .contains("websocket_connections_closed_total{cause=\"local_close\",code=\"1000\",initiator=\"local\","
-                        + "side=\"client\"}");
+                        + "route=\"none\",side=\"client\"}");
 
         String health = get("/actuator/health");
         assertThat(health).contains("\"websocket\":{").contains("\"port\":" + wsPort);
