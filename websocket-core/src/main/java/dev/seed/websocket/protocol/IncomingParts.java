@@ -12,6 +12,13 @@ import java.nio.charset.StandardCharsets;
  */
 final class IncomingParts {
 
+    /** Where the message's extension decodes each part (made with the engine; per streaming connection only). */
+    final dev.seed.websocket.protocol.extension.Extension.PayloadSink sink;
+
+    IncomingParts(dev.seed.websocket.protocol.extension.Extension.PayloadSink sink) {
+        this.sink = sink;
+    }
+
     /** The first bytes (at most 3) of a character that the last chunk cut; {@link #carried} valid. */
     private final byte[] carry = new byte[3];
     /** How many bytes of {@link #carry} are in use. */

@@ -106,7 +106,10 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private long maxMessageSize;
     /** Whether pings are answered here (RFC 6455 section 5.5.2); else the listener answers them. */
     private boolean autoPong;
-    /** Non-null while received messages go to the listener in parts, as they arrive (streaming). */
+    /**
+     * Non-null while received messages go to the listener in parts, as they arrive (streaming); it
+     * is also where an extension decodes their parts (see {@link IncomingParts#sink}).
+     */
     private IncomingParts incomingParts;
     /** The message being sent in parts, or null between such messages. */
     private OutgoingParts outgoingParts;
@@ -115,18 +118,6 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      * reading in the middle of an inflated chunk): its last part is delivered once that is decoded.
      */
     private boolean partsEndPending;
-    /** Where an extension decodes the parts of a streamed message; full while reading is paused. */
-    private final Extension.PayloadSink partSink = new Extension.PayloadSink() {
-        @Override
-        public void accept(ByteBuffer chunk) throws ProtocolException {
-            deliverPart(chunk, false);
-        }
-
-        @Override
-        public boolean full() {
-            return decoder.isSuspended();
-        }
-    };
 
     /**
      * @param role which end this engine plays
@@ -244,7 +235,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             return;
         }
         try {
-            e.continueDecode(partSink);
+            e.continueDecode(incomingParts.sink);
             if (!e.hasPendingDecode() && partsEndPending) {
                 partsEndPending = false;
                 deliverPart(ByteBuffer.allocate(0), true);
@@ -267,7 +258,17 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      */
     @Override
     public void deliverParts(boolean parts) {
-        incomingParts = parts ? new IncomingParts() : null;
+        incomingParts = parts ? new IncomingParts(new Extension.PayloadSink() {
+            @Override
+            public void accept(ByteBuffer chunk) throws ProtocolException {
+                deliverPart(chunk, false);
+            }
+
+            @Override
+            public boolean full() {
+                return decoder.isSuspended(); // the application paused reading: inflation stops here
+            }
+        }) : null;
         decoder.maxFramePayload(parts ? Long.MAX_VALUE : config.maxFrameSize());
     }
 
@@ -403,7 +404,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private void receivePart(ByteBuffer chunk, boolean messageEnd) throws ProtocolException {
         Extension e = messageExtension;
         if (e != null) {
-            e.decode(chunk, messageEnd, partSink);
+            e.decode(chunk, messageEnd, incomingParts.sink);
             if (e.hasPendingDecode()) {
                 // paused in the middle of the inflated chunk: resumeReceiving goes on with it
                 partsEndPending = messageEnd;
