@@ -43,8 +43,11 @@ public final class ServerRuntime implements ConnectionOwner {
     private final EndpointConfig config;
     private final ServerSettings settings;
     private final ServerHandshake handshake;
-    /** The open connections by the number of their id ("s-" and that number). */
-    private final Map<Long, WsConnection> connections = new ConcurrentHashMap<>();
+    /**
+     * The open connections. A set, not a map by id: a map would box each id (16 bytes a connection,
+     * for every idle connection), and a look-up by id is rare; see {@link #connection(String)}.
+     */
+    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
     /** The open connections of each user id; only connections that have one. */
     private final Map<String, Set<WsConnection>> users = new ConcurrentHashMap<>();
     /** Accepted sockets, handshaking or open: what max-connections bounds. */
@@ -286,7 +289,7 @@ public final class ServerRuntime implements ConnectionOwner {
     }
 
     void connectionOpened(WsConnection c) {
-        connections.put(c.idNumber(), c);
+        connections.add(c);
         String user = c.userId();
         if (user != null) {
             users.compute(user, (u, s) -> {
@@ -299,7 +302,7 @@ public final class ServerRuntime implements ConnectionOwner {
 
     @Override
     public void connectionFinished(WsConnection c) {
-        if (connections.remove(c.idNumber(), c)) {
+        if (connections.remove(c)) {
             released(c.remoteAddress());
         }
         String user = c.userId();
@@ -327,19 +330,30 @@ public final class ServerRuntime implements ConnectionOwner {
 
     /** The open connections. */
     public Collection<WebSocketConnection> connections() {
-        return List.copyOf(connections.values());
+        return List.copyOf(connections);
     }
 
-    /** The open connection with this {@link WebSocketConnection#id()}, or null. */
+    /**
+     * The open connection with this {@link WebSocketConnection#id()}, or null. A scan of the open
+     * connections (about 2 ns each), which keeps idle connections small; the user-id index serves
+     * addressing that is frequent.
+     */
     public WebSocketConnection connection(String id) {
         if (id == null || !id.startsWith("s-")) {
             return null;
         }
+        long number;
         try {
-            return connections.get(Long.parseLong(id, 2, id.length(), 10));
+            number = Long.parseLong(id, 2, id.length(), 10);
         } catch (NumberFormatException e) {
             return null;
         }
+        for (WsConnection c : connections) {
+            if (c.idNumber() == number) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** The open connections of a user id. */
@@ -375,12 +389,12 @@ public final class ServerRuntime implements ConnectionOwner {
 
     /** Sends one text message to every open connection that passes the filter, encoding it once. */
     public CompletableFuture<Integer> broadcast(String text, Predicate<WebSocketConnection> filter) {
-        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), connections.values(), filter);
+        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), connections, filter);
     }
 
     /** Sends one binary message to every open connection that passes the filter, encoding it once. */
     public CompletableFuture<Integer> broadcast(ByteBuffer data, Predicate<WebSocketConnection> filter) {
-        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), connections.values(), filter);
+        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), connections, filter);
     }
 
     /**
@@ -493,7 +507,7 @@ public final class ServerRuntime implements ConnectionOwner {
                 LOG.log(Level.WARNING, "a shutdown hook threw", e);
             }
         }
-        for (WsConnection c : connections.values()) {
+        for (WsConnection c : connections) {
             c.closeWith(CloseCodes.WS_GONE, "Server shutting down.", CloseCause.SHUTDOWN);
         }
         long deadline = System.nanoTime() + grace.toNanos();
@@ -506,7 +520,7 @@ public final class ServerRuntime implements ConnectionOwner {
             }
         }
         boolean clean = connections.isEmpty();
-        for (WsConnection c : connections.values()) {
+        for (WsConnection c : connections) {
             c.abort();
         }
         // give aborted connections a moment to report their close

@@ -121,19 +121,10 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private long lastReadNanos;
     /** Timers and keepalive state; null until one is armed (an idle connection stays small). Loop only. */
     private ConnectionTimers timers;
-    /**
-     * Received bytes not yet given to the engine because the application paused reading (at most
-     * about one read), or null. Owned by the connection (a copy). Loop only.
-     */
-    private ByteBuffer heldInput;
-    /** Whether the peer's end of stream came while input was held: told once the held input is fed. Loop only. */
-    private boolean eofAfterHeldInput;
     /** Whether the application paused reading. Written on the loop. */
     private volatile boolean readingPaused;
-    /** Why delivery and reading are paused: PAUSED_BY_ bits; 0 while reading. Loop only. */
-    private int pausedBy;
-    /** The message streams holding reading (see holdReading); null when none. Loop only. */
-    private java.util.Set<Object> readHolds;
+    /** What reading is paused for and what it held back; null until the first pause. Loop only. */
+    private InboundPause pause;
     /**
      * Whole messages sent while a message was being sent in parts: they wait, in order, for its
      * last part (RFC 6455 section 5.4: no interleaving). Null when none. Loop only.
@@ -473,10 +464,10 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             open = false;
             engine.sendClose(code, WebSocketProtocol.truncateReason(reason));
             failHeldSends(new WebSocketException("Connection is closing."));
-            if (pausedBy != 0) {
+            if (pause != null && pause.reasons != 0) {
                 // The peer's answer to our close must be read: whatever paused reading, it ends here.
-                readHolds = null;
-                resumeFor(pausedBy);
+                pause.holds = null;
+                resumeFor(pause.reasons);
             }
             transport.completeAfterQueued(f);
             transport.flushSoon();
@@ -798,27 +789,28 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public void onData(ByteBuffer data) {
         lastReadNanos = System.nanoTime();
-        if (heldInput != null) {
+        InboundPause p = pause;
+        if (p != null && p.heldInput != null) {
             // Paused: what arrives after held bytes (the rest of a TLS read) waits behind them.
-            heldInput = LentBuffers.append(heldInput, data);
+            p.heldInput = LentBuffers.append(p.heldInput, data);
             return;
         }
         engine.receive(data);
         if (data.hasRemaining()) {
-            // The application paused reading during a handler call: keep the rest (a copy: the
-            // buffer is the loop's and the next read reuses it).
-            heldInput = LentBuffers.copy(data);
+            // Reading was paused during a handler call: keep the rest (a copy: the buffer is the
+            // loop's and the next read reuses it).
+            pause().heldInput = LentBuffers.copy(data);
             data.position(data.limit());
         }
     }
 
     // ------------------------------------------------------------------ inbound flow control
 
-    /** {@link #pausedBy}: the application called pauseReading(). */
+    /** {@link InboundPause#reasons}: the application called pauseReading(). */
     static final int PAUSED_BY_APPLICATION = 1;
-    /** {@link #pausedBy}: the handler executor has too many events waiting (HandlerDispatcher). */
+    /** {@link InboundPause#reasons}: the handler executor has too many events waiting (HandlerDispatcher). */
     static final int PAUSED_BY_BACKLOG = 2;
-    /** {@link #pausedBy}: a message stream whose reader is behind holds reading (see {@link #holdReading}). */
+    /** {@link InboundPause#reasons}: a message stream whose reader is behind holds reading (see {@link #holdReading}). */
     static final int PAUSED_BY_HOLDS = 4;
 
     @Override
@@ -843,13 +835,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
                 return;
             }
             if (wanted.getAsBoolean()) {
-                if (readHolds == null) {
-                    readHolds = new java.util.HashSet<>(2);
-                }
-                readHolds.add(holder);
+                pause().hold(holder);
                 pauseFor(PAUSED_BY_HOLDS);
-            } else if (readHolds != null && readHolds.remove(holder) && readHolds.isEmpty()) {
-                readHolds = null;
+            } else if (pause != null && pause.release(holder)) {
                 resumeFor(PAUSED_BY_HOLDS);
             }
         });
@@ -860,8 +848,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      * and reading, for one more reason. Loop only.
      */
     void pauseFor(int reason) {
-        int before = pausedBy;
-        pausedBy = before | reason;
+        InboundPause p = pause();
+        int before = p.reasons;
+        p.reasons = before | reason;
         if (reason == PAUSED_BY_APPLICATION) {
             readingPaused = true;
         }
@@ -873,36 +862,48 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** Drops one reason to pause; the last one gone, what was held is delivered and reading resumes. Loop only. */
     void resumeFor(int reason) {
-        int before = pausedBy;
-        pausedBy = before & ~reason;
+        InboundPause p = pause;
+        if (p == null) {
+            return;
+        }
+        int before = p.reasons;
+        p.reasons = before & ~reason;
         if (reason == PAUSED_BY_APPLICATION) {
             readingPaused = false;
         }
-        if (before == 0 || pausedBy != 0 || finished) {
+        if (before == 0 || p.reasons != 0 || finished) {
             return;
         }
         lastReadNanos = System.nanoTime(); // the idle time counts from here, not from the pause
         engine.resumeReceiving();
-        ByteBuffer held = heldInput;
+        ByteBuffer held = p.heldInput;
         if (held != null) {
-            heldInput = null;
+            p.heldInput = null;
             engine.receive(held);
             if (held.hasRemaining()) {
-                heldInput = held; // paused again by a handler: the rest stays
-            } else if (eofAfterHeldInput) {
-                eofAfterHeldInput = false;
+                p.heldInput = held; // paused again by a handler: the rest stays
+            } else if (p.eofAfterHeldInput) {
+                p.eofAfterHeldInput = false;
                 onEof();
             }
             transport.flushSoon();
         }
-        if (pausedBy == 0 && !finished) {
+        if (p.reasons == 0 && !finished) {
             transport.pauseReads(SocketTransport.PAUSED_BY_APPLICATION, false);
         }
     }
 
+    /** The pause state, made on the first pause. Loop only. */
+    private InboundPause pause() {
+        if (pause == null) {
+            pause = new InboundPause();
+        }
+        return pause;
+    }
+
     /** Whether delivery is paused for any reason (the timers do not count it as idleness). Loop only. */
     boolean readsHeld() {
-        return pausedBy != 0;
+        return pause != null && pause.reasons != 0;
     }
 
     @Override
@@ -912,8 +913,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void onEof() {
-        if (heldInput != null) {
-            eofAfterHeldInput = true; // after what was received before it
+        if (pause != null && pause.heldInput != null) {
+            pause.eofAfterHeldInput = true; // after what was received before it
             return;
         }
         open = false;
@@ -933,7 +934,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         finished = true;
         ended = true;
         open = false;
-        heldInput = null;
+        if (pause != null) {
+            pause.heldInput = null;
+        }
         failHeldSends(new WebSocketException("Connection is closed."));
         cancelTimers();
         engine.receiveEof();
