@@ -123,13 +123,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private ConnectionTimers timers;
     /** Whether the application paused reading. Written on the loop. */
     private volatile boolean readingPaused;
-    /** What reading is paused for and what it held back; null until the first pause. Loop only. */
-    private InboundPause pause;
-    /**
-     * Whole messages sent while a message was being sent in parts: they wait, in order, for its
-     * last part (RFC 6455 section 5.4: no interleaving). Null when none. Loop only.
-     */
-    private java.util.ArrayDeque<HeldSend> heldSends;
+    /** What a held flow keeps (a paused reading, sends waiting behind a message in parts); null until needed. Loop only. */
+    private FlowState flow;
 
     public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
             HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
@@ -229,7 +224,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private static final int CONTROL = 2;
 
     /** A whole message waiting for the last part of a message sent in parts. */
-    private record HeldSend(Send send, CompletableFuture<Void> future, long size) {
+    record HeldSend(Send send, CompletableFuture<Void> future, long size) {
     }
 
     @Override
@@ -464,10 +459,10 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             open = false;
             engine.sendClose(code, WebSocketProtocol.truncateReason(reason));
             failHeldSends(new WebSocketException("Connection is closing."));
-            if (pause != null && pause.reasons != 0) {
+            if (flow != null && flow.reasons != 0) {
                 // The peer's answer to our close must be read: whatever paused reading, it ends here.
-                pause.holds = null;
-                resumeFor(pause.reasons);
+                flow.holds = null;
+                resumeFor(flow.reasons);
             }
             transport.completeAfterQueued(f);
             transport.flushSoon();
@@ -537,16 +532,18 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (kind == PART && !partWithinLimit(f)) {
             return;
         }
-        if (kind == WHOLE && (heldSends != null || engine != null && engine.sendingParts()) && !finished) {
-            if (heldSends == null) {
-                heldSends = new java.util.ArrayDeque<>();
+        if (kind == WHOLE && (flow != null && flow.heldSends != null || engine != null && engine.sendingParts())
+                && !finished) {
+            FlowState state = flow();
+            if (state.heldSends == null) {
+                state.heldSends = new java.util.ArrayDeque<>();
             }
-            heldSends.add(new HeldSend(send, f, size));
+            state.heldSends.add(new HeldSend(send, f, size));
             PENDING_BYTES.addAndGet(this, size);
             return;
         }
         perform(send, f);
-        if (kind == PART && heldSends != null && !engine.sendingParts()) {
+        if (kind == PART && flow != null && flow.heldSends != null && !engine.sendingParts()) {
             releaseHeldSends();
         }
     }
@@ -578,8 +575,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** The message in parts is complete: the whole messages that waited go out, in order. Loop only. */
     private void releaseHeldSends() {
-        java.util.ArrayDeque<HeldSend> held = heldSends;
-        heldSends = null;
+        java.util.ArrayDeque<HeldSend> held = flow.heldSends;
+        flow.heldSends = null;
         for (HeldSend h : held) {
             PENDING_BYTES.addAndGet(this, -h.size());
             perform(h.send(), h.future());
@@ -588,8 +585,10 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** The held whole messages will never go out (closing, closed). Loop only. */
     private void failHeldSends(Throwable why) {
-        java.util.ArrayDeque<HeldSend> held = heldSends;
-        heldSends = null;
+        java.util.ArrayDeque<HeldSend> held = flow == null ? null : flow.heldSends;
+        if (flow != null) {
+            flow.heldSends = null;
+        }
         if (held != null) {
             for (HeldSend h : held) {
                 PENDING_BYTES.addAndGet(this, -h.size());
@@ -789,7 +788,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public void onData(ByteBuffer data) {
         lastReadNanos = System.nanoTime();
-        InboundPause p = pause;
+        FlowState p = flow;
         if (p != null && p.heldInput != null) {
             // Paused: what arrives after held bytes (the rest of a TLS read) waits behind them.
             p.heldInput = LentBuffers.append(p.heldInput, data);
@@ -799,18 +798,18 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (data.hasRemaining()) {
             // Reading was paused during a handler call: keep the rest (a copy: the buffer is the
             // loop's and the next read reuses it).
-            pause().heldInput = LentBuffers.copy(data);
+            flow().heldInput = LentBuffers.copy(data);
             data.position(data.limit());
         }
     }
 
     // ------------------------------------------------------------------ inbound flow control
 
-    /** {@link InboundPause#reasons}: the application called pauseReading(). */
+    /** {@link FlowState#reasons}: the application called pauseReading(). */
     static final int PAUSED_BY_APPLICATION = 1;
-    /** {@link InboundPause#reasons}: the handler executor has too many events waiting (HandlerDispatcher). */
+    /** {@link FlowState#reasons}: the handler executor has too many events waiting (HandlerDispatcher). */
     static final int PAUSED_BY_BACKLOG = 2;
-    /** {@link InboundPause#reasons}: a message stream whose reader is behind holds reading (see {@link #holdReading}). */
+    /** {@link FlowState#reasons}: a message stream whose reader is behind holds reading (see {@link #holdReading}). */
     static final int PAUSED_BY_HOLDS = 4;
 
     @Override
@@ -835,9 +834,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
                 return;
             }
             if (wanted.getAsBoolean()) {
-                pause().hold(holder);
+                flow().hold(holder);
                 pauseFor(PAUSED_BY_HOLDS);
-            } else if (pause != null && pause.release(holder)) {
+            } else if (flow != null && flow.release(holder)) {
                 resumeFor(PAUSED_BY_HOLDS);
             }
         });
@@ -848,7 +847,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      * and reading, for one more reason. Loop only.
      */
     void pauseFor(int reason) {
-        InboundPause p = pause();
+        FlowState p = flow();
         int before = p.reasons;
         p.reasons = before | reason;
         if (reason == PAUSED_BY_APPLICATION) {
@@ -862,7 +861,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** Drops one reason to pause; the last one gone, what was held is delivered and reading resumes. Loop only. */
     void resumeFor(int reason) {
-        InboundPause p = pause;
+        FlowState p = flow;
         if (p == null) {
             return;
         }
@@ -893,17 +892,17 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         }
     }
 
-    /** The pause state, made on the first pause. Loop only. */
-    private InboundPause pause() {
-        if (pause == null) {
-            pause = new InboundPause();
+    /** The held-flow state, made when first needed. Loop only. */
+    private FlowState flow() {
+        if (flow == null) {
+            flow = new FlowState();
         }
-        return pause;
+        return flow;
     }
 
     /** Whether delivery is paused for any reason (the timers do not count it as idleness). Loop only. */
     boolean readsHeld() {
-        return pause != null && pause.reasons != 0;
+        return flow != null && flow.reasons != 0;
     }
 
     @Override
@@ -913,8 +912,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void onEof() {
-        if (pause != null && pause.heldInput != null) {
-            pause.eofAfterHeldInput = true; // after what was received before it
+        if (flow != null && flow.heldInput != null) {
+            flow.eofAfterHeldInput = true; // after what was received before it
             return;
         }
         open = false;
@@ -934,8 +933,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         finished = true;
         ended = true;
         open = false;
-        if (pause != null) {
-            pause.heldInput = null;
+        if (flow != null) {
+            flow.heldInput = null;
         }
         failHeldSends(new WebSocketException("Connection is closed."));
         cancelTimers();

@@ -12,6 +12,12 @@ import java.nio.charset.StandardCharsets;
  */
 final class IncomingParts {
 
+    /**
+     * Whether the message's end came while its extension held input back (reading was paused in
+     * the middle of an inflated chunk): its last part is delivered once that is decoded.
+     */
+    boolean endPending;
+
     /** Where the message's extension decodes each part (made with the engine; per streaming connection only). */
     final dev.seed.websocket.protocol.extension.Extension.PayloadSink sink;
 

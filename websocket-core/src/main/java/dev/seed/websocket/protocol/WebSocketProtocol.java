@@ -57,8 +57,6 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     /** Sees every frame, or null. */
     private FrameObserver frameObserver;
-    /** Whether {@link #frameObserver} wants payloads too. */
-    private boolean observePayloads;
     /** Payload bytes of the last message sent, before extensions encoded it. */
     private int lastSentBytes;
     /** Payload bytes of the last message sent, as it went on the wire. */
@@ -102,8 +100,12 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private long frameLength;
     /** Whether the current frame's payload arrived in one chunk so far (zero-copy candidate). */
     private boolean frameStartChunk;
-    /** The largest message received whole; the application may change it per connection. */
-    private long maxMessageSize;
+    /**
+     * The largest message received whole; the application may change it per connection. An int:
+     * a message received whole is one array (the setter refuses more), and idle connections are
+     * many.
+     */
+    private int maxMessageSize;
     /** Whether pings are answered here (RFC 6455 section 5.5.2); else the listener answers them. */
     private boolean autoPong;
     /**
@@ -113,12 +115,6 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private IncomingParts incomingParts;
     /** The message being sent in parts, or null between such messages. */
     private OutgoingParts outgoingParts;
-    /**
-     * Whether the message's end came while its extension held input back (the application paused
-     * reading in the middle of an inflated chunk): its last part is delivered once that is decoded.
-     */
-    private boolean partsEndPending;
-
     /**
      * @param role which end this engine plays
      * @param config limits and switches
@@ -142,7 +138,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         this.output = Objects.requireNonNull(output, "output");
         this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
         this.decoder = new FrameDecoder(role, config.maxFrameSize());
-        this.maxMessageSize = config.maxMessageSize();
+        this.maxMessageSize = (int) Math.min(config.maxMessageSize(), Integer.MAX_VALUE - 8);
         this.autoPong = config.autoPong();
         int rsv = 0;
         for (Extension e : this.extensions) {
@@ -154,7 +150,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     /** Sets the observer of every frame in and out (null: none). */
     public void frameObserver(FrameObserver observer) {
         this.frameObserver = observer;
-        this.observePayloads = observer != null && observer.wantsPayload();
+
     }
 
     /** Payload length of the last data message sent, before compression. */
@@ -236,8 +232,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         }
         try {
             e.continueDecode(incomingParts.sink);
-            if (!e.hasPendingDecode() && partsEndPending) {
-                partsEndPending = false;
+            if (!e.hasPendingDecode() && incomingParts.endPending) {
+                incomingParts.endPending = false;
                 deliverPart(ByteBuffer.allocate(0), true);
             }
         } catch (ProtocolException ex) {
@@ -275,10 +271,10 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     /** Sets the largest message received whole (1009 beyond it), from the next frame on. */
     @Override
     public void maxMessageSize(long bytes) {
-        if (bytes <= 0) {
-            throw new IllegalArgumentException("maxMessageSize must be positive: " + bytes);
+        if (bytes <= 0 || bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("maxMessageSize must be between 1 and 2^31 - 9: " + bytes);
         }
-        maxMessageSize = bytes;
+        maxMessageSize = (int) bytes;
     }
 
     @Override
@@ -359,7 +355,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     @Override
     public void onDataFramePayload(ByteBuffer chunk, boolean frameEnd) throws ProtocolException {
-        if (observePayloads) {
+        if (frameObserver != null && frameObserver.wantsPayload()) {
             frameObserver.onPayload(true, chunk.duplicate(), frameEnd);
         }
         boolean messageEnd = frameEnd && frameFin;
@@ -407,7 +403,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             e.decode(chunk, messageEnd, incomingParts.sink);
             if (e.hasPendingDecode()) {
                 // paused in the middle of the inflated chunk: resumeReceiving goes on with it
-                partsEndPending = messageEnd;
+                incomingParts.endPending = messageEnd;
             } else if (messageEnd) {
                 deliverPart(ByteBuffer.allocate(0), true);
             }
@@ -524,7 +520,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     public void onControlFrame(int opcode, int rsv, ByteBuffer payload) throws ProtocolException {
         if (frameObserver != null) {
             frameObserver.onFrame(true, opcode, true, rsv, payload.remaining());
-            if (observePayloads) {
+            if (frameObserver != null && frameObserver.wantsPayload()) {
                 frameObserver.onPayload(true, payload.duplicate(), true);
             }
         }
@@ -952,7 +948,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         if (frameObserver != null) {
             frameObserver.onFrame(false, b0 & WireFormat.B0_MASK_OPCODE, (b0 & B0_FLAG_FIN) != 0,
                     b0 & WireFormat.B0_MASK_RSV, length);
-            if (observePayloads) {
+            if (frameObserver != null && frameObserver.wantsPayload()) {
                 frameObserver.onPayload(false, payload.duplicate(), true); // before masking
             }
         }

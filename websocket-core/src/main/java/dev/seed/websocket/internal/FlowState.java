@@ -5,12 +5,13 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What a connection keeps while its reading is paused (inbound flow control): why, what was read
- * and not delivered, and whether the peer's end of stream came behind it. Made on the first pause,
- * so that a connection that never pauses carries one null reference. This class is not thread
- * safe: the connection's loop only.
+ * What a connection keeps while its flow is held: while its reading is paused (inbound flow
+ * control) why, what was read and not delivered, and whether the peer's end of stream came behind
+ * it; while a message is being sent in parts, the whole messages that wait for its last part. Made
+ * when first needed, so that a connection that never pauses nor streams carries one null
+ * reference. This class is not thread safe: the connection's loop only.
  */
-final class InboundPause {
+final class FlowState {
 
     /** Why delivery and reading are paused: WsConnection.PAUSED_BY_ bits; 0 while reading. */
     int reasons;
@@ -20,6 +21,11 @@ final class InboundPause {
     boolean eofAfterHeldInput;
     /** The message streams holding reading (see WsConnection#holdReading); null when none. */
     Set<Object> holds;
+    /**
+     * Whole messages sent while a message was being sent in parts: they wait, in order, for its
+     * last part (RFC 6455 section 5.4: no interleaving). Null when none.
+     */
+    java.util.ArrayDeque<WsConnection.HeldSend> heldSends;
 
     void hold(Object holder) {
         if (holds == null) {
