@@ -320,7 +320,7 @@ final class ClientUpgrade implements SocketTransport.Handler {
         }
         WsConnection connection = new WsConnection(transport, client.config(), ConnectionListener.Side.CLIENT,
                 handler, view, accepted.subprotocol(), names, null, client);
-        connection.handshakeResponse(answer);
+        view.response(answer);
         ProtocolEngine engine = handshake.version() == WebSocketVersion.HIXIE_76
                 ? new Hixie76Protocol(connection, connection, client.config().protocol().maxMessageSize())
                 : new WebSocketProtocol(Role.CLIENT, client.config().protocol(), accepted.extensions(), connection,

@@ -1,6 +1,7 @@
 package dev.seed.websocket.internal;
 
 import dev.seed.websocket.HandshakeRequest;
+import dev.seed.websocket.HandshakeResponse;
 import dev.seed.websocket.protocol.handshake.HttpHeaders;
 import dev.seed.websocket.protocol.handshake.HttpRequest;
 import java.net.InetSocketAddress;
@@ -26,6 +27,8 @@ public final class DefaultHandshakeRequest implements HandshakeRequest {
     private final List<String> subprotocols;
     private final Map<String, String> pathVariables;
     private final InetSocketAddress remoteAddress;
+    /** A client's view: the server's 101 answer, set once before the connection opens; else null. */
+    private volatile HandshakeResponse response;
 
     public DefaultHandshakeRequest(URI uri, String path, String query, HttpHeaders httpHeaders, Map<String, String> cookies,
             String origin, Map<String, String> pathVariables, InetSocketAddress remoteAddress) {
@@ -130,6 +133,15 @@ public final class DefaultHandshakeRequest implements HandshakeRequest {
     @Override
     public List<String> subprotocols() {
         return subprotocols;
+    }
+
+    /** A client's view: the server's 101 answer, or null. */
+    HandshakeResponse response() {
+        return response;
+    }
+
+    void response(HandshakeResponse response) {
+        this.response = response;
     }
 
     @Override

@@ -27,13 +27,21 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
     private final InetSocketAddress remoteAddress;
     /** The route's template, shared with the router (no copy per connection). */
     private final String routeTemplate;
+    /** Whose connection this is, as a handshake interceptor said; null when none did. */
+    private final String userId;
 
     private RetainedHandshakeRequest(byte[] head, Map<String, String> pathVariables,
-            InetSocketAddress remoteAddress, String routeTemplate) {
+            InetSocketAddress remoteAddress, String routeTemplate, String userId) {
         this.head = head;
         this.pathVariables = pathVariables;
         this.remoteAddress = remoteAddress;
         this.routeTemplate = routeTemplate;
+        this.userId = userId;
+    }
+
+    /** Whose connection this is (see HandshakeInterceptor.UpgradeResponse#userId), or null. */
+    String userId() {
+        return userId;
     }
 
     @Override
@@ -44,12 +52,12 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
     /** Keeps what {@link HandshakeRequest} needs of a request a server accepted. */
     static RetainedHandshakeRequest of(HttpRequest request, Map<String, String> pathVariables,
             InetSocketAddress remoteAddress) {
-        return of(request, pathVariables, remoteAddress, null);
+        return of(request, pathVariables, remoteAddress, null, null);
     }
 
     /** As {@link #of(HttpRequest, Map, InetSocketAddress)}, with the template of the route that took it. */
     static RetainedHandshakeRequest of(HttpRequest request, Map<String, String> pathVariables,
-            InetSocketAddress remoteAddress, String routeTemplate) {
+            InetSocketAddress remoteAddress, String routeTemplate, String userId) {
         StringBuilder sb = new StringBuilder(256).append(request.target()).append(CRLF);
         for (Map.Entry<String, String> field : request.headers()) {
             // Field names hold no ':' and values no CR or LF (RFC 7230 section 3.2), so the
@@ -57,7 +65,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
             sb.append(field.getKey()).append(": ").append(field.getValue()).append(CRLF);
         }
         return new RetainedHandshakeRequest(sb.toString().getBytes(StandardCharsets.UTF_8), Map.copyOf(pathVariables),
-                remoteAddress, routeTemplate);
+                remoteAddress, routeTemplate, userId);
     }
 
     /** The full view, parsed again from {@link #head}. */

@@ -223,9 +223,9 @@ final class ServerUpgrade implements SocketTransport.Handler {
         timer.cancel();
         WsConnection connection = new WsConnection(transport, server.config(), ConnectionListener.Side.SERVER,
                 match.route().handler(), RetainedHandshakeRequest.of(request, match.variables(), remote,
-                        match.route().path().pattern()),
+                        match.route().path().pattern(), interception.userId),
                 accepted.subprotocol(), extensionNames, server.maxLifetime(),
-                server, interception.userId);
+                server);
         interception.attributes.forEach(connection::attribute);
         ProtocolEngine engine = accepted.version() == WebSocketVersion.HIXIE_76
                 ? new Hixie76Protocol(connection, connection, server.config().protocol().maxMessageSize())

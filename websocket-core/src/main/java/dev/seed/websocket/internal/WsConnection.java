@@ -87,10 +87,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private final ConnectionOwner owner;
     /** Whether the handler takes messages in parts (read once, at open). */
     private final boolean handlerTakesParts;
-    /** Whose connection this is (a handshake interceptor said), or null. */
-    private final String userId;
-    /** Client side: the server's 101 answer; null on a server. Set once, before open. */
-    private volatile HandshakeResponse handshakeResponse;
 
     /** The engine; loop thread only after {@link #open}. */
     private ProtocolEngine engine;
@@ -129,12 +125,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
             HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
             ConnectionOwner owner) {
-        this(transport, config, side, handler, request, subprotocol, extensions, maxLifetime, owner, null);
-    }
-
-    public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
-            HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
-            ConnectionOwner owner, String userId) {
         this.idNumber = IDS.incrementAndGet();
         this.transport = transport;
         this.config = config;
@@ -147,7 +137,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             timers().lifetimeNanos = maxLifetime.toNanos();
         }
         this.owner = owner;
-        this.userId = userId;
         this.handlerTakesParts = handler.receivesParts();
         this.dispatcher = config.handlerExecutor() == null ? null
                 : new HandlerDispatcher(this, transport, config.handlerExecutor(), config.backpressureLimit());
@@ -1095,17 +1084,14 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public String userId() {
-        return userId;
+        // kept with the request, which a server's connection holds anyway (no field on every connection)
+        return request instanceof RetainedHandshakeRequest r ? r.userId() : null;
     }
 
     @Override
     public HandshakeResponse handshakeResponse() {
-        return handshakeResponse;
-    }
-
-    /** Client side: keeps the server's 101 answer for the application. Before open. */
-    void handshakeResponse(HandshakeResponse response) {
-        this.handshakeResponse = response;
+        // a client's request view keeps it (no field on every connection)
+        return request instanceof DefaultHandshakeRequest d ? d.response() : null;
     }
 
     @Override
