@@ -106,15 +106,11 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      * many.
      */
     private int maxMessageSize;
-    /** Whether pings are answered here (RFC 6455 section 5.5.2); else the listener answers them. */
-    private boolean autoPong;
     /**
-     * Non-null while received messages go to the listener in parts, as they arrive (streaming); it
-     * is also where an extension decodes their parts (see {@link IncomingParts#sink}).
+     * What few connections use: messages in parts, received or sent, and a handler's own answer to
+     * pings; null until one is used, so that an idle connection carries one null reference.
      */
-    private IncomingParts incomingParts;
-    /** The message being sent in parts, or null between such messages. */
-    private OutgoingParts outgoingParts;
+    private EngineExtras extras;
     /**
      * @param role which end this engine plays
      * @param config limits and switches
@@ -139,12 +135,29 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
         this.decoder = new FrameDecoder(role, config.maxFrameSize());
         this.maxMessageSize = (int) Math.min(config.maxMessageSize(), Integer.MAX_VALUE - 8);
-        this.autoPong = config.autoPong();
         int rsv = 0;
         for (Extension e : this.extensions) {
             rsv |= e.reservedBits();
         }
         decoder.allowReservedBits(rsv);
+    }
+
+    /** The extras, made when first needed. */
+    private EngineExtras extras() {
+        if (extras == null) {
+            extras = new EngineExtras(config.autoPong());
+        }
+        return extras;
+    }
+
+    /** The parts state of received messages, or null when they are delivered whole. */
+    private IncomingParts incoming() {
+        return extras == null ? null : extras.incoming;
+    }
+
+    /** The message being sent in parts, or null. */
+    private OutgoingParts outgoing() {
+        return extras == null ? null : extras.outgoing;
     }
 
     /** Sets the observer of every frame in and out (null: none). */
@@ -231,9 +244,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             return;
         }
         try {
-            e.continueDecode(incomingParts.sink);
-            if (!e.hasPendingDecode() && incomingParts.endPending) {
-                incomingParts.endPending = false;
+            e.continueDecode(incoming().sink);
+            if (!e.hasPendingDecode() && incoming().endPending) {
+                incoming().endPending = false;
                 deliverPart(ByteBuffer.allocate(0), true);
             }
         } catch (ProtocolException ex) {
@@ -254,7 +267,14 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      */
     @Override
     public void deliverParts(boolean parts) {
-        incomingParts = parts ? new IncomingParts(new Extension.PayloadSink() {
+        if (!parts) {
+            if (extras != null) {
+                extras.incoming = null;
+            }
+            decoder.maxFramePayload(config.maxFrameSize());
+            return;
+        }
+        extras().incoming = new IncomingParts(new Extension.PayloadSink() {
             @Override
             public void accept(ByteBuffer chunk) throws ProtocolException {
                 deliverPart(chunk, false);
@@ -264,8 +284,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             public boolean full() {
                 return decoder.isSuspended(); // the application paused reading: inflation stops here
             }
-        }) : null;
-        decoder.maxFramePayload(parts ? Long.MAX_VALUE : config.maxFrameSize());
+        });
+        decoder.maxFramePayload(Long.MAX_VALUE);
     }
 
     /** Sets the largest message received whole (1009 beyond it), from the next frame on. */
@@ -288,7 +308,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      * listener sends, or decides not to, as the seed's do_pong).
      */
     public void autoPong(boolean answer) {
-        this.autoPong = answer;
+        if (answer != config.autoPong() || extras != null) {
+            extras().autoPong = answer;
+        }
     }
 
     @Override
@@ -307,7 +329,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         }
         if (opcode == OPCODE_CONTINUATION) {
             // The decoder guarantees a message is in progress (RFC 6455 section 5.4).
-            if (++messageFrames > config.maxFragments() && incomingParts == null) {
+            if (++messageFrames > config.maxFragments() && incoming() == null) {
                 throw new ProtocolException(CloseCodes.WS_MESSAGE_TOO_LARGE, "Too many fragments.");
             }
             if (messageExtension != null) {
@@ -325,8 +347,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             messageLength = 0;
             messageExtension = null;
             utf8 = Utf8Validator.START;
-            if (incomingParts != null) {
-                incomingParts.reset();
+            if (incoming() != null) {
+                incoming().reset();
             }
             if (rsv != 0) {
                 for (Extension e : extensions) {
@@ -344,7 +366,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         frameFin = fin;
         frameLength = length;
         frameStartChunk = true;
-        if (messageExtension == null && incomingParts == null) {
+        if (messageExtension == null && incoming() == null) {
             // Uncompressed: the limit is known before a single payload byte is read (section 10.4).
             messageSize += length;
             if (messageSize > maxMessageSize) {
@@ -366,7 +388,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             }
             return;
         }
-        if (incomingParts != null) {
+        if (incoming() != null) {
             receivePart(chunk, messageEnd);
             return;
         }
@@ -400,10 +422,10 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private void receivePart(ByteBuffer chunk, boolean messageEnd) throws ProtocolException {
         Extension e = messageExtension;
         if (e != null) {
-            e.decode(chunk, messageEnd, incomingParts.sink);
+            e.decode(chunk, messageEnd, incoming().sink);
             if (e.hasPendingDecode()) {
                 // paused in the middle of the inflated chunk: resumeReceiving goes on with it
-                incomingParts.endPending = messageEnd;
+                incoming().endPending = messageEnd;
             } else if (messageEnd) {
                 deliverPart(ByteBuffer.allocate(0), true);
             }
@@ -427,7 +449,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
                     || last && !Utf8Validator.isComplete(utf8)) {
                 throw badUtf8();
             }
-            String text = incomingParts.text(part, Utf8Validator.isComplete(utf8));
+            String text = incoming().text(part, Utf8Validator.isComplete(utf8));
             if (!text.isEmpty() || last) {
                 listener.onTextPart(text, last);
             }
@@ -538,7 +560,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
                 if (closeReceived) {
                     return;
                 }
-                if (autoPong && !closeSent) {
+                if ((extras == null ? config.autoPong() : extras.autoPong) && !closeSent) {
                     answerPing(payload);
                 }
                 listener.onPing(payload);
@@ -710,7 +732,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     }
 
     private void checkNoPartsInProgress() {
-        if (outgoingParts != null) {
+        if (outgoing() != null) {
             // RFC 6455 section 5.4: "the fragments of one message MUST NOT be interleaved between
             // the fragments of another message". The connection holds whole messages back until
             // the last part; reaching here is a bug of the caller.
@@ -720,7 +742,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     @Override
     public boolean sendingParts() {
-        return outgoingParts != null;
+        return outgoing() != null;
     }
 
     /**
@@ -736,7 +758,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         }
         checkPartType(OPCODE_TEXT);
         String text = part.toString();
-        char carried = outgoingParts == null ? 0 : outgoingParts.highSurrogate;
+        char carried = outgoing() == null ? 0 : outgoing().highSurrogate;
         if (carried != 0) {
             text = carried + text;
         }
@@ -746,8 +768,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             text = text.substring(0, text.length() - 1);
         }
         sendPart(OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), last, hint, true);
-        if (outgoingParts != null) {
-            outgoingParts.highSurrogate = held;
+        if (outgoing() != null) {
+            outgoing().highSurrogate = held;
         }
         return true;
     }
@@ -764,8 +786,8 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     }
 
     private void checkPartType(int opcode) {
-        if (outgoingParts != null && outgoingParts.opcode != opcode) {
-            throw new IllegalStateException("A " + (outgoingParts.opcode == OPCODE_TEXT ? "text" : "binary")
+        if (outgoing() != null && outgoing().opcode != opcode) {
+            throw new IllegalStateException("A " + (outgoing().opcode == OPCODE_TEXT ? "text" : "binary")
                     + " message is being sent in parts: finish it first.");
         }
     }
@@ -776,7 +798,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      * continuation frames; FIN on the last (section 5.2).
      */
     private void sendPart(int opcode, ByteBuffer payload, boolean last, int hint, boolean owned) {
-        boolean first = outgoingParts == null;
+        boolean first = outgoing() == null;
         if (first) {
             Extension encoder = null;
             for (Extension e : extensions) {
@@ -785,9 +807,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
                     break;
                 }
             }
-            outgoingParts = new OutgoingParts(opcode, encoder);
+            extras().outgoing = new OutgoingParts(opcode, encoder);
         }
-        Extension encoder = outgoingParts.extension;
+        Extension encoder = outgoing().extension;
         lastSentBytes = payload.remaining();
         ByteBuffer wire = payload;
         if (encoder != null) {
@@ -797,7 +819,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         lastSentWireBytes = wire.remaining();
         int b0 = first ? opcode | (encoder == null ? 0 : encoder.reservedBits()) : OPCODE_CONTINUATION;
         if (last) {
-            outgoingParts = null;
+            extras.outgoing = null;
         }
         writeFragments(b0, wire, last, owned);
     }

@@ -75,7 +75,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
     private boolean closed;
     /** Whether reads are paused (the handler cannot take more now). */
     /** Why reading is paused: a set of the PAUSED_BY_ bits; 0 while reading. */
-    private int readsPaused;
+    private byte readsPaused; // (a byte: every connection has one, and few bits are used)
     /** Whether a flush is scheduled for the end of the loop's turn. */
     private boolean flushScheduled;
 
@@ -556,7 +556,7 @@ public final class SocketTransport implements EventLoop.IoHandler {
      */
     public void pauseReads(int reason, boolean paused) {
         int before = readsPaused;
-        readsPaused = paused ? before | reason : before & ~reason;
+        readsPaused = (byte) (paused ? before | reason : before & ~reason);
         updateInterest();
         if (before != 0 && readsPaused == 0 && !closed) {
             loop.execute(() -> {
