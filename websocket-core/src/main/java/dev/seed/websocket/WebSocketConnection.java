@@ -198,6 +198,16 @@ public interface WebSocketConnection {
      */
     boolean subscribe(String topic);
 
+    /**
+     * Subscribes this connection to a topic, on every instance of its server's cluster, as
+     * {@code options} say: plain, or recoverable (publications in an envelope with their position,
+     * and what was missed since a position sent first), with or without presence. Completes when
+     * publications reach it from every instance (and after the recovery, when one was asked); with
+     * {@link SubscribeResult#notSubscribed()} when the connection is not open. A client connection
+     * throws UnsupportedOperationException.
+     */
+    java.util.concurrent.CompletableFuture<SubscribeResult> subscribe(String topic, SubscribeOptions options);
+
     /** Unsubscribes this connection from a topic of its server; a no-op when it was not subscribed. */
     void unsubscribe(String topic);
 

@@ -1,5 +1,15 @@
 package dev.seed.websocket;
 
+import dev.seed.websocket.cluster.Broker;
+import dev.seed.websocket.cluster.ClusterListener;
+import dev.seed.websocket.cluster.History;
+import dev.seed.websocket.cluster.HistoryPolicy;
+import dev.seed.websocket.cluster.InMemoryBroker;
+import dev.seed.websocket.cluster.InMemoryPresence;
+import dev.seed.websocket.cluster.PresenceEvent;
+import dev.seed.websocket.cluster.PresenceManager;
+import dev.seed.websocket.cluster.PresenceMember;
+import dev.seed.websocket.internal.ClusterSettings;
 import dev.seed.websocket.internal.EndpointConfig;
 import dev.seed.websocket.internal.Router;
 import dev.seed.websocket.internal.ServerRuntime;
@@ -98,22 +108,29 @@ public final class WebSocketServer implements AutoCloseable {
         return config.connectionListeners().failures();
     }
 
-    /** Sends a text message to every open connection; the future gives how many got it. */
+    /**
+     * Sends a text message to every open connection, on every instance of the cluster; the future
+     * gives how many receivers got it (connections on a single instance, instances in a cluster; see
+     * {@link Broker}).
+     */
     public CompletableFuture<Integer> broadcast(String text) {
-        return running().broadcast(Objects.requireNonNull(text, "text"), null);
+        return running().broadcast(Objects.requireNonNull(text, "text"));
     }
 
-    /** Sends a text message to the open connections that pass {@code filter}. */
+    /**
+     * Sends a text message to the open connections of this instance that pass {@code filter} (a
+     * filter cannot travel to other instances).
+     */
     public CompletableFuture<Integer> broadcast(String text, Predicate<WebSocketConnection> filter) {
         return running().broadcast(Objects.requireNonNull(text, "text"), filter);
     }
 
-    /** Sends a binary message to every open connection. */
+    /** Sends a binary message to every open connection, on every instance of the cluster. */
     public CompletableFuture<Integer> broadcast(ByteBuffer data) {
-        return running().broadcast(Objects.requireNonNull(data, "data"), null);
+        return running().broadcast(Objects.requireNonNull(data, "data"));
     }
 
-    /** Sends a binary message to the open connections that pass {@code filter}. */
+    /** Sends a binary message to the open connections of this instance that pass {@code filter}. */
     public CompletableFuture<Integer> broadcast(ByteBuffer data, Predicate<WebSocketConnection> filter) {
         return running().broadcast(Objects.requireNonNull(data, "data"), filter);
     }
@@ -124,6 +141,17 @@ public final class WebSocketServer implements AutoCloseable {
      */
     public boolean subscribe(WebSocketConnection connection, String topic) {
         return running().subscribe(connection, Objects.requireNonNull(topic, "topic"));
+    }
+
+    /**
+     * Subscribes an open connection of this server to a topic as {@code options} say (see
+     * {@link SubscribeOptions}); the future completes when publications reach it from every
+     * instance, and after the recovery when one was asked.
+     */
+    public CompletableFuture<SubscribeResult> subscribe(WebSocketConnection connection, String topic,
+            SubscribeOptions options) {
+        return running().subscribe(connection, Objects.requireNonNull(topic, "topic"),
+                Objects.requireNonNull(options, "options"));
     }
 
     /** Unsubscribes a connection from a topic. */
@@ -137,12 +165,17 @@ public final class WebSocketServer implements AutoCloseable {
         return r == null ? 0 : r.topicCount();
     }
 
-    /** The connections subscribed to a topic. */
+    /** The connections of this instance subscribed to a topic. */
     public Set<WebSocketConnection> subscribers(String topic) {
         return running().subscribers(topic);
     }
 
-    /** Sends a text message to every subscriber of {@code topic}, encoded once. */
+    /**
+     * Sends a text message to every subscriber of {@code topic} on every instance, encoded once on
+     * each; the future gives how many receivers got it (connections on a single instance, instances
+     * in a cluster) or fails with a {@link dev.seed.websocket.cluster.ClusterException} when the
+     * cluster could not be reached (the subscribers of this instance still got it).
+     */
     public CompletableFuture<Integer> publish(String topic, String text) {
         return publish(topic, text, null);
     }
@@ -165,6 +198,29 @@ public final class WebSocketServer implements AutoCloseable {
         return running().publish(Objects.requireNonNull(topic, "topic"), Objects.requireNonNull(data, "data"), except);
     }
 
+    /** The members of a topic's presence on every instance (see {@link SubscribeOptions#withPresence}). */
+    public CompletableFuture<List<PresenceMember>> presence(String topic) {
+        return running().presence(Objects.requireNonNull(topic, "topic"));
+    }
+
+    /** The newest {@code limit} publications of a topic's history (see {@link HistoryPolicy}), oldest first. */
+    public CompletableFuture<History> history(String topic, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0: " + limit);
+        }
+        return running().history(Objects.requireNonNull(topic, "topic"), limit);
+    }
+
+    /** This instance's id in the cluster (presence members carry it). */
+    public String instanceId() {
+        return settings.cluster().instanceId();
+    }
+
+    /** The broker topics, user sends and broadcasts go through. */
+    public Broker broker() {
+        return settings.cluster().broker();
+    }
+
     /** The open connection with this {@link WebSocketConnection#id()}, or null. */
     public WebSocketConnection connection(String id) {
         ServerRuntime r = runtime;
@@ -172,14 +228,17 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
-     * The open connections of a user id (set by a handshake interceptor,
+     * The open connections of a user id on this instance (set by a handshake interceptor,
      * {@link HandshakeInterceptor.UpgradeResponse#userId}).
      */
     public Set<WebSocketConnection> connectionsOfUser(String userId) {
         return running().connectionsOfUser(Objects.requireNonNull(userId, "userId"));
     }
 
-    /** Sends a text message to every open connection of a user id, encoded once; the future gives how many got it. */
+    /**
+     * Sends a text message to every open connection of a user id on every instance, encoded once on
+     * each; the future completes as {@link #publish(String, String)}'s.
+     */
     public CompletableFuture<Integer> sendToUser(String userId, String text) {
         return running().sendToUser(Objects.requireNonNull(userId, "userId"), Objects.requireNonNull(text, "text"));
     }
@@ -243,6 +302,12 @@ public final class WebSocketServer implements AutoCloseable {
         private Duration originCheckTimeout = Duration.ofSeconds(2);
         private final Set<WebSocketVersion> versions = EnumSet.of(WebSocketVersion.RFC_6455);
         private final List<ServerSettings.Tick> ticks = new ArrayList<>();
+        private Broker broker;
+        private PresenceManager presence;
+        private HistoryPolicy history;
+        private final List<Consumer<PresenceEvent>> presenceListeners = new ArrayList<>();
+        private ClusterListener clusterListener = ClusterListener.NONE;
+        private String instanceId;
 
         private Builder() {
         }
@@ -441,6 +506,52 @@ public final class WebSocketServer implements AutoCloseable {
             return tick(period, server -> task.run());
         }
 
+        /**
+         * The broker topics, user-addressed sends and broadcasts go through (default: an
+         * {@link InMemoryBroker}, this instance only). The server starts and stops it; one broker
+         * serves one server.
+         */
+        public Builder broker(Broker broker) {
+            this.broker = Objects.requireNonNull(broker, "broker");
+            return this;
+        }
+
+        /** Where presence lives (default: an {@link InMemoryPresence}, this instance only). The server starts and stops it. */
+        public Builder presence(PresenceManager presence) {
+            this.presence = Objects.requireNonNull(presence, "presence");
+            return this;
+        }
+
+        /**
+         * Which topics keep a history for the default in-memory broker (default: none); a broker
+         * given with {@link #broker} has its own.
+         */
+        public Builder history(HistoryPolicy policy) {
+            this.history = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Told every presence join and leave, on any instance; on the broker's thread, so it must not block. */
+        public Builder onPresence(Consumer<PresenceEvent> listener) {
+            presenceListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Told what the cluster layer does, for metrics. */
+        public Builder clusterListener(ClusterListener listener) {
+            this.clusterListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** This instance's id in the cluster (default: random); unique among the instances. */
+        public Builder instanceId(String id) {
+            if (id == null || id.isEmpty() || id.chars().anyMatch(ch -> ch <= ' ' || ch == '/' || ch == '|')) {
+                throw new IllegalArgumentException("instance id must be non-empty, without spaces, '/' or '|': " + id);
+            }
+            this.instanceId = id;
+            return this;
+        }
+
         /** Lets {@code customizer} change this builder (for frameworks). */
         public Builder apply(Consumer<Builder> customizer) {
             customizer.accept(this);
@@ -456,8 +567,20 @@ public final class WebSocketServer implements AutoCloseable {
             ServerSettings settings = new ServerSettings(host, port, backlog, router, Set.copyOf(allowedOrigins),
                     requireOrigin, interceptor, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
                     socketFilter, channel, EnumSet.copyOf(versions), List.copyOf(ticks), List.copyOf(shutdownHooks),
-                    refusalFormat, originCheck, originCheckTimeout);
+                    refusalFormat, originCheck, originCheckTimeout, clusterSettings());
             return new WebSocketServer(config, settings);
+        }
+
+        private ClusterSettings clusterSettings() {
+            if (broker != null && history != null) {
+                throw new IllegalArgumentException("history(...) configures the default in-memory broker; "
+                        + "give the history policy to the broker passed to broker(...)");
+            }
+            Broker b = broker != null ? broker : new InMemoryBroker(history != null ? history : HistoryPolicy.none());
+            PresenceManager p = presence != null ? presence : new InMemoryPresence();
+            String id = instanceId != null ? instanceId
+                    : Long.toString(new java.security.SecureRandom().nextLong() >>> 1, 36);
+            return new ClusterSettings(id, b, p, List.copyOf(presenceListeners), clusterListener);
         }
     }
 }

@@ -252,6 +252,12 @@ public final class ClientRuntime implements ConnectionOwner {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<dev.seed.websocket.SubscribeResult> subscribe(WebSocketConnection c,
+            String topic, dev.seed.websocket.SubscribeOptions options) {
+        throw new UnsupportedOperationException("Topics are a server's: a client connection has none.");
+    }
+
+    @Override
     public void unsubscribe(WebSocketConnection c, String topic) {
         // a client connection is subscribed to nothing
     }

@@ -4,8 +4,13 @@ import dev.seed.websocket.CloseCause;
 import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.ConnectionListener;
 import dev.seed.websocket.HandshakeInterceptor;
+import dev.seed.websocket.SubscribeOptions;
+import dev.seed.websocket.SubscribeResult;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketServer;
+import dev.seed.websocket.cluster.Broker;
+import dev.seed.websocket.cluster.History;
+import dev.seed.websocket.cluster.PresenceMember;
 import dev.seed.websocket.protocol.WireFormat;
 import dev.seed.websocket.protocol.handshake.ServerHandshake;
 import dev.seed.websocket.transport.EventLoop;
@@ -22,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,13 +52,12 @@ public final class ServerRuntime implements ConnectionOwner {
      * for every idle connection), and a look-up by id is rare; see {@link #connection(String)}.
      */
     private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
-    /** The open connections of each user id; only connections that have one. */
-    private final Map<String, Set<WsConnection>> users = new ConcurrentHashMap<>();
     /** Accepted sockets, handshaking or open: what max-connections bounds. */
     private final AtomicInteger accepted = new AtomicInteger();
     /** Accepted sockets per remote address, for the per-address cap. */
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
-    private final Map<String, Set<WsConnection>> topics = new ConcurrentHashMap<>();
+    /** Topics, users and broadcasts, through the broker. */
+    private final ServerCluster cluster;
     private EventLoopGroup group;
     private ServerSocketChannel serverChannel;
     private EventLoop acceptLoop;
@@ -69,6 +72,7 @@ public final class ServerRuntime implements ConnectionOwner {
         this.config = config;
         this.settings = settings;
         this.handshake = ServerHandshake.builder().versions(settings.versions()).extensions(config.extensions()).build();
+        this.cluster = new ServerCluster(settings.cluster(), connections);
     }
 
     EndpointConfig config() {
@@ -106,6 +110,8 @@ public final class ServerRuntime implements ConnectionOwner {
             // JVM does not know fails the start, with the names in the message.
             Tls.serverEngine(config);
         }
+        // the broker first: a cluster that cannot be reached fails the start before a socket is bound
+        cluster.start();
         group = new EventLoopGroup(config.eventLoops(), "websocket-server");
         InetSocketAddress address = settings.host() == null
                 ? new InetSocketAddress(settings.port()) : new InetSocketAddress(settings.host(), settings.port());
@@ -126,6 +132,7 @@ public final class ServerRuntime implements ConnectionOwner {
         } catch (IOException e) {
             group.shutdown(Duration.ofSeconds(1));
             closeQuietly();
+            cluster.stop();
             String what = (settings.host() == null ? "*" : settings.host()) + ":" + settings.port();
             String message = e instanceof BindException
                     ? "Cannot bind " + what + ": " + e.getMessage() + " (is the port already in use?)"
@@ -290,14 +297,7 @@ public final class ServerRuntime implements ConnectionOwner {
 
     void connectionOpened(WsConnection c) {
         connections.add(c);
-        String user = c.userId();
-        if (user != null) {
-            users.compute(user, (u, s) -> {
-                Set<WsConnection> set = s == null ? ConcurrentHashMap.newKeySet() : s;
-                set.add(c);
-                return set;
-            });
-        }
+        cluster.connectionOpened(c);
     }
 
     @Override
@@ -305,17 +305,7 @@ public final class ServerRuntime implements ConnectionOwner {
         if (connections.remove(c)) {
             released(c.remoteAddress());
         }
-        String user = c.userId();
-        if (user != null) {
-            users.computeIfPresent(user, (u, s) -> {
-                s.remove(c);
-                return s.isEmpty() ? null : s;
-            });
-        }
-        // Its own topics only, not every topic of the server.
-        for (String topic : c.takeTopics()) {
-            leave(c, topic);
-        }
+        cluster.connectionFinished(c);
     }
 
     private void released(java.net.SocketAddress address) {
@@ -356,28 +346,19 @@ public final class ServerRuntime implements ConnectionOwner {
         return null;
     }
 
-    /** The open connections of a user id. */
+    /** The open connections of a user id on this instance. */
     public Set<WebSocketConnection> connectionsOfUser(String userId) {
-        Set<WsConnection> s = users.get(userId);
-        return s == null ? Set.of() : Set.copyOf(s);
+        return cluster.connectionsOfUser(userId);
     }
 
-    /** Sends a text message to every open connection of a user id, encoded once; completes with how many took it. */
+    /** Sends a text message to every connection of a user id on every instance (see Broker#sendToUser). */
     public CompletableFuture<Integer> sendToUser(String userId, String text) {
-        Set<WsConnection> s = users.get(userId);
-        if (s == null) {
-            return CompletableFuture.completedFuture(0);
-        }
-        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), s, null);
+        return cluster.sendToUser(userId, true, ServerCluster.utf8(text));
     }
 
-    /** Sends a binary message to every open connection of a user id. */
+    /** Sends a binary message to every connection of a user id on every instance. */
     public CompletableFuture<Integer> sendToUser(String userId, ByteBuffer data) {
-        Set<WsConnection> s = users.get(userId);
-        if (s == null) {
-            return CompletableFuture.completedFuture(0);
-        }
-        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), s, null);
+        return cluster.sendToUser(userId, false, LentBuffers.keepable(data.duplicate()));
     }
 
     /** Number of sockets accepted and not yet closed (handshaking or open). */
@@ -387,14 +368,27 @@ public final class ServerRuntime implements ConnectionOwner {
 
     // ------------------------------------------------------------------ broadcast and topics
 
-    /** Sends one text message to every open connection that passes the filter, encoding it once. */
-    public CompletableFuture<Integer> broadcast(String text, Predicate<WebSocketConnection> filter) {
-        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), connections, filter);
+    /** Sends one text message to every connection on every instance (see Broker#broadcast). */
+    public CompletableFuture<Integer> broadcast(String text) {
+        return cluster.broadcast(true, ServerCluster.utf8(text));
     }
 
-    /** Sends one binary message to every open connection that passes the filter, encoding it once. */
+    /** Sends one binary message to every connection on every instance. */
+    public CompletableFuture<Integer> broadcast(ByteBuffer data) {
+        return cluster.broadcast(false, LentBuffers.keepable(data.duplicate()));
+    }
+
+    /**
+     * Sends one text message to every open connection of this instance that passes the filter,
+     * encoding it once (a filter cannot travel to other instances).
+     */
+    public CompletableFuture<Integer> broadcast(String text, Predicate<WebSocketConnection> filter) {
+        return broadcastHere(WireFormat.OPCODE_TEXT, ServerCluster.utf8(text), filter);
+    }
+
+    /** Sends one binary message to every open connection of this instance that passes the filter. */
     public CompletableFuture<Integer> broadcast(ByteBuffer data, Predicate<WebSocketConnection> filter) {
-        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), connections, filter);
+        return broadcastHere(WireFormat.OPCODE_BINARY, data.duplicate(), filter);
     }
 
     /**
@@ -408,83 +402,74 @@ public final class ServerRuntime implements ConnectionOwner {
         if (!(c instanceof WsConnection w) || !w.reportsTo(this) || !w.isOpen()) {
             return false;
         }
-        // compute: atomic with leave()'s removal of an emptied set, so the add never lands in a
-        // set that was just dropped from the map.
-        topics.compute(topic, (t, s) -> {
-            Set<WsConnection> set = s == null ? ConcurrentHashMap.newKeySet() : s;
-            set.add(w);
-            return set;
-        });
-        w.joinedTopic(topic);
-        // The connection may have ended meanwhile: it marks itself finished before it leaves its
-        // topics, and we added the topic before looking, so one of the two removes it.
-        if (w.hasFinished()) {
-            w.leftTopic(topic);
-            leave(w, topic);
-            return false;
+        CompletableFuture<SubscribeResult> r = cluster.subscribe(w, topic, SubscribeOptions.plain());
+        return !r.isDone() || r.getNow(SubscribeResult.notSubscribed()).subscribed();
+    }
+
+    @Override
+    public CompletableFuture<SubscribeResult> subscribe(WebSocketConnection c, String topic, SubscribeOptions options) {
+        if (!(c instanceof WsConnection w) || !w.reportsTo(this) || !w.isOpen()) {
+            return CompletableFuture.completedFuture(SubscribeResult.notSubscribed());
         }
-        return true;
+        return cluster.subscribe(w, topic, options);
     }
 
     @Override
     public void unsubscribe(WebSocketConnection c, String topic) {
         if (c instanceof WsConnection w && w.reportsTo(this)) {
-            w.leftTopic(topic);
-            leave(w, topic);
+            cluster.unsubscribe(w, topic);
         }
     }
 
-    /** Removes {@code c} from {@code topic}'s subscribers, and the topic when none is left. */
-    private void leave(WsConnection c, String topic) {
-        topics.computeIfPresent(topic, (t, s) -> {
-            s.remove(c);
-            return s.isEmpty() ? null : s;
-        });
-    }
-
-    /** Topics with at least one subscriber. */
+    /** Topics with at least one subscriber on this instance. */
     public int topicCount() {
-        return topics.size();
+        return cluster.topicCount();
     }
 
+    /** The connections of this instance subscribed to a topic. */
     public Set<WebSocketConnection> subscribers(String topic) {
-        Set<WsConnection> s = topics.get(topic);
-        return s == null ? Set.of() : Set.copyOf(s);
+        return cluster.subscribers(topic);
     }
 
-    /** Publishes a text message to a topic's subscribers but {@code except} (null: all of them). */
+    /** Publishes a text message to a topic's subscribers on every instance but {@code except} (null: all of them). */
     public CompletableFuture<Integer> publish(String topic, String text, WebSocketConnection except) {
-        Set<WsConnection> s = topics.get(topic);
-        if (s == null) {
-            return CompletableFuture.completedFuture(0);
-        }
-        return broadcast(WireFormat.OPCODE_TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), s,
-                except == null ? null : c -> c != except);
+        return cluster.publish(topic, true, ServerCluster.utf8(text), except);
     }
 
-    /** Publishes a binary message to a topic's subscribers but {@code except} (null: all of them). */
+    /** Publishes a binary message to a topic's subscribers on every instance but {@code except}. */
     public CompletableFuture<Integer> publish(String topic, ByteBuffer data, WebSocketConnection except) {
-        Set<WsConnection> s = topics.get(topic);
-        if (s == null) {
-            return CompletableFuture.completedFuture(0);
-        }
-        return broadcast(WireFormat.OPCODE_BINARY, data.duplicate(), s, except == null ? null : c -> c != except);
+        return cluster.publish(topic, false, LentBuffers.keepable(data.duplicate()), except);
     }
 
-    private CompletableFuture<Integer> broadcast(int opcode, ByteBuffer payload, Collection<WsConnection> targets,
-            Predicate<WebSocketConnection> filter) {
+    /** The members of a topic's presence, on every instance. */
+    public CompletableFuture<List<PresenceMember>> presence(String topic) {
+        return cluster.presence(topic);
+    }
+
+    /** The newest {@code limit} publications of a topic's history. */
+    public CompletableFuture<History> history(String topic, int limit) {
+        return cluster.history(topic, limit);
+    }
+
+    /** This instance's id in the cluster. */
+    public String instanceId() {
+        return cluster.instanceId();
+    }
+
+    /** The broker topics and user sends go through. */
+    public Broker broker() {
+        return cluster.broker();
+    }
+
+    private CompletableFuture<Integer> broadcastHere(int opcode, ByteBuffer payload, Predicate<WebSocketConnection> filter) {
         SharedMessage message = new SharedMessage(opcode, payload);
-        List<CompletableFuture<Void>> sends = new ArrayList<>();
-        for (WsConnection c : targets) {
+        DeliveryCount count = new DeliveryCount();
+        for (WsConnection c : connections) {
             if (c.isOpen() && (filter == null || filter.test(c))) {
-                sends.add(message.sendTo(c));
+                count.add(message.sendTo(c));
             }
         }
-        AtomicInteger delivered = new AtomicInteger();
-        CompletableFuture<?>[] all = sends.stream()
-                .map(f -> f.handle((v, e) -> e == null ? delivered.incrementAndGet() : 0))
-                .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(all).thenApply(v -> delivered.get());
+        return count.done();
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -535,6 +520,11 @@ public final class ServerRuntime implements ConnectionOwner {
         }
         group.shutdown(Duration.ofSeconds(5));
         group = null;
+        try {
+            cluster.stop();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "stopping the cluster broker failed", e);
+        }
         config.releaseOwnedExecutor();
         return clean;
     }

@@ -34,7 +34,8 @@ public record ServerSettings(
         List<Consumer<WebSocketServer>> shutdownHooks,
         RefusalFormat refusalFormat,
         OriginCheck originCheck,
-        Duration originCheckTimeout) {
+        Duration originCheckTimeout,
+        ClusterSettings cluster) {
 
     /** A periodic task of the server (the seed's on_tick): once per period, given the server. */
     public record Tick(Duration every, Consumer<WebSocketServer> task) {

@@ -1104,6 +1104,17 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     @Override
+    public CompletableFuture<dev.seed.websocket.SubscribeResult> subscribe(String topic,
+            dev.seed.websocket.SubscribeOptions options) {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(options, "options");
+        if (side != Side.SERVER || owner == null) {
+            throw new UnsupportedOperationException("Topics are a server's: a client connection has none.");
+        }
+        return owner.subscribe(this, topic, options);
+    }
+
+    @Override
     public void unsubscribe(String topic) {
         Objects.requireNonNull(topic, "topic");
         if (owner != null && side == Side.SERVER) {
