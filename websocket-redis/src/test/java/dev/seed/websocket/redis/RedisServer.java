@@ -39,6 +39,11 @@ final class RedisServer implements AutoCloseable {
         return r;
     }
 
+    /** A server some other process started, on {@code port}; this object does not own it. */
+    static RedisServer attach(int port) {
+        return new RedisServer(port, null);
+    }
+
     private static String executable() {
         for (String p : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
             if (new File(p).canExecute()) {
