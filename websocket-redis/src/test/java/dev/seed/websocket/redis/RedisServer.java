@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * killed) and started again on the same port by the test. Debian's package, installed by
  * {@code bin/test} (bin/setup.d/21-redis.sh) when missing.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
@@ -29,7 +29,7 @@ final class RedisServer implements AutoCloseable {
         this.dir = dir;
     }
 
-    static RedisServer start() throws IOException, InterruptedException {
+    public static RedisServer start() throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -54,7 +54,7 @@ final class RedisServer implements AutoCloseable {
                 + "(bin/setup.d/21-redis.sh, Debian's redis-server package, as root)");
     }
 
-    void startProcess() throws IOException, InterruptedException {
+    public void startProcess() throws IOException, InterruptedException {
         process = new ProcessBuilder(executable(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
@@ -70,21 +70,21 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Kills the server (nothing saved: what it held is lost, as after a crash without persistence). */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
     /** Sends one inline command and returns the first line of the answer, or null when none came. */
-    String command(String inline) {
+    public String command(String inline) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);
             s.setSoTimeout(2000);
@@ -104,7 +104,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** The channels Redis has subscribers for that match a glob, via redis-cli's sibling protocol (RESP array). */
-    List<String> channels(String pattern) {
+    public List<String> channels(String pattern) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 500);
             s.setSoTimeout(2000);

@@ -130,12 +130,25 @@ final class UnknownPropertyCheck {
             }
             String key = prefix + "." + dashed(d.getName());
             Class<?> t = d.getPropertyType();
-            if (t.getEnclosingClass() == WebSocketProperties.class && !t.isEnum()) {
-                collect(key, t, keys); // a nested group (server, client, ssl, legacy, metrics)
+            if (isGroup(t)) {
+                collect(key, t, keys); // a nested group (server, client, ssl, legacy, metrics, cluster.history)
             } else {
                 keys.add(key);
             }
         }
+    }
+
+    /** A class of WebSocketProperties (at any depth) that is not an enum: a group of keys. */
+    private static boolean isGroup(Class<?> t) {
+        if (t.isEnum()) {
+            return false;
+        }
+        for (Class<?> c = t.getEnclosingClass(); c != null; c = c.getEnclosingClass()) {
+            if (c == WebSocketProperties.class) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code maxMessageSize} -> {@code max-message-size}. */

@@ -33,6 +33,12 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
 
     private final Observations observations = new Observations();
 
+    private final Cluster cluster = new Cluster();
+
+    public Cluster getCluster() {
+        return cluster;
+    }
+
     public Observations getObservations() {
         return observations;
     }
@@ -578,6 +584,129 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
 
         public void setCloseCodes(List<Integer> closeCodes) {
             this.closeCodes = closeCodes;
+        }
+    }
+
+    /** Where topics, user sends, broadcasts, presence and history run: this instance, or every instance on Redis. */
+    public static class Cluster {
+
+        /** What the cluster runs on. */
+        public enum Type {
+            /** This instance only, in memory. */
+            MEMORY,
+            /** Every instance on one Redis, through the application's spring.data.redis.* connection. */
+            REDIS
+        }
+
+        /**
+         * What topics, user sends, broadcasts, presence and history run on: "memory" (this
+         * instance only) or "redis" (every instance sharing the application's Redis).
+         */
+        private Type type = Type.MEMORY;
+
+        /** This instance's id in the cluster (presence members carry it); random when not set. */
+        private String instanceId;
+
+        /** Prefix of every Redis key and channel; applications sharing one Redis use different ones. */
+        private String keyPrefix = "ws";
+
+        /**
+         * How long after an instance stops (a crash) its presence members leave; it beats every
+         * third of this.
+         */
+        private Duration presenceTtl = Duration.ofSeconds(30);
+
+        /** How long a Redis command may take before the operation fails. */
+        private Duration commandTimeout = Duration.ofSeconds(5);
+
+        private final History history = new History();
+
+        public Type getType() {
+            return type;
+        }
+
+        public void setType(Type type) {
+            this.type = type;
+        }
+
+        public String getInstanceId() {
+            return instanceId;
+        }
+
+        public void setInstanceId(String instanceId) {
+            this.instanceId = instanceId;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public Duration getPresenceTtl() {
+            return presenceTtl;
+        }
+
+        public void setPresenceTtl(Duration presenceTtl) {
+            this.presenceTtl = presenceTtl;
+        }
+
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        public History getHistory() {
+            return history;
+        }
+
+        /** Topic history, for recovery after a reconnection and for what a newcomer is shown. */
+        public static class History {
+
+            /** How many publications each topic keeps (0: no history). */
+            private int size;
+
+            /** How long a publication is kept. */
+            private Duration age = Duration.ofMinutes(10);
+
+            /** Only topics whose name starts with this keep a history (empty: every topic). */
+            private String topicPrefix = "";
+
+            public int getSize() {
+                return size;
+            }
+
+            public void setSize(int size) {
+                this.size = size;
+            }
+
+            public Duration getAge() {
+                return age;
+            }
+
+            public void setAge(Duration age) {
+                this.age = age;
+            }
+
+            public String getTopicPrefix() {
+                return topicPrefix;
+            }
+
+            public void setTopicPrefix(String topicPrefix) {
+                this.topicPrefix = topicPrefix;
+            }
+
+            /** The policy these settings make. */
+            public dev.seed.websocket.cluster.HistoryPolicy policy() {
+                return size == 0 ? dev.seed.websocket.cluster.HistoryPolicy.none()
+                        : dev.seed.websocket.cluster.HistoryPolicy.of(
+                                new dev.seed.websocket.cluster.HistoryPolicy.Rule(topicPrefix, size, age));
+            }
         }
     }
 }

@@ -48,6 +48,7 @@ final class WebSocketPropertiesValidator {
     }
 
     private void check() {
+        cluster(properties.getCluster());
         WebSocketProperties.Server server = properties.getServer();
         endpoint("server", server);
         if (server.getPort() < 0 || server.getPort() > 65535) {
@@ -185,5 +186,43 @@ final class WebSocketPropertiesValidator {
     /** Records a bad value of {@code key} (kebab case, under {@code websocket.}). */
     private void reject(String key, Object value, String reason) {
         violations.add(new Violation(key, value, reason));
+    }
+
+    private void cluster(WebSocketProperties.Cluster cluster) {
+        if (cluster.getType() == WebSocketProperties.Cluster.Type.REDIS) {
+            ClassLoader loader = getClass().getClassLoader();
+            if (!org.springframework.util.ClassUtils.isPresent("dev.seed.websocket.redis.RedisEngine", loader)) {
+                reject("cluster.type", "redis", "It needs the module dev.seed.websocket:websocket-redis on the class path.");
+            } else if (!org.springframework.util.ClassUtils.isPresent(
+                    "org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails", loader)) {
+                reject("cluster.type", "redis", "It uses the application's Redis connection (spring.data.redis.*): "
+                        + "add org.springframework.boot:spring-boot-starter-data-redis.");
+            }
+        }
+        String id = cluster.getInstanceId();
+        if (id != null && (id.isEmpty() || id.chars().anyMatch(ch -> ch <= ' ' || ch == '/' || ch == '|'))) {
+            reject("cluster.instance-id", id, "It must be non-empty, without spaces, '/' or '|'.");
+        }
+        String prefix = cluster.getKeyPrefix();
+        if (prefix == null || prefix.isEmpty() || prefix.contains(":")) {
+            reject("cluster.key-prefix", prefix, "It must be non-empty, without ':'.");
+        }
+        if (cluster.getPresenceTtl() == null || cluster.getPresenceTtl().compareTo(Duration.ofMillis(300)) < 0) {
+            reject("cluster.presence-ttl", cluster.getPresenceTtl(), "It must be at least 300ms.");
+        }
+        if (cluster.getCommandTimeout() == null || cluster.getCommandTimeout().isNegative()
+                || cluster.getCommandTimeout().isZero()) {
+            reject("cluster.command-timeout", cluster.getCommandTimeout(), "It must be positive.");
+        }
+        WebSocketProperties.Cluster.History history = cluster.getHistory();
+        if (history.getSize() < 0) {
+            reject("cluster.history.size", history.getSize(), "It must be 0 (no history) or more.");
+        }
+        if (history.getAge() == null || history.getAge().isNegative() || history.getAge().isZero()) {
+            reject("cluster.history.age", history.getAge(), "It must be positive.");
+        }
+        if (history.getTopicPrefix() == null) {
+            reject("cluster.history.topic-prefix", null, "It must be set (empty: every topic).");
+        }
     }
 }

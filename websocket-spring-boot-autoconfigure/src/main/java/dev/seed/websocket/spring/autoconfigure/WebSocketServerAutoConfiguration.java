@@ -2,6 +2,8 @@ package dev.seed.websocket.spring.autoconfigure;
 
 import dev.seed.websocket.OriginCheck;
 import dev.seed.websocket.WebSocketServer;
+import dev.seed.websocket.cluster.Broker;
+import dev.seed.websocket.cluster.PresenceManager;
 import dev.seed.websocket.spring.WsHandler;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -57,9 +59,11 @@ public final class WebSocketServerAutoConfiguration {
     WebSocketServer webSocketServer(WebSocketProperties properties, WebSocketRoutes routes,
             @Qualifier(HANDLER_EXECUTOR_BEAN) WebSocketHandlerExecutor handlerExecutor,
             ObjectProvider<SslBundles> sslBundles, ObjectProvider<WebSocketServerCustomizer> customizers,
-            ObjectProvider<OriginCheck> originCheck, ObjectProvider<WebSocketHandlerDecorator> decorators) {
+            ObjectProvider<OriginCheck> originCheck, ObjectProvider<WebSocketHandlerDecorator> decorators,
+            ObjectProvider<Broker> broker, ObjectProvider<PresenceManager> presence) {
         WebSocketServer.Builder builder = WebSocketServer.builder();
         BuilderConfigurer.server(builder, properties.getServer(), handlerExecutor, sslBundles.getIfAvailable());
+        cluster(builder, properties.getCluster(), broker.getIfUnique(), presence.getIfUnique());
         originCheck.ifUnique(builder::originCheck); // an OriginCheck bean decides on origins after the allow-list
         for (WebSocketRoute route : routes.routes()) {
             try {
@@ -75,6 +79,25 @@ public final class WebSocketServerAutoConfiguration {
         }
         customizers.orderedStream().forEach(c -> c.customize(builder));
         return builder.build();
+    }
+
+    /**
+     * A Broker bean (the Redis cluster's, or the application's own) carries topics, user sends and
+     * broadcasts; without one, the in-memory broker keeps the configured history.
+     */
+    private static void cluster(WebSocketServer.Builder builder, WebSocketProperties.Cluster cluster, Broker broker,
+            PresenceManager presence) {
+        if (cluster.getInstanceId() != null) {
+            builder.instanceId(cluster.getInstanceId());
+        }
+        if (broker != null) {
+            builder.broker(broker);
+        } else {
+            builder.history(cluster.getHistory().policy());
+        }
+        if (presence != null) {
+            builder.presence(presence);
+        }
     }
 
     @Bean

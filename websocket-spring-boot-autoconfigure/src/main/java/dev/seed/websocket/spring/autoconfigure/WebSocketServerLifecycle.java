@@ -65,6 +65,8 @@ public class WebSocketServerLifecycle implements SmartLifecycle {
             server.start();
         } catch (UncheckedIOException e) {
             throw startFailure(e);
+        } catch (dev.seed.websocket.cluster.ClusterException e) {
+            throw new WebSocketClusterStartException(e);
         }
         running = true;
         int port = server.port();

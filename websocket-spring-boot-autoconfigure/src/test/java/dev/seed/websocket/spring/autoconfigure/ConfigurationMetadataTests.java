@@ -33,7 +33,9 @@ class ConfigurationMetadataTests {
                 "websocket.server.backpressure-limit", "websocket.server.max-send-size", "websocket.server.refusal-format", "websocket.server.origin-check-timeout", "websocket.server.backpressure-policy",
                 "websocket.server.shutdown-grace", "websocket.server.legacy.hybi-drafts",
                 "websocket.server.legacy.hixie76", "websocket.server.ssl.bundle", "websocket.server.enabled",
-                "websocket.client.connect-timeout", "websocket.client.ssl.bundle", "websocket.metrics.close-codes");
+                "websocket.client.connect-timeout", "websocket.client.ssl.bundle", "websocket.metrics.close-codes",
+                "websocket.cluster.type", "websocket.cluster.presence-ttl", "websocket.cluster.history.size",
+                "websocket.cluster.history.age", "websocket.cluster.history.topic-prefix");
         List<Object> sizes = JsonPath.read(json,
                 "$.properties[?(@.name == 'websocket.server.max-frame-size')].type");
         assertThat(sizes).containsExactly("org.springframework.util.unit.DataSize");
@@ -47,9 +49,10 @@ class ConfigurationMetadataTests {
                 .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         List<java.util.Map<String, Object>> properties = JsonPath.read(json, "$.properties[?(@.name =~ /websocket\\..*/)]");
         assertThat(properties).hasSizeGreaterThan(50);
-        // no default: all interfaces, one loop per core, no SSL bundle
+        // no default: all interfaces, one loop per core, no SSL bundle, a random instance id
         java.util.Set<String> noDefault = java.util.Set.of("websocket.server.address", "websocket.server.event-loops",
-                "websocket.client.event-loops", "websocket.server.ssl.bundle", "websocket.client.ssl.bundle");
+                "websocket.client.event-loops", "websocket.server.ssl.bundle", "websocket.client.ssl.bundle",
+                "websocket.cluster.instance-id");
         for (java.util.Map<String, Object> p : properties) {
             String name = (String) p.get("name");
             assertThat((String) p.get("description")).as("description of %s", name).isNotBlank();

@@ -16,9 +16,11 @@ final class FailureMessages {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             sb.append(t.getMessage()).append('\n');
         }
-        FailureAnalysis analysis = new WebSocketServerStartFailureAnalyzer().analyze(failure);
-        if (analysis != null) {
-            sb.append(analysis.getDescription()).append('\n').append(analysis.getAction()).append('\n');
+        for (FailureAnalysis analysis : new FailureAnalysis[] {new WebSocketServerStartFailureAnalyzer().analyze(failure),
+                new WebSocketClusterStartFailureAnalyzer().analyze(failure)}) {
+            if (analysis != null) {
+                sb.append(analysis.getDescription()).append('\n').append(analysis.getAction()).append('\n');
+            }
         }
         return sb.toString();
     }

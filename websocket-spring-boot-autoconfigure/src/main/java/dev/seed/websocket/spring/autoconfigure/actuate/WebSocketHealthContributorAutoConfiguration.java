@@ -12,7 +12,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the {@code websocket} health contributor, when Spring Boot's health support
- * is present and a WebSocket server exists. Off with {@code management.health.websocket.enabled=false}.
+ * is present and a WebSocket server exists, and of {@code websocketCluster}, the reachability of its
+ * cluster broker. Off with {@code management.health.websocket.enabled=false} (and
+ * {@code management.health.websocket-cluster.enabled=false}).
  */
 @AutoConfiguration(after = WebSocketServerAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class})
@@ -27,5 +29,12 @@ public final class WebSocketHealthContributorAutoConfiguration {
     @ConditionalOnMissingBean(name = "websocketHealthIndicator")
     WebSocketHealthIndicator websocketHealthIndicator(WebSocketServer server) {
         return new WebSocketHealthIndicator(server);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "websocketClusterHealthIndicator")
+    @ConditionalOnEnabledHealthIndicator("websocket-cluster")
+    WebSocketClusterHealthIndicator websocketClusterHealthIndicator(WebSocketServer server) {
+        return new WebSocketClusterHealthIndicator(server);
     }
 }

@@ -44,6 +44,17 @@ public final class WebSocketMetricsAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
+    ClusterMeters webSocketClusterMeters() {
+        return new ClusterMeters();
+    }
+
+    @Bean
+    WebSocketServerCustomizer webSocketServerClusterMetricsCustomizer(ClusterMeters meters) {
+        return builder -> builder.clusterListener(meters);
+    }
+
+    @Bean
     WebSocketClientCustomizer webSocketClientMetricsCustomizer(WebSocketMetrics metrics) {
         return builder -> builder.connectionListener(metrics.listener(Side.CLIENT));
     }
