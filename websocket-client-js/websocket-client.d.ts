@@ -121,6 +121,17 @@ export interface NetworkEvents {
     readonly navigator?: { readonly onLine: boolean };
 }
 
+/**
+ * Where a topic's stream stands: the offset of the last publication the client got (or the one
+ * a recovery notice gave) and the stream's epoch, without which an offset means nothing.
+ */
+export interface TopicPosition {
+    /** A non-negative safe integer. */
+    offset: number;
+    /** A non-empty string; a new epoch means a new stream (its history was lost). */
+    epoch: string;
+}
+
 /** The options of `new WebSocketClient(url, options)`. */
 export interface WebSocketClientOptions {
     /** Subprotocols to offer; the server picks one. */
@@ -152,6 +163,16 @@ export interface WebSocketClientOptions {
      * and navigator.onLine (a browser); null to ignore the network.
      */
     network?: NetworkEvents | null;
+    /**
+     * Whether each connection attempt asks the server for what each known topic missed (a
+     * ws-since query parameter per topic); default true. False keeps tracking the positions.
+     */
+    recover?: boolean;
+    /**
+     * Positions to start from, by topic (e.g. what positions() gave before a page reload): sent
+     * from the first attempt on. Offsets are non-negative safe integers, epochs non-empty strings.
+     */
+    positions?: Readonly<Record<string, Readonly<TopicPosition>>> | null;
 }
 
 /** What every event has. */
@@ -178,6 +199,30 @@ export interface ClientMessageEvent extends ClientEvent<'message'> {
     readonly isText: boolean;
     /** The message parsed as JSON (text, or an ArrayBuffer of UTF-8 JSON). */
     json<T = unknown>(): T;
+    /** For a publication that came in an envelope: its topic (`data` is the publication itself). */
+    readonly topic?: string;
+    /** For a publication that came in an envelope: its offset in the topic's stream. */
+    readonly offset?: number;
+    /** For a publication that came in an envelope: the epoch of the topic's stream. */
+    readonly epoch?: string;
+}
+
+/**
+ * The server answered a reconnection's request to recover a topic (after the publications it
+ * could give, which came as 'message' events).
+ */
+export interface ClientRecoveryEvent extends ClientEvent<'recovery'> {
+    readonly topic: string;
+    /**
+     * Whether the client got everything it missed; false: the history was trimmed or lost, and
+     * the application should reload the topic's state.
+     */
+    readonly recovered: boolean;
+    /** How many publications the server sent to catch up. */
+    readonly missed: number;
+    /** The topic's position now (the client records it). */
+    readonly offset: number;
+    readonly epoch: string;
 }
 
 /** A connection ended (or close() ended a client that was not connected). */
@@ -262,6 +307,7 @@ export interface WebSocketClientEventMap {
     network: ClientNetworkEvent;
     state: ClientStateEvent;
     queue: ClientQueueEvent;
+    recovery: ClientRecoveryEvent;
 }
 
 /** The type of an event a client emits. */
@@ -281,14 +327,15 @@ export declare function backoffDelay(attempt: number, options?: ReconnectOptions
 export declare class WebSocketClient {
     /**
      * @param url the ws: or wss: URL, or a function giving it for each attempt
-     * @throws TypeError for a url of another type, a shouldReconnect that is not a function, or no WebSocket class
+     * @throws TypeError for a url of another type, a shouldReconnect that is not a function, no WebSocket
+     *     class, a recover that is not a boolean, or a malformed positions option
      * @throws RangeError for a heartbeat interval that is not a positive number
      */
     constructor(url: string | (() => string), options?: WebSocketClientOptions);
 
     /** One of State's values. */
     readonly state: State;
-    /** The URL of the current (or next) attempt. */
+    /** The URL of the current (or next) attempt, with its ws-since parameters. */
     readonly url: string;
     /** The subprotocol the server chose, or '' while not connected. */
     readonly protocol: string;
@@ -325,6 +372,10 @@ export declare class WebSocketClient {
     connect(): void;
     /** While waiting to reconnect: tries at once instead of at the end of the delay. */
     reconnectNow(): void;
+    /** The last known position of each topic, in a new object (to keep, and give back as `positions`). */
+    positions(): Record<string, TopicPosition>;
+    /** Forgets a topic's position; returns whether there was one. */
+    forgetPosition(topic: string): boolean;
     /**
      * Sends a message: true when handed to the socket, false when queued for the next connection.
      * @throws QueueFullError when the queue is full

@@ -15,6 +15,9 @@
  *   reconnection
  * - JSON helpers (sendJson, event.json()) and an application-level heartbeat that finds dead
  *   connections the browser does not see (a server's keepalive pings are invisible to scripts)
+ * - follows the position (offset and epoch) of each topic the server publishes to it in an
+ *   envelope, and asks the server for what it missed (ws-since parameters) when it reconnects;
+ *   the 'recovery' event says whether the server could give it
  *
  * No dependency; an ES module. See README.md beside this file.
  */
@@ -81,6 +84,13 @@ export class QueueFullError extends Error {
         this.name = 'QueueFullError';
     }
 }
+
+/** The start of a publication envelope: {"ws.pub":{"topic":..,"offset":..,"epoch":..},"data":..}. */
+const PUBLICATION_PREFIX = '{"ws.pub":';
+/** The start of a recovery notice: {"ws.recovery":{"topic":..,"recovered":..,"missed":..,"offset":..,"epoch":..}}. */
+const RECOVERY_PREFIX = '{"ws.recovery":';
+/** The query parameter that gives the server a topic's position: topic~offset~epoch. */
+const SINCE_PARAMETER = 'ws-since';
 
 const DEFAULT_RECONNECT = Object.freeze({
     initialDelay: 500,
@@ -154,6 +164,123 @@ function checkType(data) {
     return byteLength(data); // throws the TypeError
 }
 
+/** Whether `value` is an object and not null, an array or a function. */
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether `offset` is a topic offset: a non-negative safe integer. */
+function isOffset(offset) {
+    return Number.isSafeInteger(offset) && offset >= 0;
+}
+
+/** Whether `text` is a non-empty string (a topic or an epoch). */
+function isName(text) {
+    return typeof text === 'string' && text.length > 0;
+}
+
+/**
+ * The parsed JSON of `text`, or undefined when it is not JSON: a message that only looks like an
+ * envelope is delivered as it came.
+ */
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * The publication in an envelope, `{ topic, offset, epoch, data }`, or null when `text` is not one
+ * (members beyond those of the format are ignored).
+ */
+function parsePublication(text) {
+    const envelope = parseJson(text);
+    const pub = isRecord(envelope) ? envelope['ws.pub'] : undefined;
+    if (!isRecord(pub) || !isName(pub.topic) || !isOffset(pub.offset) || !isName(pub.epoch)
+        || typeof envelope.data !== 'string') {
+        return null;
+    }
+    return { topic: pub.topic, offset: pub.offset, epoch: pub.epoch, data: envelope.data };
+}
+
+/**
+ * The recovery notice in `text`, `{ topic, recovered, missed, offset, epoch }`, or null when it is
+ * not one.
+ */
+function parseRecovery(text) {
+    const notice = parseJson(text);
+    const r = isRecord(notice) ? notice['ws.recovery'] : undefined;
+    // an empty epoch: the topic keeps no history (nothing to recover from, now or later)
+    if (!isRecord(r) || !isName(r.topic) || typeof r.recovered !== 'boolean' || !isOffset(r.missed)
+        || !isOffset(r.offset) || typeof r.epoch !== 'string') {
+        return null;
+    }
+    return { topic: r.topic, recovered: r.recovered, missed: r.missed, offset: r.offset, epoch: r.epoch };
+}
+
+/**
+ * The positions of the `positions` option as a Map of topic to { offset, epoch }, in the order of
+ * the object's keys; throws a TypeError naming what is wrong.
+ */
+function seedPositions(positions) {
+    const seeded = new Map();
+    if (positions == null) {
+        return seeded;
+    }
+    if (!isRecord(positions)) {
+        throw new TypeError('positions must be an object of { offset, epoch } by topic');
+    }
+    for (const [topic, position] of Object.entries(positions)) {
+        const name = `positions[${JSON.stringify(topic)}]`;
+        if (topic.length === 0) {
+            throw new TypeError('positions: a topic must be a non-empty string');
+        }
+        if (!isRecord(position)) {
+            throw new TypeError(`${name} must be an object { offset, epoch }`);
+        }
+        if (!isOffset(position.offset)) {
+            throw new TypeError(`${name}.offset must be a non-negative safe integer`);
+        }
+        if (!isName(position.epoch)) {
+            throw new TypeError(`${name}.epoch must be a non-empty string`);
+        }
+        seeded.set(topic, { offset: position.offset, epoch: position.epoch });
+    }
+    return seeded;
+}
+
+/**
+ * `url` with one ws-since parameter per position, `topic~offset~epoch`, after its own query
+ * parameters (its ws-since parameters are left out: the client's replace them) and before its
+ * fragment. Works on the text, so the parameters the URL had keep their exact form.
+ */
+function withPositions(url, positions) {
+    const hash = url.indexOf('#');
+    const fragment = hash < 0 ? '' : url.slice(hash);
+    const beforeFragment = hash < 0 ? url : url.slice(0, hash);
+    const question = beforeFragment.indexOf('?');
+    const base = question < 0 ? beforeFragment : beforeFragment.slice(0, question);
+    const query = question < 0 ? '' : beforeFragment.slice(question + 1);
+    const params = query.split('&').filter((param) => param.length > 0 && !isSinceParameter(param));
+    for (const [topic, { offset, epoch }] of positions) {
+        params.push(`${SINCE_PARAMETER}=${encodeURIComponent(`${topic}~${offset}~${epoch}`)}`);
+    }
+    return `${base}?${params.join('&')}${fragment}`;
+}
+
+/** Whether a query parameter (`name=value` as it is in the URL) is a ws-since one. */
+function isSinceParameter(param) {
+    const equals = param.indexOf('=');
+    const name = equals < 0 ? param : param.slice(0, equals);
+    try {
+        return decodeURIComponent(name.replace(/\+/g, ' ')) === SINCE_PARAMETER;
+    } catch {
+        return false; // a malformed escape: not a name the client writes
+    }
+}
+
 function giveUpMessage(why, attempts) {
     switch (why) {
         case GiveUpReason.FATAL_CLOSE_CODE:
@@ -198,6 +325,8 @@ export class WebSocketClient {
     #heartbeat;
     #random;
     #network;
+    /** Whether the connection attempts carry the positions (ws-since). */
+    #recover;
 
     #listeners = new Map();
     #state = State.CLOSED;
@@ -219,6 +348,8 @@ export class WebSocketClient {
     #handlerListeners = new Map();
     /** Why the next close ends the client for good, when something other than the close event decided it. */
     #giveUpReason = null;
+    /** The last position of each topic, { offset, epoch }, in the order the topics came. */
+    #positions;
 
     /**
      * @param {string | (() => string)} url the ws: or wss: URL, or a function giving it for each
@@ -257,6 +388,11 @@ export class WebSocketClient {
         }
         this.#random = options.random ?? Math.random;
         this.#network = options.network === undefined ? globalThis : options.network;
+        if (options.recover != null && typeof options.recover !== 'boolean') {
+            throw new TypeError('recover must be a boolean');
+        }
+        this.#recover = options.recover ?? true;
+        this.#positions = seedPositions(options.positions);
         if (options.autoConnect !== false) {
             this.connect();
         }
@@ -267,9 +403,13 @@ export class WebSocketClient {
         return this.#state;
     }
 
-    /** The URL of the current (or next) attempt. */
+    /**
+     * The URL of the current (or next) attempt: the configured one (or what its function gives)
+     * with a ws-since parameter per known topic position, unless `recover` is false.
+     */
     get url() {
-        return typeof this.#url === 'function' ? this.#url() : this.#url;
+        const url = typeof this.#url === 'function' ? this.#url() : this.#url;
+        return this.#recover && this.#positions.size > 0 ? withPositions(url, this.#positions) : url;
     }
 
     /** The subprotocol the server chose, or '' while not connected. */
@@ -298,8 +438,8 @@ export class WebSocketClient {
     }
 
     /**
-     * Adds a listener for `type` ('open', 'message', 'close', 'error', 'reconnecting', 'state',
-     * 'queue'); returns a function that removes it.
+     * Adds a listener for `type` ('open', 'message', 'close', 'error', 'reconnecting', 'giveup',
+     * 'network', 'state', 'queue', 'recovery'); returns a function that removes it.
      */
     on(type, listener) {
         if (typeof listener !== 'function') {
@@ -419,6 +559,22 @@ export class WebSocketClient {
         this.#watchNetwork();
         this.#setState(State.CONNECTING);
         this.#open();
+    }
+
+    /**
+     * The last known position of each topic, `{ [topic]: { offset, epoch } }`: a new object, which
+     * the application may keep (in sessionStorage, say) and give back as the `positions` option.
+     */
+    positions() {
+        return Object.fromEntries([...this.#positions].map(([topic, { offset, epoch }]) => [topic, { offset, epoch }]));
+    }
+
+    /**
+     * Forgets the position of `topic` (the next attempts do not ask to recover it); returns
+     * whether there was one.
+     */
+    forgetPosition(topic) {
+        return this.#positions.delete(topic);
     }
 
     /** While waiting to reconnect: tries at once instead of at the end of the delay. */
@@ -559,12 +715,40 @@ export class WebSocketClient {
 
     #received(data) {
         this.#lastReceived = Date.now();
+        if (typeof data === 'string') {
+            if (data.startsWith(PUBLICATION_PREFIX)) {
+                const publication = parsePublication(data);
+                if (publication !== null) {
+                    const { topic, offset, epoch } = publication;
+                    this.#positions.set(topic, { offset, epoch });
+                    this.#emitMessage(publication.data, { topic, offset, epoch });
+                    return;
+                }
+            } else if (data.startsWith(RECOVERY_PREFIX)) {
+                const notice = parseRecovery(data);
+                if (notice !== null) {
+                    if (notice.epoch === '') {
+                        this.#positions.delete(notice.topic);
+                    } else {
+                        this.#positions.set(notice.topic, { offset: notice.offset, epoch: notice.epoch });
+                    }
+                    this.#emit('recovery', notice);
+                    return;
+                }
+            }
+        }
+        this.#emitMessage(data, null);
+    }
+
+    /** A 'message' event of `data`, with the topic, offset and epoch of a publication's envelope. */
+    #emitMessage(data, position) {
         this.#emit('message', {
             data,
             isText: typeof data === 'string',
             json() {
                 return JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data));
             },
+            ...position,
         });
     }
 

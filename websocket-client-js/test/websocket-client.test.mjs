@@ -92,7 +92,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Records every event of a client, in order. */
 function record(client) {
     const events = [];
-    for (const type of ['open', 'message', 'close', 'error', 'reconnecting', 'giveup', 'network', 'state', 'queue']) {
+    for (const type of ['open', 'message', 'close', 'error', 'reconnecting', 'giveup', 'network', 'state', 'queue', 'recovery']) {
         client.on(type, (e) => events.push(e));
     }
     return events;
@@ -946,6 +946,283 @@ describe('UTF-8 sizes', () => {
         assert.throws(() => client.send('a'), (e) => e instanceof QueueFullError && /8 bytes/.test(e.message));
         assert.throws(() => client.send(42), TypeError);
         await client.close();
+    });
+});
+
+/** A publication envelope as the server writes it. */
+function envelope(topic, offset, epoch, data) {
+    return JSON.stringify({ 'ws.pub': { topic, offset, epoch }, data });
+}
+
+/** A recovery notice as the server writes it. */
+function notice(topic, recovered, missed, offset, epoch) {
+    return JSON.stringify({ 'ws.recovery': { topic, recovered, missed, offset, epoch } });
+}
+
+/** The decoded ws-since values and the other parameters of a handshake's request URL. */
+function sinceOf(requestUrl) {
+    const params = new URL(requestUrl, 'http://127.0.0.1').searchParams;
+    return { since: params.getAll('ws-since'), others: [...params].filter(([name]) => name !== 'ws-since') };
+}
+
+describe('topic positions and recovery', () => {
+    const LIMIT = { timeout: 10000 };
+
+    test('a publication envelope is unwrapped: the message is its data, with topic, offset and epoch', LIMIT, async () => {
+        const server = await startServer((socket) => {
+            socket.send(envelope('chat.lobby', 7, 'e1', JSON.stringify({ text: 'gr\u00fc\u00df "dich"\n' })));
+            socket.send('plain');
+        });
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+        try {
+            const messages = [];
+            client.on('message', (e) => messages.push(e));
+            await waitFor(() => messages.length === 2, 'two messages');
+            const [pub, plain] = messages;
+            assert.equal(pub.data, '{"text":"gr\u00fc\u00df \\"dich\\"\\n"}');
+            assert.equal(pub.isText, true);
+            assert.deepEqual([pub.topic, pub.offset, pub.epoch], ['chat.lobby', 7, 'e1']);
+            assert.deepEqual(pub.json(), { text: 'gr\u00fc\u00df "dich"\n' });
+            assert.equal(pub.type, 'message');
+            assert.equal(pub.target, client);
+            // an ordinary message has none of the publication's fields
+            assert.equal(plain.data, 'plain');
+            assert.ok(!('topic' in plain) && !('offset' in plain) && !('epoch' in plain));
+            assert.deepEqual(client.positions(), { 'chat.lobby': { offset: 7, epoch: 'e1' } });
+        } finally {
+            await client.close();
+            await server.close();
+        }
+    });
+
+    test('a message that only looks like an envelope or a notice comes through unchanged', LIMIT, async () => {
+        const malformed = [
+            '{"ws.pub":',
+            '{"ws.pub":{"topic":"t","offset":1,"epoch":"e"},"data":"x"',
+            '{"ws.pub":null,"data":"x"}',
+            '{"ws.pub":{"topic":"t","offset":-1,"epoch":"e"},"data":"x"}',
+            '{"ws.pub":{"topic":"t","offset":1.5,"epoch":"e"},"data":"x"}',
+            '{"ws.pub":{"topic":"t","offset":"1","epoch":"e"},"data":"x"}',
+            '{"ws.pub":{"topic":"t","offset":1,"epoch":""},"data":"x"}',
+            '{"ws.pub":{"topic":"","offset":1,"epoch":"e"},"data":"x"}',
+            '{"ws.pub":{"topic":"t","offset":1,"epoch":"e"}}',
+            '{"ws.pub":{"topic":"t","offset":1,"epoch":"e"},"data":{"text":"x"}}',
+            '{"ws.pub":[],"data":"x"}',
+            '{"ws.recovery":',
+            '{"ws.recovery":{"topic":"t","recovered":"true","missed":0,"offset":1,"epoch":"e"}}',
+            '{"ws.recovery":{"topic":"t","recovered":true,"offset":1,"epoch":"e"}}',
+            '{"ws.recovery":{"topic":"t","recovered":true,"missed":0,"offset":1}}',
+        ];
+        const binary = Buffer.from(envelope('t', 1, 'e', 'x'));
+        const server = await startServer((socket) => {
+            malformed.forEach((m) => socket.send(m));
+            socket.send(binary, { binary: true });
+        });
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+        try {
+            const events = record(client);
+            const messages = () => events.filter((e) => e.type === 'message');
+            await waitFor(() => messages().length === malformed.length + 1, 'every message');
+            assert.deepEqual(messages().slice(0, -1).map((e) => e.data), malformed);
+            for (const e of messages()) {
+                assert.ok(!('topic' in e), `a topic on ${e.data}`);
+            }
+            // a binary message is never an envelope
+            const last = messages().at(-1);
+            assert.equal(last.isText, false);
+            assert.deepEqual(new Uint8Array(last.data), new Uint8Array(binary));
+            assert.deepEqual(events.filter((e) => e.type === 'recovery' || e.type === 'error'), []);
+            assert.deepEqual(client.positions(), {});
+        } finally {
+            await client.close();
+            await server.close();
+        }
+    });
+
+    test('a recovery notice is a recovery event, not a message, and moves the position', LIMIT, async () => {
+        const server = await startServer((socket) => {
+            socket.send(envelope('news', 3, 'e1', 'three'));
+            socket.send(notice('news', true, 2, 5, 'e1'));
+            socket.send(notice('chat', false, 0, 40, 'e9'));
+            // a topic without history: not recovered, and no position to ask from afterwards
+            socket.send(envelope('plain', 2, 'e3', 'two'));
+            socket.send(notice('plain', false, 0, 0, ''));
+            socket.send('after');
+        });
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+        try {
+            const events = record(client);
+            let seenByListener = null;
+            client.on('recovery', (e) => {
+                seenByListener ??= client.positions();
+            });
+            await waitFor(() => events.some((e) => e.type === 'message' && e.data === 'after'), 'the last message');
+            const delivered = events.filter((e) => e.type === 'message' || e.type === 'recovery');
+            assert.deepEqual(delivered.map((e) => [e.type, e.data]),
+                [['message', 'three'], ['recovery', undefined], ['recovery', undefined], ['message', 'two'],
+                    ['recovery', undefined], ['message', 'after']]);
+            const [news, chat, plain] = delivered.filter((e) => e.type === 'recovery');
+            assert.deepEqual([plain.topic, plain.recovered, plain.epoch], ['plain', false, '']);
+            assert.deepEqual({ ...news, target: null },
+                { type: 'recovery', target: null, topic: 'news', recovered: true, missed: 2, offset: 5, epoch: 'e1' });
+            assert.equal(news.target, client);
+            assert.deepEqual([chat.topic, chat.recovered, chat.missed, chat.offset, chat.epoch], ['chat', false, 0, 40, 'e9']);
+            // the position is recorded before the listeners run
+            assert.deepEqual(seenByListener, { news: { offset: 5, epoch: 'e1' } });
+            assert.deepEqual(client.positions(), { news: { offset: 5, epoch: 'e1' }, chat: { offset: 40, epoch: 'e9' } });
+        } finally {
+            await client.close();
+            await server.close();
+        }
+    });
+
+    test('a reconnection asks for every topic since its last offset, keeping the other parameters', LIMIT, async () => {
+        const urls = [];
+        const server = await startServer((socket, index, request) => {
+            urls.push(request.url);
+            if (index === 0) {
+                socket.send(envelope('chat.lobby', 1, 'e1', 'one'));
+                socket.send(envelope('news', 5, 'e2', 'five'));
+                socket.send(envelope('chat.lobby', 2, 'e1', 'two'));
+                socket.send(envelope('a b/c~d&e=f', 3, 'e/1', 'odd'));
+            }
+        });
+        const configured = `${server.url}?token=abc%20d&ws-since=stale~1~x&mode=r`;
+        const client = new WebSocketClient(configured, { WebSocket, reconnect: FAST });
+        try {
+            const messages = [];
+            client.on('message', (e) => messages.push(e.data));
+            await waitFor(() => messages.length === 4, 'four publications');
+            assert.deepEqual(messages, ['one', 'five', 'two', 'odd']);
+            server.connections[0].terminate();
+            await waitFor(() => urls.length === 2, 'the reconnection');
+            // the first connection knew no position: the configured URL as it is
+            assert.equal(urls[0], '/test?token=abc%20d&ws-since=stale~1~x&mode=r');
+            // topics in the order they first came, each at its latest offset; the configured
+            // parameters first, their exact form kept, the configured ws-since replaced
+            assert.equal(urls[1], '/test?token=abc%20d&mode=r&ws-since=chat.lobby~2~e1&ws-since=news~5~e2'
+                + `&ws-since=${encodeURIComponent('a b/c~d&e=f~3~e/1')}`);
+            assert.deepEqual(sinceOf(urls[1]), {
+                since: ['chat.lobby~2~e1', 'news~5~e2', 'a b/c~d&e=f~3~e/1'],
+                others: [['token', 'abc d'], ['mode', 'r']],
+            });
+            assert.equal(client.state, State.OPEN);
+        } finally {
+            await client.close();
+            await server.close();
+        }
+    });
+
+    test('with recover: false, positions are tracked but a reconnection does not ask for them', LIMIT, async () => {
+        const urls = [];
+        const server = await startServer((socket, index, request) => {
+            urls.push(request.url);
+            if (index === 0) {
+                socket.send(envelope('news', 9, 'e1', 'nine'));
+            }
+        });
+        const client = new WebSocketClient(`${server.url}?k=v`, { WebSocket, reconnect: FAST, recover: false });
+        try {
+            const message = await client.once('message');
+            assert.deepEqual([message.data, message.topic, message.offset, message.epoch], ['nine', 'news', 9, 'e1']);
+            assert.deepEqual(client.positions(), { news: { offset: 9, epoch: 'e1' } });
+            server.connections[0].terminate();
+            await waitFor(() => urls.length === 2, 'the reconnection');
+            assert.deepEqual(urls, ['/test?k=v', '/test?k=v']);
+            assert.equal(client.url, `${server.url}?k=v`);
+        } finally {
+            await client.close();
+            await server.close();
+        }
+    });
+
+    test('the positions option is validated, copied, and forgetPosition removes one', LIMIT, async () => {
+        const make = (positions) => new WebSocketClient('ws://127.0.0.1:9/', { WebSocket, autoConnect: false, positions });
+        const invalid = [
+            'news~1~e1', [], 42,
+            { news: null }, { news: 'e1' },
+            { news: { offset: -1, epoch: 'e1' } }, { news: { offset: 1.5, epoch: 'e1' } },
+            { news: { offset: '1', epoch: 'e1' } }, { news: { offset: 2 ** 53, epoch: 'e1' } },
+            { news: { offset: 1 } }, { news: { offset: 1, epoch: '' } }, { news: { offset: 1, epoch: 7 } },
+            { '': { offset: 1, epoch: 'e1' } },
+        ];
+        for (const positions of invalid) {
+            assert.throws(() => make(positions), (e) => e instanceof TypeError && /positions/.test(e.message),
+                `positions: ${JSON.stringify(positions)}`);
+        }
+        assert.throws(() => new WebSocketClient('ws://127.0.0.1:9/', { WebSocket, autoConnect: false, recover: 'yes' }),
+            (e) => e instanceof TypeError && /recover/.test(e.message));
+        assert.deepEqual(make(undefined).positions(), {});
+        assert.deepEqual(make(null).positions(), {});
+
+        const seed = { news: { offset: 0, epoch: 'e1' }, chat: { offset: 12, epoch: 'e2', extra: true } };
+        const client = make(seed);
+        seed.news.offset = 99; // the client keeps its own copy
+        const given = client.positions();
+        assert.deepEqual(given, { news: { offset: 0, epoch: 'e1' }, chat: { offset: 12, epoch: 'e2' } });
+        given.chat.offset = 50; // and so does the application
+        delete given.news;
+        assert.notEqual(client.positions(), given);
+        assert.deepEqual(client.positions(), { news: { offset: 0, epoch: 'e1' }, chat: { offset: 12, epoch: 'e2' } });
+        // a topic named like an Object.prototype member is a topic like any other
+        const odd = make(JSON.parse('{"__proto__":{"offset":1,"epoch":"e"}}')).positions();
+        assert.deepEqual(Object.keys(odd), ['__proto__']);
+        assert.deepEqual(Object.getOwnPropertyDescriptor(odd, '__proto__').value, { offset: 1, epoch: 'e' });
+        assert.equal(Object.getPrototypeOf(odd), Object.prototype);
+
+        assert.equal(client.forgetPosition('news'), true);
+        assert.equal(client.forgetPosition('news'), false);
+        assert.equal(client.forgetPosition('never'), false);
+        assert.deepEqual(client.positions(), { chat: { offset: 12, epoch: 'e2' } });
+    });
+
+    test('seeded positions go with the first connection too, and a notice updates them for the next', LIMIT, async () => {
+        const urls = [];
+        const server = await startServer((socket, index, request) => {
+            urls.push(request.url);
+            if (index === 0) {
+                socket.send(notice('news', true, 3, 7, 'e1'));
+                socket.send(notice('chat', false, 0, 2, 'e3'));
+            }
+        });
+        const client = new WebSocketClient(`${server.url}?ws-since=app~1~z`, {
+            WebSocket,
+            reconnect: FAST,
+            autoConnect: false,
+            positions: { news: { offset: 4, epoch: 'e1' }, chat: { offset: 10, epoch: 'e2' }, gone: { offset: 1, epoch: 'e' } },
+        });
+        try {
+            assert.equal(client.forgetPosition('gone'), true);
+            const recoveries = [];
+            client.on('recovery', (e) => recoveries.push(e));
+            client.connect();
+            await waitFor(() => recoveries.length === 2, 'two recovery notices');
+            assert.equal(urls[0], '/test?ws-since=news~4~e1&ws-since=chat~10~e2');
+            assert.deepEqual(recoveries.map((e) => [e.topic, e.recovered, e.missed]), [['news', true, 3], ['chat', false, 0]]);
+            server.connections[0].terminate();
+            await waitFor(() => urls.length === 2, 'the reconnection');
+            assert.equal(urls[1], '/test?ws-since=news~7~e1&ws-since=chat~2~e3');
+        } finally {
+            await client.close();
+            await server.close();
+        }
+    });
+
+    test('the url property shows the parameters, before a fragment, for ws: and wss: URLs', LIMIT, () => {
+        const positions = { 'chat/lobby': { offset: 3, epoch: 'e1' }, news: { offset: 0, epoch: 'e2' } };
+        const since = 'ws-since=chat%2Flobby~3~e1&ws-since=news~0~e2';
+        const urlOf = (url, options = {}) =>
+            new WebSocketClient(url, { WebSocket, autoConnect: false, positions, ...options }).url;
+        assert.equal(urlOf('wss://example.com/topics'), `wss://example.com/topics?${since}`);
+        assert.equal(urlOf('ws://127.0.0.1:8081/topics?'), `ws://127.0.0.1:8081/topics?${since}`);
+        assert.equal(urlOf('wss://example.com/t?a=1&b=x%26y#top'), `wss://example.com/t?a=1&b=x%26y&${since}#top`);
+        assert.equal(urlOf('wss://example.com/t#frag?x=1'), `wss://example.com/t?${since}#frag?x=1`);
+        assert.equal(urlOf('wss://example.com/t?WS-SINCE=keep&ws-since=old&ws%2Dsince=old2&ws-since'),
+            `wss://example.com/t?WS-SINCE=keep&${since}`);
+        let n = 0;
+        assert.equal(urlOf(() => `wss://example.com/t?n=${++n}`), `wss://example.com/t?n=1&${since}`);
+        assert.equal(urlOf('wss://example.com/t?ws-since=app', { recover: false }), 'wss://example.com/t?ws-since=app');
+        assert.equal(urlOf('wss://example.com/t?ws-since=app', { positions: {} }), 'wss://example.com/t?ws-since=app');
     });
 });
 

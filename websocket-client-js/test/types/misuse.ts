@@ -50,5 +50,26 @@ void client.close('1000');
 CloseCodes.NORMAL = 1001;
 // @ts-expect-error: GiveUpReason has no such member
 void GiveUpReason.TIMEOUT;
+// @ts-expect-error: a message's topic may be absent
+client.on('message', (event) => event.topic.length);
+// @ts-expect-error: a recovery event has no data
+client.on('recovery', (event) => event.data);
+// @ts-expect-error: recovered is a boolean
+client.on('recovery', (event) => event.recovered === 'yes');
+// @ts-expect-error: no such event ('recovery')
+client.on('recovered', () => {});
+// @ts-expect-error: recover is a boolean
+new WebSocketClient('ws://127.0.0.1:8081/echo', { recover: 'yes' });
+// @ts-expect-error: an offset is a number
+new WebSocketClient('ws://127.0.0.1:8081/echo', { positions: { lobby: { offset: '4', epoch: 'e1' } } });
+// @ts-expect-error: a position needs its epoch
+new WebSocketClient('ws://127.0.0.1:8081/echo', { positions: { lobby: { offset: 4 } } });
+// @ts-expect-error: forgetPosition() takes a topic name
+client.forgetPosition(4);
+// @ts-expect-error: positions() takes nothing: it returns them all
+client.positions('lobby');
+// @ts-expect-error: a position's offset is a number
+const offset: string = client.positions()['lobby']!.offset;
 
 void state;
+void offset;

@@ -4,9 +4,9 @@ import {
     WebSocketClient, State, CloseCodes, GiveUpReason, QueueFullError, DEFAULT_FATAL_CLOSE_CODES, backoffDelay,
 } from '@dev-seed/websocket-client';
 import type {
-    ClientCloseEvent, ClientGiveUpEvent, ClientMessageEvent, ClientOpenEvent, MessageData, NetworkEvents, SendData,
-    ShouldReconnectEvent, WebSocketClientEventMap, WebSocketClientEventType, WebSocketClientListener,
-    WebSocketClientOptions, WebSocketConstructor, WebSocketLike,
+    ClientCloseEvent, ClientGiveUpEvent, ClientMessageEvent, ClientOpenEvent, ClientRecoveryEvent, MessageData,
+    NetworkEvents, SendData, ShouldReconnectEvent, TopicPosition, WebSocketClientEventMap, WebSocketClientEventType,
+    WebSocketClientListener, WebSocketClientOptions, WebSocketConstructor, WebSocketLike,
 } from '@dev-seed/websocket-client';
 
 interface ChatMessage {
@@ -30,12 +30,18 @@ const options: WebSocketClientOptions = {
     heartbeat: { interval: 25000, timeout: 50000, message: () => JSON.stringify({ type: 'ping' }) },
     random: Math.random,
     network: window,
+    recover: true,
+    positions: { 'chat.lobby': { offset: 41, epoch: 'a1b2' } },
 };
 
 const client = new WebSocketClient(() => `wss://example.com/chat/lobby?t=${Date.now()}`, options);
 new WebSocketClient('ws://127.0.0.1:8081/echo', { reconnect: false, protocols: 'echo', network: null, heartbeat: false });
 new WebSocketClient('ws://127.0.0.1:8081/echo', { reconnect: true });
 new WebSocketClient('ws://127.0.0.1:8081/echo');
+// positions kept across a page reload, and recovery turned off
+const saved: Record<string, TopicPosition> = JSON.parse(sessionStorage.getItem('positions') ?? '{}');
+new WebSocketClient('ws://127.0.0.1:8081/chat', { positions: saved });
+new WebSocketClient('ws://127.0.0.1:8081/chat', { recover: false, positions: null });
 
 // the browser's WebSocket class fits the option's type
 const socketClass: WebSocketConstructor = WebSocket;
@@ -85,6 +91,29 @@ client.on('state', ({ state, previous }) => {
 });
 client.on('queue', ({ length, bytes, type, target }) => console.log(length, bytes, type, target.queuedMessages));
 
+// topics: publications in envelopes, recovery notices, positions
+client.on('message', (event) => {
+    if (event.topic !== undefined) {
+        const topic: string = event.topic;
+        const offset: number | undefined = event.offset;
+        const epoch: string | undefined = event.epoch;
+        console.log(topic, offset, epoch, event.json<ChatMessage>().text);
+    }
+});
+client.on('recovery', (event: ClientRecoveryEvent) => {
+    const { topic, recovered, missed, offset, epoch, type } = event;
+    const kind: 'recovery' = type;
+    if (!recovered) {
+        client.forgetPosition(topic);
+    }
+    console.log(kind, missed, offset, epoch);
+});
+const positions: Record<string, TopicPosition> = client.positions();
+const lobby: TopicPosition | undefined = positions['chat.lobby'];
+sessionStorage.setItem('positions', JSON.stringify(positions));
+const forgotten: boolean = client.forgetPosition('chat.lobby');
+console.log(lobby?.offset, lobby?.epoch, forgotten);
+
 // the WebSocket way
 const onMessage: WebSocketClientListener<'message'> = (event: ClientMessageEvent) => console.log(event.data);
 client.addEventListener('message', onMessage);
@@ -110,6 +139,8 @@ async function run(): Promise<void> {
     const open = await client.once('open');
     const protocol: string = open.protocol;
     const state: State = (await firstOf('state')).state;
+    const recovery: ClientRecoveryEvent = await firstOf('recovery');
+    console.log(recovery.recovered);
     const sent: boolean = client.send(new Uint8Array([1, 2, 3]));
     client.send(new ArrayBuffer(8));
     client.send(new DataView(new ArrayBuffer(2)));
