@@ -21,6 +21,15 @@ public class ChatCodec {
         return mapper.writeValueAsString(message);
     }
 
+    /** A message of the room's history, or null when {@code json} is not one. */
+    public ChatMessages.Posted decodePosted(String json) {
+        try {
+            return mapper.readValue(json, ChatMessages.Posted.class);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
     /** A client's message, or null when {@code text} is not a JSON object of the chat's shape. */
     public ChatMessages.Incoming decode(String text) {
         try {

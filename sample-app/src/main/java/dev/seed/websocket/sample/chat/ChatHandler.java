@@ -38,7 +38,7 @@ public class ChatHandler implements WebSocketHandler {
     }
 
     /** A connection that has joined: its room and name. */
-    private record Member(ChatRoom room, String name) {
+    private record Member(String room, String name) {
     }
 
     @Override
@@ -82,14 +82,6 @@ public class ChatHandler implements WebSocketHandler {
         c.close(WS_NOT_ACCEPTABLE, "The chat takes JSON text messages only");
     }
 
-    @Override
-    public void onClose(WebSocketConnection c, int code, String reason) {
-        Member member = c.attribute(MEMBER);
-        if (member != null) {
-            member.room().leave(c, rooms.now());
-        }
-    }
-
     private void join(WebSocketConnection c, String rawName) {
         if (c.attribute(MEMBER) != null) {
             error(c, "Already joined");
@@ -101,11 +93,14 @@ public class ChatHandler implements WebSocketHandler {
             error(c, "A name is 1-" + properties.maxNameLength() + " characters, without control characters");
             return;
         }
-        // this connection's events never overlap, so its onClose cannot run between join and attribute
+        // a member from now on (a second join is refused); it leaves the room when it closes
         String roomName = c.pathVariable("room");
-        rooms.join(roomName, c, name).ifPresentOrElse(
-                room -> c.attribute(MEMBER, new Member(room, name)),
-                () -> c.close(WS_TRY_AGAIN_LATER, "Too many rooms in use, try again later"));
+        c.attributes().put(MEMBER, new Member(roomName, name));
+        rooms.join(roomName, c, name).thenAccept(joined -> {
+            if (!joined) {
+                c.close(WS_TRY_AGAIN_LATER, "Too many rooms in use, try again later");
+            }
+        });
     }
 
     private void post(WebSocketConnection c, String text, String ref) {
@@ -123,7 +118,7 @@ public class ChatHandler implements WebSocketHandler {
             return;
         }
         String safeRef = ref == null || ref.length() > MAX_REF_LENGTH ? null : ref;
-        member.room().post(c, text, safeRef, rooms.now());
+        rooms.post(member.room(), member.name(), text, safeRef);
     }
 
     private void error(WebSocketConnection c, String message) {

@@ -29,6 +29,7 @@ public final class JsonPeer implements WebSocketHandler, AutoCloseable {
 
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private final Map<String, String> positions = new java.util.concurrent.ConcurrentHashMap<>();
     private final WebSocketConnection connection;
 
     private JsonPeer(WebSocketClient client, URI uri, ConnectOptions options) throws Exception {
@@ -54,11 +55,26 @@ public final class JsonPeer implements WebSocketHandler, AutoCloseable {
         connection.sendText(text).join();
     }
 
-    /** The next text message, parsed. */
+    /**
+     * The next text message, parsed; a topic's publication comes out of its envelope (as the
+     * browser client takes it out: see SubscribeOptions), a recovery notice comes as it is
+     * ({@code {"ws.recovery":{...}}}, without a type).
+     */
     public JsonNode next() throws InterruptedException {
         Object o = nextRaw();
         assertThat(o).as("a text message").isInstanceOf(String.class);
-        return JSON.readTree((String) o);
+        JsonNode n = JSON.readTree((String) o);
+        JsonNode pub = n.path("ws.pub");
+        if (pub.isObject()) {
+            positions.put(pub.path("topic").asString(), pub.path("offset").asLong() + "~" + pub.path("epoch").asString());
+            return JSON.readTree(n.path("data").asString());
+        }
+        return n;
+    }
+
+    /** The last position seen of each topic, {@code offset~epoch}, from the envelopes. */
+    public Map<String, String> positions() {
+        return Map.copyOf(positions);
     }
 
     /** The next message of type {@code type}, skipping the others (presence notices, pongs). */
