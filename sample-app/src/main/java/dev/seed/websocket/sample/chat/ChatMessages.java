@@ -38,7 +38,7 @@ public final class ChatMessages {
     public record Presence(String type, String room, String name, List<String> members, long time) {
     }
 
-    /** A chat message as everyone in the room sees it; {@code id} is unique for this run of the server. */
+    /** A chat message as everyone in the room sees it; {@code id} is unique across instances and restarts. */
     public record Posted(String type, String id, String room, String name, String text, String ref, long time) {
         public Posted(String id, String room, String name, String text, String ref, long time) {
             this("message", id, room, name, text, ref, time);
