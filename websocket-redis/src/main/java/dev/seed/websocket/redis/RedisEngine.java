@@ -12,6 +12,7 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -60,6 +61,7 @@ public final class RedisEngine {
     private final HistoryPolicy history;
     private final Duration presenceTtl;
     private final Duration commandTimeout;
+    private final SslOptions sslOptions;
     private final RedisBroker broker;
     private final RedisPresence presence;
 
@@ -83,6 +85,7 @@ public final class RedisEngine {
         this.history = b.history;
         this.presenceTtl = b.presenceTtl;
         this.commandTimeout = b.commandTimeout;
+        this.sslOptions = b.sslOptions;
         this.broker = new RedisBroker(this);
         this.presence = new RedisPresence(this);
     }
@@ -140,7 +143,11 @@ public final class RedisEngine {
             return;
         }
         RedisClient c = RedisClient.create(uri);
-        c.setOptions(ClientOptions.builder()
+        ClientOptions.Builder options = ClientOptions.builder();
+        if (sslOptions != null) {
+            options.sslOptions(sslOptions);
+        }
+        c.setOptions(options
                 .autoReconnect(true)
                 // fail at once while disconnected: a publication must reach local connections now,
                 // not when Redis comes back
@@ -328,6 +335,7 @@ public final class RedisEngine {
         private HistoryPolicy history = HistoryPolicy.none();
         private Duration presenceTtl = Duration.ofSeconds(30);
         private Duration commandTimeout = Duration.ofSeconds(5);
+        private SslOptions sslOptions;
 
         private Builder(RedisURI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -367,6 +375,12 @@ public final class RedisEngine {
                 throw new IllegalArgumentException("command timeout must be positive: " + timeout);
             }
             this.commandTimeout = timeout;
+            return this;
+        }
+
+        /** Key and trust material for a URI with TLS ({@code rediss://}); the JDK's defaults without. */
+        public Builder sslOptions(SslOptions options) {
+            this.sslOptions = Objects.requireNonNull(options, "options");
             return this;
         }
 
