@@ -108,11 +108,16 @@ final class RedisBroker implements Broker {
                 return CompletableFuture.completedFuture(n);
             }
             ClusterException failure = engine.failure(what, e);
-            LOG.log(Level.DEBUG, "delivering locally only", failure);
-            try {
-                local.get();
-            } catch (RuntimeException ex) {
-                failure.addSuppressed(ex);
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            // a command that timed out may have run (Redis was slow, not away): its publication
+            // then reaches this instance through the subscription, and must not come twice
+            if (!(cause instanceof io.lettuce.core.RedisCommandTimeoutException)) {
+                LOG.log(Level.DEBUG, "delivering locally only", failure);
+                try {
+                    local.get();
+                } catch (RuntimeException ex) {
+                    failure.addSuppressed(ex);
+                }
             }
             return CompletableFuture.<Integer>failedFuture(failure);
         }).thenCompose(f -> f);

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class RedisClusterTest {
 
-    private static final HistoryPolicy HISTORY = HistoryPolicy.of(new HistoryPolicy.Rule("room:", 50, Duration.ofMinutes(5)));
+    private static final HistoryPolicy HISTORY = HistoryPolicy.of(new HistoryPolicy.Rule("room:", 50, Duration.ofMinutes(5)),
+            new HistoryPolicy.Rule("brief:", 50, Duration.ofSeconds(1)));
 
     private RedisServer redis;
     private final List<Instance> instances = new ArrayList<>();
@@ -224,6 +225,25 @@ class RedisClusterTest {
         Peer late = Peer.connect(client, b.url("topic=room:7&mode=r&" + since("room:7", 13, last.epoch())));
         assertThat(Envelope.notice(late.next())).isEqualTo(new Envelope.Notice("room:7", false, 0, 73, last.epoch()));
         assertThat(b.server.history("room:7", 100).get(5, TimeUnit.SECONDS).publications()).hasSize(50);
+    }
+
+    @Test
+    void publicationsOlderThanTheHistoryAgeAreGoneAndCannotBeRecovered() throws Exception {
+        Instance a = instance("a");
+        Peer p = Peer.connect(client, a.url("topic=brief:1&mode=r"));
+        awaitSubscribed(a, p, "brief:1");
+        a.server.publish("brief:1", "old").get(5, TimeUnit.SECONDS);
+        Envelope old = Envelope.parse(p.next());
+        Thread.sleep(1_300);
+        assertThat(a.server.history("brief:1", 10).get(5, TimeUnit.SECONDS).publications()).as("expired").isEmpty();
+        a.server.publish("brief:1", "new").get(5, TimeUnit.SECONDS);
+        Envelope fresh = Envelope.parse(p.next());
+        assertThat(a.server.history("brief:1", 10).get(5, TimeUnit.SECONDS).publications())
+                .extracting(pub -> pub.offset()).containsExactly(fresh.offset());
+        Peer back = Peer.connect(client, a.url("topic=brief:1&mode=r&" + since("brief:1", old.offset() - 1, old.epoch())));
+        Envelope.Notice n = Envelope.notice(back.next());
+        assertThat(n.recovered()).as("the first publication after the position has expired").isFalse();
+        assertThat(n.offset()).isEqualTo(fresh.offset());
     }
 
     @Test
