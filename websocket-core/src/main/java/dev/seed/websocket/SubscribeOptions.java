@@ -20,7 +20,14 @@ import dev.seed.websocket.cluster.TopicPosition;
  * </ul>
  *
  * With {@link #withPresence(String)}, the connection is also a member of the topic's presence,
- * with the given info, for as long as it is subscribed. Immutable.
+ * with the given info, for as long as it is subscribed.
+ *
+ * <p>A recoverable subscriber also hears of a gap (publications lost on their way to this
+ * instance, e.g. while its link to the cluster's engine was being restored) as a notice with
+ * {@code "recovered":false}, so that it reloads rather than carry on past it. On its connection,
+ * text that starts with {@code {"ws.pub":} or {@code {"ws.recovery":} is read by the browser client
+ * as the library's own: an application that relays peers' text to such a connection as it is must
+ * not let it start so. Immutable.
  *
  * @param positioned whether text publications with a position come in the envelope
  * @param recoverFromRequest whether a {@code ws-since} parameter of the handshake asks for a recovery

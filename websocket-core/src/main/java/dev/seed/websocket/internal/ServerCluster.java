@@ -135,12 +135,13 @@ final class ServerCluster implements Broker.Receiver {
     CompletableFuture<SubscribeResult> subscribe(WsConnection c, String topic, SubscribeOptions options) {
         TopicPosition since = options.since() != null ? options.since()
                 : options.recoverFromRequest() ? requestedPosition(c, topic) : null;
+        PresenceMember member = options.presence() ? new PresenceMember(instance, c.id(), c.userId(), options.info()) : null;
         TopicSubscribers[] joined = new TopicSubscribers[1];
         // compute: atomic with leave()'s removal of an emptied topic, so the add never lands in one
         // that was just dropped, and the broker is told listen/unlisten in the order they happen
         topics.compute(topic, (t, s) -> {
             TopicSubscribers subs = s != null ? s : new TopicSubscribers(t, broker.listen(t));
-            subs.add(c, options.positioned(), since != null);
+            subs.add(c, options.positioned(), since != null, member);
             joined[0] = subs;
             return subs;
         });
@@ -153,13 +154,15 @@ final class ServerCluster implements Broker.Receiver {
             return CompletableFuture.completedFuture(SubscribeResult.notSubscribed());
         }
         TopicSubscribers subs = joined[0];
-        if (options.presence()) {
-            PresenceMember member = new PresenceMember(instance, c.id(), c.userId(), options.info());
-            subs.present(c, member);
+        if (member != null) {
             settings.presence().join(topic, member).exceptionally(e -> {
                 LOG.log(Level.WARNING, "presence join of " + member.key() + " to " + topic + " failed", e);
                 return null;
             });
+            // ended while the join was on its way: its leave may have gone first; say it again after
+            if (c.hasFinished()) {
+                settings.presence().leave(topic, member);
+            }
         }
         if (since == null) {
             return subs.listening.thenApply(v -> SubscribeResult.ok());
@@ -201,10 +204,19 @@ final class ServerCluster implements Broker.Receiver {
         }
     }
 
-    /** The position a handshake's {@code ws-since} parameters give for {@code topic}, or null. */
+    /** Marks, among a connection's attributes, a topic whose handshake position has been used. */
+    private static final String SINCE_USED = "dev.seed.websocket.since-used:";
+
+    /**
+     * The position a handshake's {@code ws-since} parameters give for {@code topic}, or null; once
+     * per connection and topic (subscribing again later does not replay what it already got).
+     */
     private static TopicPosition requestedPosition(WsConnection c, String topic) {
+        if (c.request().query() == null || !c.request().query().contains(SubscribeOptions.SINCE_PARAMETER)) {
+            return null;
+        }
         List<String> values = c.request().queryParameters().get(SubscribeOptions.SINCE_PARAMETER);
-        if (values == null) {
+        if (values == null || c.attributes().putIfAbsent(SINCE_USED + topic, Boolean.TRUE) != null) {
             return null;
         }
         for (String v : values) {

@@ -35,14 +35,38 @@ final class TopicSubscribers {
     /** Recovering connections and the live publications held for each until its recovery ends. */
     private Map<WsConnection, List<Publication>> recovering;
     private Map<WsConnection, PresenceMember> present;
+    /**
+     * Connections that ended a recovery, with the position the recovery brought them to: a live
+     * publication at or before it (placed while the history was read, and still on its way to
+     * this instance) is not sent again. An entry goes with the first publication after it.
+     */
+    private Map<WsConnection, TopicPosition> floors;
+    /** The position of the last publication delivered here, to see one go missing; null before the first. */
+    private String lastEpoch;
+    private long lastOffset;
 
     TopicSubscribers(String topic, CompletableFuture<Void> listening) {
         this.topic = topic;
         this.listening = listening;
     }
 
-    synchronized void add(WsConnection c, boolean envelope, boolean recover) {
+    /** Most live publications held for one recovering connection; past it, its recovery fails. */
+    static final int MAX_HELD = 10_000;
+    /** The held list of a connection that passed {@link #MAX_HELD}: its recovery fails. */
+    private static final List<Publication> OVERFLOWED = List.of();
+
+    /**
+     * Adds {@code c} (again: a second subscription replaces the first), a member of the topic's
+     * presence as {@code member} when not null.
+     */
+    synchronized void add(WsConnection c, boolean envelope, boolean recover, PresenceMember member) {
         removeQuietly(c);
+        if (member != null) {
+            if (present == null) {
+                present = new HashMap<>();
+            }
+            present.put(c, member);
+        }
         if (recover) {
             if (recovering == null) {
                 recovering = new HashMap<>();
@@ -58,14 +82,6 @@ final class TopicSubscribers {
         }
     }
 
-    /** Records that {@code c} is a member of this topic's presence as {@code member}. */
-    synchronized void present(WsConnection c, PresenceMember member) {
-        if (present == null) {
-            present = new HashMap<>();
-        }
-        present.put(c, member);
-    }
-
     /** Removes {@code c}; returns its presence membership, or null when it had none. */
     synchronized PresenceMember remove(WsConnection c) {
         removeQuietly(c);
@@ -79,6 +95,9 @@ final class TopicSubscribers {
         }
         if (recovering != null) {
             recovering.remove(c);
+        }
+        if (floors != null) {
+            floors.remove(c);
         }
     }
 
@@ -109,6 +128,9 @@ final class TopicSubscribers {
      */
     synchronized CompletableFuture<Integer> deliver(Publication p, long except) {
         DeliveryCount count = new DeliveryCount();
+        if (p.epoch() != null) {
+            positionAdvanced(p);
+        }
         int opcode = p.text() ? WireFormat.OPCODE_TEXT : WireFormat.OPCODE_BINARY;
         SharedMessage asPublished = null;
         if (!plain.isEmpty()) {
@@ -120,16 +142,63 @@ final class TopicSubscribers {
             if (enveloped == null) {
                 enveloped = asPublished != null ? asPublished : new SharedMessage(opcode, p.data());
             }
-            send(enveloped, positioned, except, count);
+            if (floors == null || floors.isEmpty()) {
+                send(enveloped, positioned, except, count);
+            } else {
+                sendAboveFloors(enveloped, p, except, count);
+            }
         }
         if (recovering != null) {
             for (Map.Entry<WsConnection, List<Publication>> e : recovering.entrySet()) {
-                if (e.getKey().idNumber() != except) {
-                    e.getValue().add(p);
+                List<Publication> held = e.getValue();
+                if (e.getKey().idNumber() == except || held == OVERFLOWED) {
+                    continue;
+                }
+                if (held.size() >= MAX_HELD) {
+                    e.setValue(OVERFLOWED); // too far behind: its recovery fails rather than hold without bound
+                } else {
+                    held.add(p);
                 }
             }
         }
         return count.done();
+    }
+
+    /**
+     * Follows the topic's position; when a publication comes after a gap (offsets lost on the way
+     * to this instance, say while its subscription to the engine was being restored), tells the
+     * positioned subscribers that they did not get everything: a notice with
+     * {@code "recovered":false}, so that they reload rather than carry on past the gap.
+     */
+    private void positionAdvanced(Publication p) {
+        if (lastEpoch != null && lastEpoch.equals(p.epoch()) && p.offset() > lastOffset + 1
+                && positioned != null && !positioned.isEmpty()) {
+            String notice = TopicEnvelope.recovery(topic, false, 0, new TopicPosition(p.offset() - 1, p.epoch()));
+            for (WsConnection c : positioned) {
+                c.sendText(notice);
+            }
+        }
+        if (lastEpoch == null || !lastEpoch.equals(p.epoch()) || p.offset() > lastOffset) {
+            lastEpoch = p.epoch();
+            lastOffset = p.offset();
+        }
+    }
+
+    /** Sends to the positioned subscribers but those whose recovery already gave {@code p}. */
+    private void sendAboveFloors(SharedMessage m, Publication p, long except, DeliveryCount count) {
+        for (WsConnection c : positioned) {
+            if (c.idNumber() == except || !c.isOpen()) {
+                continue;
+            }
+            TopicPosition floor = floors.get(c);
+            if (floor != null) {
+                if (p.epoch() != null && p.epoch().equals(floor.epoch()) && p.offset() <= floor.offset()) {
+                    continue; // the recovery sent it
+                }
+                floors.remove(c);
+            }
+            count.add(m.sendTo(c));
+        }
     }
 
     /**
@@ -142,7 +211,8 @@ final class TopicSubscribers {
             // unsubscribed or ended meanwhile
             return SubscribeResult.notSubscribed();
         }
-        boolean recovered = failure == null && history.complete() && history.top().epoch().equals(since.epoch());
+        boolean recovered = failure == null && held != OVERFLOWED && history.complete()
+                && history.top().epoch().equals(since.epoch());
         int missed = 0;
         long last;
         String epoch;
@@ -156,9 +226,13 @@ final class TopicSubscribers {
                 }
             }
             epoch = since.epoch();
-        } else if (failure == null) {
+        } else if (failure == null && held != OVERFLOWED) {
             last = history.top().offset();
             epoch = history.top().epoch();
+        } else if (held == OVERFLOWED) {
+            // what was held is gone: carry on from where this topic stands here
+            last = lastEpoch == null ? 0 : lastOffset;
+            epoch = lastEpoch == null ? "" : lastEpoch;
         } else {
             // the history could not be read: live publications follow from where the first held one stands
             Publication first = held.isEmpty() ? null : held.get(0);
@@ -167,17 +241,27 @@ final class TopicSubscribers {
         }
         TopicPosition position = new TopicPosition(last, epoch);
         c.sendText(TopicEnvelope.recovery(topic, recovered, missed, position));
+        long sentUpTo = last;
         for (Publication p : held) {
             // a held publication the history already gave is skipped; one of another epoch (a new
             // stream) is sent
-            if (p.epoch() == null || !p.epoch().equals(epoch) || p.offset() > last) {
+            if (p.epoch() == null || !p.epoch().equals(epoch) || p.offset() > sentUpTo) {
                 sendEnveloped(c, p);
+                if (p.epoch() != null && p.epoch().equals(epoch)) {
+                    sentUpTo = p.offset();
+                }
             }
         }
         if (positioned == null) {
             positioned = new HashSet<>();
         }
         positioned.add(c);
+        if (!epoch.isEmpty()) {
+            if (floors == null) {
+                floors = new HashMap<>();
+            }
+            floors.put(c, new TopicPosition(sentUpTo, epoch));
+        }
         return new SubscribeResult(true,
                 recovered ? SubscribeResult.Recovery.RECOVERED : SubscribeResult.Recovery.NOT_RECOVERED, missed, position);
     }

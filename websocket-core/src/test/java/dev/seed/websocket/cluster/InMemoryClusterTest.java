@@ -210,6 +210,30 @@ class InMemoryClusterTest {
     }
 
     @Test
+    void subscribingAgainOnTheSameConnectionDoesNotReplayTheHandshakePosition() throws Exception {
+        start(HistoryPolicy.all(100, Duration.ofMinutes(5)));
+        RecordingHandler live = connect("?mode=r");
+        for (int i = 1; i <= 3; i++) {
+            server.publish(TOPIC, "m" + i).get(5, TimeUnit.SECONDS);
+        }
+        String epoch = null;
+        for (int i = 1; i <= 3; i++) {
+            epoch = Envelope.parse(live.nextText()).epoch();
+        }
+        RecordingHandler back = connect("?mode=r&" + since(TOPIC, 1, epoch));
+        assertThat(Envelope.parse(back.nextText()).offset()).isEqualTo(2);
+        assertThat(Envelope.parse(back.nextText()).offset()).isEqualTo(3);
+        assertThat(Envelope.notice(back.nextText()).recovered()).isTrue();
+        WebSocketConnection onServer = server.subscribers(TOPIC).stream()
+                .filter(c -> c.request().query() != null && c.request().query().contains("ws-since")).findFirst().orElseThrow();
+        onServer.unsubscribe(TOPIC);
+        SubscribeResult again = onServer.subscribe(TOPIC, SubscribeOptions.recoverable()).get(5, TimeUnit.SECONDS);
+        assertThat(again.recovery()).isEqualTo(SubscribeResult.Recovery.NOT_ASKED);
+        server.publish(TOPIC, "m4").get(5, TimeUnit.SECONDS);
+        assertThat(Envelope.parse(back.nextText()).offset()).as("no replay of m2 and m3").isEqualTo(4);
+    }
+
+    @Test
     void presenceListsTheMembersAndTellsJoinsAndLeavesIncludingAClosedConnection() throws Exception {
         start(HistoryPolicy.none());
         connect("?name=ann");

@@ -24,6 +24,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -72,7 +73,11 @@ public final class RedisEngine {
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub;
     private volatile boolean commandsUp;
     private volatile boolean pubsubUp;
+    /** Set when a command timed out (Redis hung, or the network to it): cleared by the next command that succeeds. */
+    private volatile boolean stalled;
     private volatile boolean reported = true;
+    /** Channels an UNSUBSCRIBE did not reach (Redis was away): unsubscribed after the reconnection. */
+    private final Set<ChannelKey> unsubscribeLater = ConcurrentHashMap.newKeySet();
     /** The channels this instance must listen to, said again after each reconnection. */
     private final Set<ChannelKey> channels = ConcurrentHashMap.newKeySet();
     private final Set<BiConsumer<byte[], byte[]>> messageHandlers = ConcurrentHashMap.newKeySet();
@@ -104,9 +109,9 @@ public final class RedisEngine {
         return presence;
     }
 
-    /** Whether both connections to Redis are up. */
+    /** Whether both connections to Redis are up and its last command did not time out. */
     public boolean isConnected() {
-        return commandsUp && pubsubUp;
+        return commandsUp && pubsubUp && !stalled;
     }
 
     /** "redis 127.0.0.1:6379" (never the password). */
@@ -143,7 +148,9 @@ public final class RedisEngine {
             return;
         }
         RedisClient c = RedisClient.create(uri);
-        ClientOptions.Builder options = ClientOptions.builder();
+        // keepalive: a peer that vanished without a FIN (a partition) is found by the OS too
+        ClientOptions.Builder options = ClientOptions.builder()
+                .socketOptions(io.lettuce.core.SocketOptions.builder().keepAlive(true).build());
         if (sslOptions != null) {
             options.sslOptions(sslOptions);
         }
@@ -171,6 +178,8 @@ public final class RedisEngine {
             pubsubUp = true;
         } catch (RedisException e) {
             users = 0;
+            commands = null;
+            commandsUp = false;
             messageHandlers.clear();
             stateHandlers.clear();
             closeQuietly(c);
@@ -191,6 +200,7 @@ public final class RedisEngine {
         commands = null;
         pubsub = null;
         channels.clear();
+        unsubscribeLater.clear();
         closeQuietly(c);
     }
 
@@ -231,10 +241,35 @@ public final class RedisEngine {
     }
 
     void unsubscribe(byte[] channel) {
-        channels.remove(ChannelKey.of(channel));
+        ChannelKey key = ChannelKey.of(channel);
+        channels.remove(key);
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
         if (ps != null) {
-            ps.async().unsubscribe(channel).toCompletableFuture().exceptionally(e -> null);
+            ps.async().unsubscribe(channel).toCompletableFuture().exceptionally(e -> {
+                // Lettuce would subscribe it again on reconnection: undone then
+                unsubscribeLater.add(key);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * After a reconnection, once Lettuce has said again what it knew: unsubscribes the channels
+     * whose UNSUBSCRIBE failed meanwhile and that no one wants again since.
+     */
+    private void unsubscribeLeftovers() {
+        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
+        if (ps == null) {
+            return;
+        }
+        for (ChannelKey key : List.copyOf(unsubscribeLater)) {
+            unsubscribeLater.remove(key);
+            if (!channels.contains(key)) {
+                ps.async().unsubscribe(key.bytes()).toCompletableFuture().exceptionally(e -> {
+                    unsubscribeLater.add(key);
+                    return null;
+                });
+            }
         }
     }
 
@@ -244,7 +279,27 @@ public final class RedisEngine {
      * EVAL after later calls went through, and reorder them.
      */
     <T> CompletableFuture<T> runInOrder(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        return commands().async().<T>eval(script, type, keys, args).toCompletableFuture();
+        return observed(commands().async().<T>eval(script, type, keys, args).toCompletableFuture());
+    }
+
+    /**
+     * Follows whether Redis answers: a command that times out marks the engine down (a hung Redis
+     * keeps its TCP connection open), the next one that succeeds marks it up again.
+     */
+    <T> CompletableFuture<T> observed(CompletableFuture<T> command) {
+        command.whenComplete((r, e) -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof io.lettuce.core.RedisCommandTimeoutException) {
+                if (!stalled) {
+                    stalled = true;
+                    report();
+                }
+            } else if (e == null && stalled) {
+                stalled = false;
+                report();
+            }
+        });
+        return command;
     }
 
     /**
@@ -253,7 +308,7 @@ public final class RedisEngine {
      */
     <T> CompletableFuture<T> run(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
         String digest = digests.computeIfAbsent(script, RedisEngine::sha1);
-        CompletableFuture<T> bySha = commands().async().<T>evalsha(digest, type, keys, args).toCompletableFuture();
+        CompletableFuture<T> bySha = observed(commands().async().<T>evalsha(digest, type, keys, args).toCompletableFuture());
         return bySha.handle((r, e) -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
             if (cause instanceof RedisNoScriptException) {
@@ -295,6 +350,10 @@ public final class RedisEngine {
                 byte[][] all = channels.stream().map(ChannelKey::bytes).toArray(byte[][]::new);
                 if (ps != null && all.length > 0) {
                     ps.async().subscribe(all).toCompletableFuture().exceptionally(e -> null);
+                }
+                if (!unsubscribeLater.isEmpty()) {
+                    CompletableFuture.runAsync(RedisEngine.this::unsubscribeLeftovers,
+                            CompletableFuture.delayedExecutor(500, java.util.concurrent.TimeUnit.MILLISECONDS));
                 }
             } else if (connection == commands) {
                 commandsUp = true;

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * <li>{@code ws:h:<topic>}: a topic's history (a stream), {@code ws:m:<topic>}: its epoch and last
  *   offset (a hash);
  * <li>{@code ws:pr:<topic>}: a topic's presence members (a hash by {@code instance/connection}),
- *   {@code ws:pi:<instance>}: the topics an instance has members in (a set), {@code ws:instances}:
+ *   {@code ws:pm:<instance>}: an instance's members ({@code connection LF topic}, a hash), {@code ws:instances}:
  *   the live instances with the time each expires (a sorted set).
  * </ul>
  * Immutable.
@@ -60,8 +60,8 @@ final class RedisKeys {
         return bytes(prefix + ":pr:" + topic);
     }
 
-    byte[] instanceTopics(String instance) {
-        return bytes(prefix + ":pi:" + instance);
+    byte[] instanceMembers(String instance) {
+        return bytes(prefix + ":pm:" + instance);
     }
 
     byte[] instances() {
@@ -73,8 +73,8 @@ final class RedisKeys {
         return bytes(prefix + ":pr:");
     }
 
-    byte[] instanceTopicsPrefix() {
-        return bytes(prefix + ":pi:");
+    byte[] instanceMembersPrefix() {
+        return bytes(prefix + ":pm:");
     }
 
     /** What a channel is: 't' topic, 'u' user, 'b' broadcast, 'p' presence; 0 for none of ours. */

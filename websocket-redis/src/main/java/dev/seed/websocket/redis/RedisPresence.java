@@ -6,10 +6,10 @@ import dev.seed.websocket.cluster.PresenceMember;
 import io.lettuce.core.ScriptOutputType;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -19,12 +19,18 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * The presence of a {@link RedisEngine}: each topic's members in a hash, each change a script that
- * also publishes the event on one channel every instance listens to. Each instance beats every
- * third of the presence time to live; every beat also removes the members of the instances whose
- * last beat is older than two thirds of it (a crash, a kill -9), with a leave event for each, so
- * they leave within the time to live. An instance that finds itself removed (it stalled longer
- * than that) puts its members back. Thread safe.
+ * The presence of a {@link RedisEngine}: each topic's members in a hash, each instance's own
+ * members in another (so that removing an instance reads only its own), each change a script that
+ * also publishes the event on one channel every instance listens to. Joins and leaves are sent
+ * whole (EVAL), in the order they are made, so a leave never overtakes its join.
+ *
+ * <p>Each instance beats every third of the presence time to live; every beat also removes the
+ * members of the instances whose last beat is older than two thirds of it (a crash, a kill -9),
+ * with a leave event for each, so they leave within the time to live. An instance starting under
+ * the id of one that crashed removes what that one left first. Redis and this instance are
+ * reconciled after an outage: the leaves that failed are said again, and this instance's members
+ * join again (a join of a member Redis still has changes nothing), also when an instance finds
+ * itself removed (it stalled longer than the ttl). Thread safe.
  */
 final class RedisPresence implements PresenceManager {
 
@@ -34,12 +40,13 @@ final class RedisPresence implements PresenceManager {
     private final RedisKeys keys;
     private volatile String instance;
     private volatile Consumer<PresenceEvent> events = e -> { };
-    /** This instance's members, to put back when Redis lost them. */
+    /** This instance's members, by topic and member key: what Redis must hold for it. */
     private final Map<String, Map<String, PresenceMember>> own = new ConcurrentHashMap<>();
+    /** Leaves Redis did not take (it was away): said again when it is back. */
+    private final Set<Map.Entry<String, PresenceMember>> pendingLeaves = ConcurrentHashMap.newKeySet();
     private final BiConsumer<byte[], byte[]> onMessage = this::onMessage;
-    private final Consumer<Boolean> onState = connected -> { };
+    private final Consumer<Boolean> onState = this::onState;
     private ScheduledExecutorService beats;
-    private volatile boolean firstBeat = true;
 
     RedisPresence(RedisEngine engine) {
         this.engine = engine;
@@ -51,15 +58,21 @@ final class RedisPresence implements PresenceManager {
         this.instance = instanceId;
         this.events = events;
         engine.open(onMessage, onState);
-        engine.subscribe(keys.presenceChannel()).join();
-        beat(false).join();
+        try {
+            engine.subscribe(keys.presenceChannel()).join();
+            beat(Beat.STARTING).join();
+        } catch (RuntimeException e) {
+            engine.close(onMessage, onState);
+            throw e instanceof dev.seed.websocket.cluster.ClusterException c ? c
+                    : engine.failure("starting presence", e);
+        }
         long period = Math.max(100, engine.presenceTtl().toMillis() / 3);
         beats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "websocket-redis-presence");
             t.setDaemon(true);
             return t;
         });
-        beats.scheduleWithFixedDelay(() -> beat(false).exceptionally(e -> {
+        beats.scheduleWithFixedDelay(() -> beat(Beat.ALIVE).exceptionally(e -> {
             LOG.log(Level.DEBUG, "presence heartbeat failed", e);
             return null;
         }), period, period, TimeUnit.MILLISECONDS);
@@ -74,30 +87,61 @@ final class RedisPresence implements PresenceManager {
         beats = null;
         try {
             // this instance's members leave now, with their events, rather than after the time to live
-            beat(true).get(2, TimeUnit.SECONDS);
+            beat(Beat.STOPPING).get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "removing this instance's presence failed; the others will after the ttl", e);
         }
         own.clear();
+        pendingLeaves.clear();
         engine.close(onMessage, onState);
     }
 
-    /** Beats (or, stopping, removes this instance), sweeping dead instances; puts our members back when they were swept. */
-    private CompletableFuture<Void> beat(boolean stopping) {
+    /** What a heartbeat says (the script's last argument). */
+    private enum Beat {
+        ALIVE("0"), STOPPING("1"), STARTING("2");
+
+        final String arg;
+
+        Beat(String arg) {
+            this.arg = arg;
+        }
+    }
+
+    private CompletableFuture<Void> beat(Beat beat) {
         long window = engine.presenceTtl().toMillis() * 2 / 3;
         return engine.<List<Object>>run(RedisScripts.HEARTBEAT, ScriptOutputType.MULTI,
                 new byte[][] {keys.instances()}, RedisKeys.bytes(instance), RedisKeys.bytes(Long.toString(window)),
-                keys.presencePrefix(), keys.instanceTopicsPrefix(), keys.presenceChannel(),
-                RedisKeys.bytes(stopping ? "1" : "0"))
+                keys.presencePrefix(), keys.instanceMembersPrefix(), keys.presenceChannel(), RedisKeys.bytes(beat.arg))
                 .thenAccept(r -> {
-                    boolean swept = ((Long) r.get(1)) == 1L;
-                    if (swept && !firstBeat && !stopping) {
+                    if (beat == Beat.ALIVE && ((Long) r.get(1)) == 1L) {
                         LOG.log(Level.WARNING, "This instance's presence was removed (Redis lost it, or this "
                                 + "instance stalled past the presence ttl); its members join again");
-                        own.forEach((topic, members) -> members.values().forEach(m -> write(topic, m)));
+                        reconcile();
                     }
-                    firstBeat = false;
                 });
+    }
+
+    /** Says again the leaves Redis missed, then every member of this instance (idempotent). */
+    private void reconcile() {
+        for (Map.Entry<String, PresenceMember> leave : List.copyOf(pendingLeaves)) {
+            if (!isOwn(leave.getKey(), leave.getValue())) {
+                remove(leave.getKey(), leave.getValue()).thenRun(() -> pendingLeaves.remove(leave));
+            } else {
+                pendingLeaves.remove(leave);
+            }
+        }
+        own.forEach((topic, members) -> members.values().forEach(m -> write(topic, m)));
+    }
+
+    private boolean isOwn(String topic, PresenceMember m) {
+        Map<String, PresenceMember> members = own.get(topic);
+        return members != null && members.containsKey(m.key());
+    }
+
+    private void onState(boolean connected) {
+        if (connected && instance != null) {
+            reconcile();
+        }
     }
 
     @Override
@@ -108,9 +152,9 @@ final class RedisPresence implements PresenceManager {
 
     private CompletableFuture<Void> write(String topic, PresenceMember member) {
         try {
-            return engine.<Long>run(RedisScripts.JOIN, ScriptOutputType.INTEGER,
-                    new byte[][] {keys.presence(topic), keys.instanceTopics(member.instance())},
-                    RedisKeys.bytes(member.key()), RedisWire.memberValue(member), RedisKeys.bytes(topic),
+            return engine.<Long>runInOrder(RedisScripts.JOIN, ScriptOutputType.INTEGER,
+                    new byte[][] {keys.presence(topic), keys.instanceMembers(member.instance())},
+                    RedisKeys.bytes(member.key()), RedisWire.memberValue(member), instanceField(topic, member),
                     keys.presenceChannel(), RedisWire.event(PresenceEvent.Kind.JOIN, topic, member))
                     .<Void>thenApply(n -> null)
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(engine.failure("presence join", e)));
@@ -125,15 +169,29 @@ final class RedisPresence implements PresenceManager {
             m.remove(member.key());
             return m.isEmpty() ? null : m;
         });
+        return remove(topic, member).whenComplete((v, e) -> {
+            if (e != null) {
+                pendingLeaves.add(Map.entry(topic, member));
+            }
+        });
+    }
+
+    private CompletableFuture<Void> remove(String topic, PresenceMember member) {
         try {
-            return engine.<Long>run(RedisScripts.LEAVE, ScriptOutputType.INTEGER,
-                    new byte[][] {keys.presence(topic)}, RedisKeys.bytes(member.key()), keys.presenceChannel(),
+            return engine.<Long>runInOrder(RedisScripts.LEAVE, ScriptOutputType.INTEGER,
+                    new byte[][] {keys.presence(topic), keys.instanceMembers(member.instance())},
+                    RedisKeys.bytes(member.key()), instanceField(topic, member), keys.presenceChannel(),
                     RedisWire.event(PresenceEvent.Kind.LEAVE, topic, member))
                     .<Void>thenApply(n -> null)
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(engine.failure("presence leave", e)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(engine.failure("presence leave", e));
         }
+    }
+
+    /** A member's field in its instance's hash: {@code connection LF topic} (a connection id has no line feed). */
+    private static byte[] instanceField(String topic, PresenceMember member) {
+        return RedisKeys.bytes(member.connectionId() + "\n" + topic);
     }
 
     @Override
@@ -171,9 +229,5 @@ final class RedisPresence implements PresenceManager {
         } catch (RuntimeException ex) {
             LOG.log(Level.WARNING, "a presence listener threw", ex);
         }
-    }
-
-    Duration ttl() {
-        return engine.presenceTtl();
     }
 }

@@ -25,13 +25,15 @@ final class RedisScripts {
     static final String PUBLISH_WITH_HISTORY = NOW + """
             local epoch = redis.call('hget', KEYS[2], 'e')
             if not epoch then
+              -- a new stream: entries of an older one (whose hash was lost) must not mix in
+              redis.call('del', KEYS[1])
               epoch = ARGV[7]
               redis.call('hset', KEYS[2], 'e', epoch)
             end
             local offset = redis.call('hincrby', KEYS[2], 's', 1)
             local message = ARGV[2] .. offset .. '\\n' .. epoch .. '\\n' .. ARGV[3]
             redis.call('xadd', KEYS[1], 'MAXLEN', ARGV[4], '*', 'm', message)
-            redis.call('xtrim', KEYS[1], 'MINID', string.format('%d', now - tonumber(ARGV[5])))
+            redis.call('xtrim', KEYS[1], 'MINID', string.format('%d', math.max(0, now - tonumber(ARGV[5]))))
             redis.call('pexpire', KEYS[1], ARGV[5])
             redis.call('pexpire', KEYS[2], ARGV[6])
             local receivers = redis.call('publish', ARGV[1], message)
@@ -39,34 +41,40 @@ final class RedisScripts {
             """;
 
     /**
-     * Reads a topic's history. KEYS: stream, meta hash. ARGV: age (ms). Drops what has expired
-     * first. Returns {epoch or '', last offset or '0', entries}.
+     * Reads a topic's history. KEYS: stream, meta hash. ARGV: age (ms), how many of the newest
+     * entries. Drops what has expired first. Returns {epoch or '', last offset or '0', entries,
+     * newest first}.
      */
     static final String HISTORY = NOW + """
-            redis.call('xtrim', KEYS[1], 'MINID', string.format('%d', now - tonumber(ARGV[1])))
+            redis.call('xtrim', KEYS[1], 'MINID', string.format('%d', math.max(0, now - tonumber(ARGV[1]))))
             local epoch = redis.call('hget', KEYS[2], 'e')
             local top = redis.call('hget', KEYS[2], 's')
-            return {epoch or '', top or '0', redis.call('xrange', KEYS[1], '-', '+')}
+            return {epoch or '', top or '0', redis.call('xrevrange', KEYS[1], '+', '-', 'COUNT', ARGV[2])}
             """;
 
     /**
-     * A member joins. KEYS: the topic's presence hash, the instance's topic set. ARGV: field,
-     * value, topic, presence channel, event. Publishes the event when the member is new.
+     * A member joins. KEYS: the topic's presence hash, the instance's member hash. ARGV: field
+     * ({@code instance/connection}), value, the instance's field ({@code connection LF topic}),
+     * presence channel, event. Publishes the event when the member is new.
      */
     static final String JOIN = """
             local added = redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
-            redis.call('sadd', KEYS[2], ARGV[3])
+            redis.call('hset', KEYS[2], ARGV[3], '1')
             if added == 1 then
               redis.call('publish', ARGV[4], ARGV[5])
             end
             return added
             """;
 
-    /** A member leaves. KEYS: the topic's presence hash. ARGV: field, presence channel, event. */
+    /**
+     * A member leaves. KEYS: the topic's presence hash, the instance's member hash. ARGV: field,
+     * the instance's field, presence channel, event.
+     */
     static final String LEAVE = """
             local removed = redis.call('hdel', KEYS[1], ARGV[1])
+            redis.call('hdel', KEYS[2], ARGV[2])
             if removed == 1 then
-              redis.call('publish', ARGV[2], ARGV[3])
+              redis.call('publish', ARGV[3], ARGV[4])
             end
             return removed
             """;
@@ -74,42 +82,49 @@ final class RedisScripts {
     /**
      * An instance's heartbeat, and the sweep of the instances that stopped beating. KEYS: the
      * instances' sorted set. ARGV: this instance, its expiry window (ms), the presence key prefix,
-     * the instance-topics key prefix, the presence channel, '1' when this instance is stopping
-     * (it sweeps itself). Each member of a dead instance is removed with a leave event. Returns
+     * the instance-members key prefix, the presence channel, and what this call is: '0' a beat,
+     * '1' this instance stopping (it sweeps itself), '2' this instance starting (it sweeps what a
+     * crashed run under the same id left, then registers). Each member of a swept instance is
+     * removed with a leave event; the sweep reads only that instance's own member hash. Returns
      * {members removed, 1 when this instance had been swept as dead before this beat}.
      */
     static final String HEARTBEAT = NOW + """
             local swept = 0
-            if ARGV[6] == '1' then
-              redis.call('zadd', KEYS[1], 0, ARGV[1])
-            else
+            if ARGV[6] == '0' then
               if not redis.call('zscore', KEYS[1], ARGV[1]) then
                 swept = 1
               end
               redis.call('zadd', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+            else
+              redis.call('zadd', KEYS[1], 0, ARGV[1])
             end
             local function field(s)
               return string.len(s) .. ':' .. s
             end
             local left = 0
             for _, instance in ipairs(redis.call('zrangebyscore', KEYS[1], '-inf', now)) do
-              local topicsKey = ARGV[4] .. instance
-              for _, topic in ipairs(redis.call('smembers', topicsKey)) do
-                local key = ARGV[3] .. topic
-                local members = redis.call('hgetall', key)
-                for i = 1, #members, 2 do
-                  local f = members[i]
-                  local slash = string.find(f, '/', 1, true)
-                  if slash and string.sub(f, 1, slash - 1) == instance then
-                    redis.call('hdel', key, f)
+              local membersKey = ARGV[4] .. instance
+              for _, f in ipairs(redis.call('hkeys', membersKey)) do
+                local lf = string.find(f, '\\n', 1, true)
+                if lf then
+                  local connection = string.sub(f, 1, lf - 1)
+                  local topic = string.sub(f, lf + 1)
+                  local key = ARGV[3] .. topic
+                  local member = instance .. '/' .. connection
+                  local value = redis.call('hget', key, member)
+                  if value then
+                    redis.call('hdel', key, member)
                     redis.call('publish', ARGV[5],
-                        'L' .. field(topic) .. field(instance) .. field(string.sub(f, slash + 1)) .. members[i + 1])
+                        'L' .. field(topic) .. field(instance) .. field(connection) .. value)
                     left = left + 1
                   end
                 end
               end
-              redis.call('del', topicsKey)
+              redis.call('del', membersKey)
               redis.call('zrem', KEYS[1], instance)
+            end
+            if ARGV[6] == '2' then
+              redis.call('zadd', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
             end
             return {left, swept}
             """;

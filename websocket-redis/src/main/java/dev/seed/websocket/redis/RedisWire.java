@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * How publications and presence events travel through Redis.
  *
  * <p>A publication is one PUB/SUB message (and, for a topic with history, the same bytes in its
- * stream): a head of seven lines, then the payload as is:
+ * stream): a head of eight lines, then the payload as is:
  * <pre>
  * 1            format version
  * t | b        text or binary
@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
  * offset       its offset in the topic's history, 0 when none
  * epoch        the history's epoch, or empty
  * micros       when it was published, microseconds since the epoch
+ * sequence     the origin's number for it (the origin knows it again when it comes back)
  * payload...
  * </pre>
  * None of the head's fields is chosen by a peer (instance ids, connection ids, numbers, base-36
@@ -44,9 +45,9 @@ final class RedisWire {
                 + (p.except() == null ? "" : p.except()) + "\n");
     }
 
-    /** The rest after offset and epoch: micros, then the payload. */
-    static byte[] tail(Publication p) {
-        byte[] micros = RedisKeys.bytes(p.publishedAtMicros() + "\n");
+    /** The rest after offset and epoch: micros, the sequence, then the payload. */
+    static byte[] tail(Publication p, long sequence) {
+        byte[] micros = RedisKeys.bytes(p.publishedAtMicros() + "\n" + sequence + "\n");
         ByteBuffer payload = p.data();
         byte[] out = new byte[micros.length + payload.remaining()];
         System.arraycopy(micros, 0, out, 0, micros.length);
@@ -55,9 +56,9 @@ final class RedisWire {
     }
 
     /** A whole message without a position (offset 0, no epoch). */
-    static byte[] message(Publication p) {
+    static byte[] message(Publication p, long sequence) {
         byte[] head = head(p);
-        byte[] tail = tail(p);
+        byte[] tail = tail(p, sequence);
         byte[] out = new byte[head.length + 3 + tail.length];
         System.arraycopy(head, 0, out, 0, head.length);
         out[head.length] = '0';
@@ -67,11 +68,15 @@ final class RedisWire {
         return out;
     }
 
+    /** A publication read from Redis, and its origin's sequence number for it. */
+    record Received(Publication publication, long sequence) {
+    }
+
     /** Reads a message; null when it is not one this format knows. */
-    static Publication read(String topic, byte[] m) {
-        int[] ends = new int[7];
+    static Received read(String topic, byte[] m) {
+        int[] ends = new int[8];
         int from = 0;
-        for (int i = 0; i < 7; i++) {
+        for (int i = 0; i < 8; i++) {
             int lf = indexOf(m, LF, from);
             if (lf < 0) {
                 return null;
@@ -89,8 +94,10 @@ final class RedisWire {
             long offset = Long.parseLong(string(m, ends[3] + 1, ends[4]));
             String epoch = ends[5] == ends[4] + 1 ? null : string(m, ends[4] + 1, ends[5]);
             long micros = Long.parseLong(string(m, ends[5] + 1, ends[6]));
-            ByteBuffer payload = ByteBuffer.wrap(m, ends[6] + 1, m.length - ends[6] - 1).slice();
-            return new Publication(topic, text, payload, origin, except, epoch == null ? 0 : offset, epoch, micros);
+            long sequence = Long.parseLong(string(m, ends[6] + 1, ends[7]));
+            ByteBuffer payload = ByteBuffer.wrap(m, ends[7] + 1, m.length - ends[7] - 1).slice();
+            return new Received(new Publication(topic, text, payload, origin, except, epoch == null ? 0 : offset,
+                    epoch, micros), sequence);
         } catch (NumberFormatException e) {
             return null;
         }

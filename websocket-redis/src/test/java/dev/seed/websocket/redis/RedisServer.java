@@ -75,6 +75,26 @@ public final class RedisServer implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Stops the server as a hung one: it keeps its connections and answers nothing (SIGSTOP). */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    /** Stops the server after saving what it holds; {@link #startProcess} loads it again. */
+    public void shutdownSaving() throws InterruptedException {
+        command("SHUTDOWN SAVE");
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     public int port() {
         return port;
     }

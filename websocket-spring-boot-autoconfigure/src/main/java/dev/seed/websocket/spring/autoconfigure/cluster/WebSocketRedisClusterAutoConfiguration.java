@@ -84,9 +84,16 @@ public final class WebSocketRedisClusterAutoConfiguration {
         DataRedisConnectionDetails.Sentinel sentinel = d.getSentinel();
         if (sentinel != null) {
             DataRedisConnectionDetails.Node first = sentinel.getNodes().get(0);
-            b = RedisURI.Builder.sentinel(first.host(), first.port(), sentinel.getMaster());
+            // the sentinels' own password (spring.data.redis.sentinel.password), when they have one
+            String sentinelPassword = sentinel.getPassword();
+            b = sentinelPassword == null ? RedisURI.Builder.sentinel(first.host(), first.port(), sentinel.getMaster())
+                    : RedisURI.Builder.sentinel(first.host(), first.port(), sentinel.getMaster(), sentinelPassword);
             for (DataRedisConnectionDetails.Node n : sentinel.getNodes().subList(1, sentinel.getNodes().size())) {
-                b.withSentinel(n.host(), n.port());
+                if (sentinelPassword == null) {
+                    b.withSentinel(n.host(), n.port());
+                } else {
+                    b.withSentinel(n.host(), n.port(), sentinelPassword);
+                }
             }
             database = sentinel.getDatabase();
         } else {
