@@ -720,6 +720,10 @@ export class WebSocketClient {
                 const publication = parsePublication(data);
                 if (publication !== null) {
                     const { topic, offset, epoch } = publication;
+                    const known = this.#positions.get(topic);
+                    if (known !== undefined && known.epoch === epoch && offset <= known.offset) {
+                        return; // already delivered: a publication comes once, whatever the server repeats
+                    }
                     this.#positions.set(topic, { offset, epoch });
                     this.#emitMessage(publication.data, { topic, offset, epoch });
                     return;

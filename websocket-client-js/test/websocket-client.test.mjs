@@ -968,6 +968,28 @@ function sinceOf(requestUrl) {
 describe('topic positions and recovery', () => {
     const LIMIT = { timeout: 10000 };
 
+    test('a publication at or before the topic\'s position in the same epoch is not delivered again', LIMIT, async () => {
+        const server = await startServer((socket) => {
+            socket.send(envelope('news', 5, 'e1', 'five'));
+            socket.send(envelope('news', 5, 'e1', 'five again'));
+            socket.send(envelope('news', 4, 'e1', 'four, late'));
+            socket.send(envelope('news', 6, 'e1', 'six'));
+            socket.send(envelope('news', 1, 'e2', 'one of a new epoch'));
+            socket.send('end');
+        });
+        const client = new WebSocketClient(server.url, { WebSocket, reconnect: FAST });
+        try {
+            const messages = [];
+            client.on('message', (e) => messages.push(e.data));
+            await waitFor(() => messages.includes('end'), 'the last message');
+            assert.deepEqual(messages, ['five', 'six', 'one of a new epoch', 'end']);
+            assert.deepEqual(client.positions(), { news: { offset: 1, epoch: 'e2' } });
+        } finally {
+            await client.close();
+            await server.close();
+        }
+    });
+
     test('a publication envelope is unwrapped: the message is its data, with topic, offset and epoch', LIMIT, async () => {
         const server = await startServer((socket) => {
             socket.send(envelope('chat.lobby', 7, 'e1', JSON.stringify({ text: 'gr\u00fc\u00df "dich"\n' })));
