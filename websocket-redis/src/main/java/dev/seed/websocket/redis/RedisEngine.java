@@ -76,6 +76,8 @@ public final class RedisEngine {
     /** Set when a command timed out (Redis hung, or the network to it): cleared by the next command that succeeds. */
     private volatile boolean stalled;
     private volatile boolean reported = true;
+    /** Whether open() has finished: what Lettuce reports while it connects is not a change. */
+    private volatile boolean started;
     /** Channels an UNSUBSCRIBE did not reach (Redis was away): unsubscribed after the reconnection. */
     private final Set<ChannelKey> unsubscribeLater = ConcurrentHashMap.newKeySet();
     /** The channels this instance must listen to, said again after each reconnection. */
@@ -186,6 +188,7 @@ public final class RedisEngine {
             throw new ClusterException("Cannot connect to " + describe() + ": " + rootMessage(e), e);
         }
         client = c;
+        started = true;
     }
 
     /** Closes the connections when the last of broker and presence stops. */
@@ -195,6 +198,8 @@ public final class RedisEngine {
         if (users == 0 || --users > 0) {
             return;
         }
+        started = false;
+        reported = true;
         RedisClient c = client;
         client = null;
         commands = null;
@@ -373,6 +378,9 @@ public final class RedisEngine {
     }
 
     private void report() {
+        if (!started) {
+            return;
+        }
         boolean now = isConnected();
         if (now != reported) {
             reported = now;

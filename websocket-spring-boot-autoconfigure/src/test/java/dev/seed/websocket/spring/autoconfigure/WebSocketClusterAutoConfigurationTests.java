@@ -97,6 +97,7 @@ class WebSocketClusterAutoConfigurationTests {
                     MeterRegistry metersOfTwo = two.getBean(MeterRegistry.class);
                     assertThat(metersOfTwo.get("websocket.cluster.received").counter().count()).isEqualTo(1);
                     assertThat(metersOfTwo.get("websocket.cluster.delivery.lag").timer().count()).isEqualTo(1);
+                    assertThat(meters.get("websocket.cluster.connected").gauge().value()).as("connected").isEqualTo(1);
 
                     redis.kill();
                     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
