@@ -197,7 +197,7 @@ class ClusterChatTest {
                 assertThat(left.path("name").asString()).isEqualTo("zed");
                 assertThat(strings(left.path("members"))).containsExactly("ada");
                 assertThat(seconds).as("left %.1f s after the kill", seconds)
-                        .isLessThan(PRESENCE_TTL.toMillis() / 1000.0 + 1.5);
+                        .isLessThan(PRESENCE_TTL.toMillis() / 1000.0 + 2.5);
             }
         } finally {
             doomed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -95,7 +95,7 @@ class CrashedInstanceTest {
         long killedAt = System.nanoTime();
         other.destroyForcibly();
         assertThat(other.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        deadline = killedAt + TTL.toNanos() + TimeUnit.MILLISECONDS.toNanos(1500);
+        deadline = killedAt + TTL.toNanos() + TimeUnit.MILLISECONDS.toNanos(2500);
         while (survivor.presence.stream().filter(e -> e.kind() == PresenceEvent.Kind.LEAVE).count() < 2
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
