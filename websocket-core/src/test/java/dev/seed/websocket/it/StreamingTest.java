@@ -62,9 +62,21 @@ class StreamingTest {
         return URI.create("ws://127.0.0.1:" + server.port() + path);
     }
 
-    /** Echoes every part as it comes: memory is one part, whatever the message's size. */
+    /**
+     * Echoes every part as it comes: memory is one part, whatever the message's size. Paced as a
+     * proxy should be (see the README): past a megabyte waiting for the socket, reading pauses until
+     * the part is taken, so a slow reader never drives the echo into the backpressure limit.
+     */
     private static final class PartEcho implements WebSocketHandler {
+        static final long HIGH_WATER = 1024 * 1024;
         final AtomicLong bytes = new AtomicLong();
+
+        private static void paced(WebSocketConnection c, CompletableFuture<Void> sent) {
+            if (c.bufferedAmount() > HIGH_WATER && !c.isReadingPaused()) {
+                c.pauseReading();
+                sent.whenComplete((v, e) -> c.resumeReading());
+            }
+        }
 
         @Override
         public boolean receivesParts() {
@@ -74,12 +86,12 @@ class StreamingTest {
         @Override
         public void onBinaryPart(WebSocketConnection c, ByteBuffer part, boolean last) {
             bytes.addAndGet(part.remaining());
-            c.sendBinary(part, last);
+            paced(c, c.sendBinary(part, last));
         }
 
         @Override
         public void onTextPart(WebSocketConnection c, String part, boolean last) {
-            c.sendText(part, last);
+            paced(c, c.sendText(part, last));
         }
     }
 
