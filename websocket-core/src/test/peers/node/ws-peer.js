@@ -69,6 +69,7 @@ if (mode === 'server') {
       });
       ws.next = () => new Promise((res) => { if (queue.length) res(queue.shift()); else waiter = res; });
       ws.closed = new Promise((res) => ws.on('close', (code, reason) => res({ code, reason: reason.toString() })));
+      ws.on('upgrade', (res) => { ws.agreed = res.headers['sec-websocket-extensions']; });
       ws.on('open', () => resolve(ws));
       ws.on('error', reject);
     });
@@ -76,7 +77,7 @@ if (mode === 'server') {
 
   (async () => {
     const ws = await connect();
-    out({ event: 'open', extensions: ws.extensions });
+    out({ event: 'open', extensions: ws.extensions, agreed: ws.agreed || '' });
     for (const size of SIZES) {
       for (const binary of [false, true]) {
         for (const fragmented of [false, true]) {

@@ -67,7 +67,10 @@ async def client(compression, url, ca):
     if ctx:
         kwargs["ssl"] = ctx
     async with websockets.connect(url, **kwargs) as ws:
-        out({"event": "open", "extensions": extensions(ws)})
+        response = getattr(ws, "response", None)  # the newer client; the legacy one has response_headers
+        headers = response.headers if response is not None else ws.response_headers
+        agreed = headers.get("Sec-WebSocket-Extensions", "")
+        out({"event": "open", "extensions": extensions(ws), "agreed": agreed})
         for size in SIZES:
             for binary in (False, True):
                 for fragmented in (False, True):

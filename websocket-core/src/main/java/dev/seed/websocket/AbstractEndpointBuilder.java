@@ -4,6 +4,7 @@ import dev.seed.websocket.internal.ConnectionListeners;
 import dev.seed.websocket.internal.EndpointConfig;
 import dev.seed.websocket.protocol.ProtocolConfig;
 import dev.seed.websocket.protocol.extension.ExtensionFactory;
+import dev.seed.websocket.protocol.extension.PerMessageDeflate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,8 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     private final List<String> extensionConfig = new ArrayList<>();
     private final List<ExtensionFactory> extensionFactories = new ArrayList<>();
     private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
+    private CompressionMode compressionMode = PerMessageDeflate.DEFAULT_MODE;
+    private int compressionWindowBits = PerMessageDeflate.DEFAULT_WINDOW_BITS;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
     private Duration pongTimeout = DEFAULT_PONG_TIMEOUT;
@@ -131,6 +134,28 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
             throw new IllegalArgumentException("compressionThreshold must not be negative: " + bytes);
         }
         this.compressionThreshold = bytes;
+        return self();
+    }
+
+    /**
+     * How permessage-deflate spends memory (default {@link CompressionMode#WINDOWED}): see
+     * {@link CompressionMode} and the README's table of memory, ratio and CPU per mode.
+     */
+    public B compressionMode(CompressionMode mode) {
+        this.compressionMode = Objects.requireNonNull(mode, "compressionMode");
+        return self();
+    }
+
+    /**
+     * The LZ77 window of {@link CompressionMode#WINDOWED}, 9 to 15 bits (default
+     * {@value PerMessageDeflate#DEFAULT_WINDOW_BITS}: 4 KiB); what a compressed connection keeps is
+     * about five times 2^bits bytes.
+     */
+    public B compressionWindowBits(int bits) {
+        if (bits < 9 || bits > 15) {
+            throw new IllegalArgumentException("compressionWindowBits must be 9 to 15: " + bits);
+        }
+        this.compressionWindowBits = bits;
         return self();
     }
 
@@ -284,7 +309,8 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     /** Builds the shared part of the configuration; fails with IllegalArgumentException on bad extension syntax. */
     protected final EndpointConfig endpointConfig() {
         List<ExtensionFactory> factories = new ArrayList<>(
-                EndpointConfig.parseExtensions(extensionConfig, compressionThreshold));
+                EndpointConfig.parseExtensions(extensionConfig, compressionThreshold, compressionMode,
+                        compressionWindowBits));
         factories.addAll(extensionFactories);
         Executor executor = ownHandlerExecutor ? HandlerExecutors.newBlockingHandlerExecutor() : handlerExecutor;
         return new EndpointConfig(protocol.build(), factories, idleTimeout, pingInterval, pongTimeout,

@@ -52,10 +52,11 @@ public record EndpointConfig(
     }
 
     /** Resolves extension configuration written in header syntax. */
-    public static List<ExtensionFactory> parseExtensions(List<String> elements, int compressionThreshold) {
+    public static List<ExtensionFactory> parseExtensions(List<String> elements, int compressionThreshold,
+            dev.seed.websocket.CompressionMode mode, int windowBits) {
         if (elements.isEmpty()) {
             return List.of();
         }
-        return Extensions.fromConfig(elements, compressionThreshold);
+        return Extensions.fromConfig(elements, compressionThreshold, mode, windowBits);
     }
 }

@@ -22,31 +22,40 @@ final class SharedMessage {
         this.payload = LentBuffers.keepable(payload).asReadOnlyBuffer();
     }
 
-    /** The payload compressed standalone at {@link #level}; computed once, on first need. */
-    private ByteBuffer compressed;
+    /**
+     * The payload compressed standalone at {@link #level}, by window bits (index 8 to 15); an
+     * entry is computed once, on first need: receivers whose windows differ get one each.
+     */
+    private ByteBuffer[] compressed;
     /** Level of {@link #compressed}. */
     private int level;
     /** Whether compressing was tried and did not make the payload smaller. */
     private boolean incompressible;
 
     /**
-     * The payload raw-deflated once with a fresh context (RFC 7692 section 7.2.1, tail removed),
-     * shared read-only by every receiver; null when compression does not make it smaller.
+     * The payload raw-deflated once with a fresh context and a window of 2^{@code windowBits}
+     * bytes (RFC 7692 section 7.2.1, tail removed), shared read-only by every receiver with that
+     * window; null when compression does not make it smaller.
      */
-    synchronized ByteBuffer compressed(int compressionLevel) {
+    synchronized ByteBuffer compressed(int compressionLevel, int windowBits) {
         if (incompressible) {
             return null;
         }
         if (compressed == null || level != compressionLevel) {
-            ByteBuffer c = PerMessageDeflate.compressStandalone(payload.duplicate(), compressionLevel);
+            compressed = new ByteBuffer[16];
+            level = compressionLevel;
+        }
+        ByteBuffer c = compressed[windowBits];
+        if (c == null) {
+            c = PerMessageDeflate.compressStandalone(payload.duplicate(), compressionLevel, windowBits);
             if (c.remaining() >= payload.remaining()) {
                 incompressible = true;
                 return null;
             }
-            compressed = c.asReadOnlyBuffer();
-            level = compressionLevel;
+            c = c.asReadOnlyBuffer();
+            compressed[windowBits] = c;
         }
-        return compressed.duplicate();
+        return c.duplicate();
     }
 
     CompletableFuture<Void> sendTo(WsConnection c) {

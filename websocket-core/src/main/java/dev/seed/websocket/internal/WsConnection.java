@@ -376,8 +376,8 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             if (e instanceof WebSocketProtocol p) {
                 PerMessageDeflateExtension deflate = p.extension(PerMessageDeflateExtension.class);
                 ByteBuffer compressed = null;
-                if (deflate != null && size >= deflate.compressionThreshold() && deflate.acceptsSharedCompressed()) {
-                    compressed = message.compressed(deflate.compressionLevel());
+                if (deflate != null && size >= deflate.compressionThreshold()) {
+                    compressed = message.compressed(deflate.compressionLevel(), deflate.sharedCompressedWindowBits());
                 }
                 if (compressed != null) {
                     sent = p.sendEncoded(message.opcode, WireFormat.B0_FLAG_RSV1, compressed, size);

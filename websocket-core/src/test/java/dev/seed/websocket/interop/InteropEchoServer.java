@@ -24,7 +24,11 @@ final class InteropEchoServer implements AutoCloseable {
     final BlockingQueue<String> pings = new LinkedBlockingQueue<>();
 
     InteropEchoServer(boolean deflate, boolean tls) throws Exception {
-        WebSocketServer.Builder b = WebSocketServer.builder().host("127.0.0.1").port(0)
+        this(deflate, tls, dev.seed.websocket.protocol.extension.PerMessageDeflate.DEFAULT_MODE);
+    }
+
+    InteropEchoServer(boolean deflate, boolean tls, dev.seed.websocket.CompressionMode mode) throws Exception {
+        WebSocketServer.Builder b = WebSocketServer.builder().host("127.0.0.1").port(0).compressionMode(mode)
                 .maxMessageSize(MAX).maxFrameSize(MAX)
                 .route("/echo", new WebSocketHandler() {
                     @Override

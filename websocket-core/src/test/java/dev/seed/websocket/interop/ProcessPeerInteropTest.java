@@ -84,6 +84,30 @@ abstract class ProcessPeerInteropTest {
         }
     }
 
+    /**
+     * Each compression mode against the peer's default offer: the agreement the mode asks for
+     * (RFC 7692 section 7.1), and every echo of every size intact in both directions.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(dev.seed.websocket.CompressionMode.class)
+    void peerClientInEachCompressionMode(dev.seed.websocket.CompressionMode mode) throws Exception {
+        try (InteropEchoServer ours = new InteropEchoServer(true, false, mode)) {
+            try (PeerProcess peer = start("client", true, List.of(ours.url(false)))) {
+                String agreed = peer.await("open", 30).get("agreed");
+                assertThat(agreed).as("the response's Sec-WebSocket-Extensions").contains("permessage-deflate");
+                switch (mode) {
+                    case SHARED -> assertThat(agreed).contains("server_no_context_takeover", "client_no_context_takeover");
+                    case WINDOWED -> assertThat(agreed).contains("server_max_window_bits=12", "client_max_window_bits=12");
+                    case FULL -> assertThat(agreed).doesNotContain("no_context_takeover", "max_window_bits=");
+                }
+                List<Map<String, String>> lines = peer.collectUntil("server-close", 60);
+                assertThat(lines.stream().filter(l -> "echo".equals(l.get("event"))).toList()).as("echoes")
+                        .hasSize(SIZES.length * 4 + 1)
+                        .allSatisfy(l -> assertThat(l.get("ok")).as(l.toString()).isEqualTo("true"));
+            }
+        }
+    }
+
     private static Map<String, String> line(List<Map<String, String>> lines, String event) {
         return lines.stream().filter(l -> event.equals(l.get("event"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no '" + event + "' in " + lines));

@@ -1,5 +1,6 @@
 package dev.seed.websocket.protocol.extension;
 
+import dev.seed.websocket.CompressionMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,16 @@ public final class Extensions {
      */
     public static List<ExtensionFactory> fromConfig(List<String> elements,
             int compressionThreshold) {
+        return fromConfig(elements, compressionThreshold, PerMessageDeflate.DEFAULT_MODE,
+                PerMessageDeflate.DEFAULT_WINDOW_BITS);
+    }
+
+    /**
+     * As {@link #fromConfig(List, int)}, permessage-deflate in {@code mode}, with
+     * {@code windowBits} (9 to 15) for {@link CompressionMode#WINDOWED}.
+     */
+    public static List<ExtensionFactory> fromConfig(List<String> elements,
+            int compressionThreshold, CompressionMode mode, int windowBits) {
         List<ExtensionParameters> deflate = new ArrayList<>();
         for (String header : elements) {
             for (ExtensionParameters element : ExtensionParameters.parseHeader(header)) {
@@ -34,7 +45,7 @@ public final class Extensions {
         }
         List<ExtensionFactory> factories = new ArrayList<>();
         if (!deflate.isEmpty()) {
-            factories.add(PerMessageDeflate.fromConfig(deflate, compressionThreshold));
+            factories.add(PerMessageDeflate.fromConfig(deflate, compressionThreshold, mode, windowBits));
         }
         return List.copyOf(factories);
     }

@@ -4,14 +4,18 @@ import static dev.seed.websocket.protocol.extension.DeflateParameters.ABSENT;
 import static dev.seed.websocket.protocol.extension.DeflateParameters.MAX_WINDOW_BITS;
 import static dev.seed.websocket.protocol.extension.DeflateParameters.NO_VALUE;
 
+import dev.seed.websocket.CompressionMode;
 import dev.seed.websocket.protocol.Role;
+import dev.seed.websocket.protocol.deflate.DeflateOutput;
+import dev.seed.websocket.protocol.deflate.LentCodecs;
+import dev.seed.websocket.protocol.deflate.MessageEncoder;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.zip.Deflater;
 
 /**
  * The {@code permessage-deflate} extension of RFC 7692 section 7: its configuration and its
@@ -28,10 +32,10 @@ import java.util.zip.Deflater;
  *       to a server.
  * </ul>
  *
- * <p>The JDK's {@link java.util.zip.Deflater} always uses a 32 KiB (15-bit) window. When the
- * agreement limits the window of our own compressor to fewer bits, the extension compresses with
- * Huffman coding only (see {@link PerMessageDeflateExtension}); every agreement is therefore one
- * we can honour, and no offer is declined for its window size.
+ * <p>Every window size of section 7.1.2 is honoured in both directions (the extension compresses
+ * and inflates with this library's own DEFLATE where zlib's fixed 32 KiB window would not fit), so
+ * no offer is declined for its window size. The {@link CompressionMode} decides what a server asks
+ * for beyond what the client offered, and so what a connection keeps in memory.
  */
 public final class PerMessageDeflate implements ExtensionFactory {
 
@@ -51,16 +55,32 @@ public final class PerMessageDeflate implements ExtensionFactory {
      */
     public static final int DEFAULT_COMPRESSION_LEVEL = 6;
 
+    /**
+     * The window {@link CompressionMode#WINDOWED} uses unless configured: 2^12 = 4 KiB. A chat
+     * message refers back mostly to the last few messages, which 4 KiB holds; see the README's
+     * table for the ratio against a full window.
+     */
+    public static final int DEFAULT_WINDOW_BITS = 12;
+
+    /** The mode unless configured. */
+    public static final CompressionMode DEFAULT_MODE = CompressionMode.WINDOWED;
+
     // The offers, first one = the configured preferences; never empty.
     private final List<DeflateParameters> offers;
+    // What the server asks for and where the contexts live; fixed.
+    private final CompressionMode mode;
+    // The window of WINDOWED mode, 9 to 15 bits; fixed.
+    private final int windowBits;
     // Messages with fewer payload bytes go uncompressed; >= 0.
     private final int compressionThreshold;
     // zlib compression level, 1 to 9.
     private final int compressionLevel;
 
     private PerMessageDeflate(List<DeflateParameters> offers, int compressionThreshold,
-            int compressionLevel) {
+            int compressionLevel, CompressionMode mode, int windowBits) {
         this.offers = List.copyOf(offers);
+        this.mode = mode;
+        this.windowBits = windowBits;
         this.compressionThreshold = compressionThreshold;
         this.compressionLevel = compressionLevel;
     }
@@ -92,10 +112,19 @@ public final class PerMessageDeflate implements ExtensionFactory {
      */
     public static PerMessageDeflate fromConfig(List<ExtensionParameters> elements,
             int compressionThreshold) {
+        return fromConfig(elements, compressionThreshold, DEFAULT_MODE, DEFAULT_WINDOW_BITS);
+    }
+
+    /**
+     * As {@link #fromConfig(List, int)}, in {@code mode} with {@code windowBits} (9 to 15) for
+     * {@link CompressionMode#WINDOWED}.
+     */
+    public static PerMessageDeflate fromConfig(List<ExtensionParameters> elements,
+            int compressionThreshold, CompressionMode mode, int windowBits) {
         if (elements.isEmpty()) {
             throw new IllegalArgumentException("No permessage-deflate element.");
         }
-        Builder builder = builder().compressionThreshold(compressionThreshold);
+        Builder builder = builder().compressionThreshold(compressionThreshold).mode(mode).windowBits(windowBits);
         List<DeflateParameters> parsed = new ArrayList<>();
         for (ExtensionParameters element : elements) {
             if (!NAME.equalsIgnoreCase(element.name())) {
@@ -152,6 +181,16 @@ public final class PerMessageDeflate implements ExtensionFactory {
         return compressionLevel;
     }
 
+    /** What a server asks for beyond the offer, and where compression contexts live. */
+    public CompressionMode mode() {
+        return mode;
+    }
+
+    /** The window of {@link CompressionMode#WINDOWED}, 9 to 15 bits. */
+    public int windowBits() {
+        return windowBits;
+    }
+
     @Override
     public List<ExtensionParameters> offers() {
         List<ExtensionParameters> elements = new ArrayList<>(offers.size());
@@ -205,7 +244,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
                         : MAX_WINDOW_BITS;
                 return new PerMessageDeflateExtension(Role.CLIENT, response,
                         clientNoContextTakeover, r.serverNoContextTakeover(),
-                        clientWindow, serverWindow, compressionThreshold, compressionLevel);
+                        clientWindow, serverWindow, compressionThreshold, compressionLevel, mode, windowBits);
             }
             if (firstMismatch == null) {
                 firstMismatch = mismatch;
@@ -242,19 +281,28 @@ public final class PerMessageDeflate implements ExtensionFactory {
     private PerMessageDeflateExtension respond(DeflateParameters offer) {
         DeflateParameters config = offers.get(0);
         // Section 7.1.1.1: a server accepts server_no_context_takeover by including it; it may
-        // also include it unasked.
-        boolean serverNoContextTakeover =
-                offer.serverNoContextTakeover() || config.serverNoContextTakeover();
+        // also include it unasked (SHARED always does: its compressor is the loop's).
+        boolean serverNoContextTakeover = offer.serverNoContextTakeover()
+                || config.serverNoContextTakeover() || mode == CompressionMode.SHARED;
         // Section 7.1.1.2: a server MAY include client_no_context_takeover even if not offered;
-        // we echo an offered one so that both sides know the client resets its context.
-        boolean clientNoContextTakeover =
-                offer.clientNoContextTakeover() || config.clientNoContextTakeover();
+        // we echo an offered one so that both sides know the client resets its context. But
+        // section 7 lets a client fail the connection over "a configuration it does not support",
+        // and some do over this one (Netty's client by default), so SHARED asks for it only from
+        // clients whose offer shows they take window parameters (client_max_window_bits: every
+        // browser, Node's ws, Python's websockets), which all honour it.
+        boolean clientNoContextTakeover = offer.clientNoContextTakeover()
+                || config.clientNoContextTakeover()
+                || mode == CompressionMode.SHARED && offer.clientMaxWindowBits() != ABSENT;
         // Section 7.1.2.1: accept an offered server_max_window_bits "with the same or smaller
-        // value"; a server MAY include the parameter even when it was not offered.
+        // value"; a server MAY include the parameter even when it was not offered (WINDOWED
+        // does, announcing the window it uses).
         int serverWindow = offer.serverMaxWindowBits();
-        if (config.serverMaxWindowBits() != ABSENT) {
-            serverWindow = serverWindow == ABSENT ? config.serverMaxWindowBits()
-                    : Math.min(serverWindow, config.serverMaxWindowBits());
+        int serverLimit = config.serverMaxWindowBits();
+        if (mode == CompressionMode.WINDOWED) {
+            serverLimit = serverLimit == ABSENT ? windowBits : Math.min(serverLimit, windowBits);
+        }
+        if (serverLimit != ABSENT) {
+            serverWindow = serverWindow == ABSENT ? serverLimit : Math.min(serverWindow, serverLimit);
         }
         // Section 7.1.2.2: client_max_window_bits may only appear in the response when the
         // client offered it, with a value no larger than an offered one.
@@ -262,6 +310,9 @@ public final class PerMessageDeflate implements ExtensionFactory {
         if (offer.clientMaxWindowBits() != ABSENT) {
             int wanted = config.clientMaxWindowBits() > 0 ? config.clientMaxWindowBits()
                     : MAX_WINDOW_BITS;
+            if (mode == CompressionMode.WINDOWED) {
+                wanted = Math.min(wanted, windowBits);
+            }
             if (offer.clientMaxWindowBits() > 0) {
                 clientWindow = Math.min(offer.clientMaxWindowBits(), wanted);
             } else if (wanted < MAX_WINDOW_BITS) {
@@ -274,7 +325,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
                 serverNoContextTakeover, clientNoContextTakeover,
                 serverWindow == ABSENT ? MAX_WINDOW_BITS : serverWindow,
                 clientWindow == ABSENT ? MAX_WINDOW_BITS : clientWindow,
-                compressionThreshold, compressionLevel);
+                compressionThreshold, compressionLevel, mode, windowBits);
     }
 
     /** Why {@code response} does not answer {@code offer}, or null when it does. */
@@ -315,28 +366,37 @@ public final class PerMessageDeflate implements ExtensionFactory {
 
     /**
      * Compresses a message once for sending to many connections ("encode once, send to many"):
-     * raw DEFLATE with a fresh context, the default strategy and a 15-bit window, sync-flushed,
+     * raw DEFLATE with a fresh context and a window of 2^{@code windowBits} bytes, sync-flushed,
      * without the 4-octet tail (RFC 7692 section 7.2.1). The result does not depend on any
-     * connection's history, so every peer decodes it alike. Send it with RSV1 only on connections
-     * whose {@link PerMessageDeflateExtension#acceptsSharedCompressed()} is true and call
-     * {@link PerMessageDeflateExtension#afterSharedCompressedMessage()} on each afterwards.
-     * {@code payload}'s position is unchanged.
+     * connection's history, so every peer whose window is at least as large decodes it alike.
+     * Send it with RSV1 on connections whose
+     * {@link PerMessageDeflateExtension#sharedCompressedWindowBits()} is {@code windowBits}, and
+     * call {@link PerMessageDeflateExtension#afterSharedCompressedMessage()} on each afterwards.
+     * {@code payload}'s position is unchanged. Uses the calling thread's lent encoder.
      */
-    public static ByteBuffer compressStandalone(ByteBuffer payload, int level) {
-        Deflater deflater = new Deflater(checkLevel(level), true);
+    public static ByteBuffer compressStandalone(ByteBuffer payload, int level, int windowBits) {
+        MessageEncoder encoder = LentCodecs.encoder(windowBits == MAX_WINDOW_BITS, windowBits, checkLevel(level));
+        DeflateOutput out = new DeflateOutput(payload.remaining() / 2 + 64);
         try {
-            return ByteBuffer.wrap(
-                    PerMessageDeflateExtension.deflate(deflater, payload, Integer.MAX_VALUE));
+            encoder.compress(payload.duplicate(), out, Integer.MAX_VALUE);
         } finally {
-            deflater.end();
+            encoder.reset();
         }
+        int body = out.size() - 4;
+        return ByteBuffer.wrap(body <= 0 ? new byte[1] : Arrays.copyOf(out.array(), body));
+    }
+
+    /** {@link #compressStandalone(ByteBuffer, int, int)} with a full 32 KiB window. */
+    public static ByteBuffer compressStandalone(ByteBuffer payload, int level) {
+        return compressStandalone(payload, level, MAX_WINDOW_BITS);
     }
 
     @Override
     public String toString() {
         return "PerMessageDeflate[" + ExtensionParameters.toHeader(offers())
                 + ", compressionThreshold=" + compressionThreshold
-                + ", compressionLevel=" + compressionLevel + "]";
+                + ", compressionLevel=" + compressionLevel + ", mode=" + mode
+                + (mode == CompressionMode.WINDOWED ? ", windowBits=" + windowBits : "") + "]";
     }
 
     /** Builder of {@link PerMessageDeflate}. This class is not thread safe. */
@@ -348,6 +408,10 @@ public final class PerMessageDeflate implements ExtensionFactory {
         private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
         // See PerMessageDeflate.compressionLevel; 1 to 9.
         private int compressionLevel = DEFAULT_COMPRESSION_LEVEL;
+        // See PerMessageDeflate.mode.
+        private CompressionMode mode = DEFAULT_MODE;
+        // See PerMessageDeflate.windowBits; 9 to 15.
+        private int windowBits = DEFAULT_WINDOW_BITS;
 
         private Builder() {
             // Like browsers: announce that the server may limit our window.
@@ -359,6 +423,8 @@ public final class PerMessageDeflate implements ExtensionFactory {
             offers = new ArrayList<>(from.offers);
             compressionThreshold = from.compressionThreshold;
             compressionLevel = from.compressionLevel;
+            mode = from.mode;
+            windowBits = from.windowBits;
         }
 
         /**
@@ -454,8 +520,26 @@ public final class PerMessageDeflate implements ExtensionFactory {
             return this;
         }
 
+        /** What a server asks for beyond the offer, and where contexts live; default WINDOWED. */
+        public Builder mode(CompressionMode value) {
+            mode = Objects.requireNonNull(value, "mode");
+            return this;
+        }
+
+        /**
+         * The window of {@link CompressionMode#WINDOWED}: 9 to 15 bits (512 bytes to 32 KiB);
+         * default {@value PerMessageDeflate#DEFAULT_WINDOW_BITS}.
+         */
+        public Builder windowBits(int bits) {
+            if (bits < 9 || bits > MAX_WINDOW_BITS) {
+                throw new IllegalArgumentException("Compression window bits must be 9 to 15: " + bits + ".");
+            }
+            windowBits = bits;
+            return this;
+        }
+
         public PerMessageDeflate build() {
-            return new PerMessageDeflate(offers, compressionThreshold, compressionLevel);
+            return new PerMessageDeflate(offers, compressionThreshold, compressionLevel, mode, windowBits);
         }
 
         private Builder first(DeflateParameters p) {

@@ -5,33 +5,38 @@ import static dev.seed.websocket.CloseCodes.WS_PROTOCOL_ERROR;
 import static dev.seed.websocket.protocol.WireFormat.B0_FLAG_RSV1;
 import static dev.seed.websocket.protocol.extension.DeflateParameters.MAX_WINDOW_BITS;
 
+import dev.seed.websocket.CompressionMode;
 import dev.seed.websocket.protocol.ProtocolException;
 import dev.seed.websocket.protocol.Role;
+import dev.seed.websocket.protocol.deflate.DeflateDecoder;
+import dev.seed.websocket.protocol.deflate.DeflateEncoder;
+import dev.seed.websocket.protocol.deflate.DeflateOutput;
+import dev.seed.websocket.protocol.deflate.JdkDeflateDecoder;
+import dev.seed.websocket.protocol.deflate.JdkDeflateEncoder;
+import dev.seed.websocket.protocol.deflate.LentCodecs;
+import dev.seed.websocket.protocol.deflate.MessageDecoder;
+import dev.seed.websocket.protocol.deflate.MessageEncoder;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * The {@code permessage-deflate} extension of one connection (RFC 7692 section 7.2): compresses
  * outgoing messages with raw DEFLATE and decompresses incoming ones flagged with RSV1. This class
  * is not thread safe: the connection's engine drives it.
  *
- * <p><b>Window size.</b> {@link Deflater} cannot shrink its LZ77 window below 32 KiB (15 bits).
- * When the agreement limits our compressor's window ({@code server_max_window_bits} for a server,
- * {@code client_max_window_bits} for a client) to fewer bits, a normal Deflater could emit
- * back-references further than the peer keeps, which the peer would decode wrongly or refuse.
- * In that case this class compresses with {@link Deflater#HUFFMAN_ONLY}: no LZ77 matches at all,
- * so no distance can exceed any window, while text still gets its entropy coding (typically a
- * third smaller). Sections 7.1.2.1 and 7.1.2.2 only bound the window a compressor may refer back
- * into; referring back not at all stays within every bound. Decompression needs no such care:
- * {@link Inflater} keeps a 32 KiB window, enough for every window size a peer may use.
+ * <p><b>Window size.</b> The JDK's zlib cannot use an LZ77 window below 32 KiB (15 bits). When
+ * the agreement limits a window to fewer bits ({@code server_max_window_bits},
+ * {@code client_max_window_bits}, section 7.1.2), or the endpoint runs in
+ * {@link CompressionMode#WINDOWED}, this class compresses with {@link DeflateEncoder} and inflates
+ * with {@link DeflateDecoder}, whose windows and memory are 2^bits bytes; otherwise with zlib.
  *
- * <p><b>Memory.</b> The zlib streams (about 256 KiB for a Deflater, 40 KiB for an Inflater) and
- * the output buffer are created on the first compressed message in their direction, so an idle
- * or uncompressed connection costs a few fields.
+ * <p><b>Memory.</b> Nothing is allocated at the handshake. A direction with context takeover gets
+ * its own context on its first compressed message; a direction without (section 7.1.1) keeps none:
+ * its encoder is the event loop's for one call, its decoder is borrowed from the loop's pool for
+ * one message ({@link LentCodecs}). {@link #releaseIdle()} frees our own compressor's context on an
+ * idle connection, which the peer never notices (a compressor may always stop referring back).
  */
 public final class PerMessageDeflateExtension implements Extension {
 
@@ -46,19 +51,20 @@ public final class PerMessageDeflateExtension implements Extension {
     private static final byte[] EMPTY_BLOCK_TAIL = {0x00, 0x00, (byte) 0xff, (byte) 0xff};
 
     /**
-     * Empty array: replaces a consumed input so that the zlib stream holds no reference to the
-     * caller's buffer, and is the zero-length output of the call that applies a strategy.
+     * zlib's memLevel for our own dedicated compressors: 2^min(bits, 8 + 7) hash heads, i.e. as
+     * many heads as window positions, which keeps the chains short at every window size.
      */
-    private static final byte[] NO_INPUT = new byte[0];
+    static final int MEM_LEVEL = 8;
 
-    /**
-     * First guess of the compressed size relative to the payload: JSON and text messages shrink
-     * to a third or less, so half rarely needs a regrowth and never wastes much.
-     */
-    private static final int INITIAL_OUTPUT_DIVISOR = 2;
+    /** Compressed output and inflated chunks of the thread's current call (an event loop's); reused. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Slack added to the first output guess for the block headers of tiny payloads. */
-    private static final int INITIAL_OUTPUT_SLACK = 64;
+    /** A thread's reusable buffers: what one call produces, consumed before the call returns. */
+    private static final class Scratch {
+        final DeflateOutput output = new DeflateOutput(4096);
+        final byte[] inflated = new byte[INFLATE_CHUNK_SIZE];
+        final ByteBuffer inflatedView = ByteBuffer.wrap(inflated);
+    }
 
     // Which end of the connection we are; fixed.
     private final Role role;
@@ -68,44 +74,56 @@ public final class PerMessageDeflateExtension implements Extension {
     private final boolean localNoContextTakeover;
     // The peer's compressor resets after every message, so our decompressor may too; fixed.
     private final boolean remoteNoContextTakeover;
-    // The LZ77 window our compressor may use, 8 to 15 bits; fixed.
+    // The LZ77 window our compressor uses: the agreed one, or less in WINDOWED mode; 8 to 15 bits; fixed.
     private final int localMaxWindowBits;
-    // The LZ77 window the peer's compressor uses, 8 to 15 bits (informational); fixed.
+    // The LZ77 window the peer's compressor uses, 8 to 15 bits; fixed.
     private final int remoteMaxWindowBits;
     // Messages with fewer payload bytes go uncompressed; >= 0; fixed.
     private final int compressionThreshold;
     // zlib level, 1 to 9; fixed.
     private final int compressionLevel;
+    // Whether our compressor is zlib (a full window) rather than DeflateEncoder; fixed.
+    private final boolean zlibEncoder;
+    // Whether our decompressor is zlib (a 32 KiB window) rather than DeflateDecoder; fixed.
+    private final boolean zlibDecoder;
 
-    // Raw-DEFLATE compressor; null until the first compressed message, and after close().
-    private Deflater deflater;
-    // Raw-DEFLATE decompressor; null until the first compressed message, and after close().
-    private Inflater inflater;
-    // Decompressed output, INFLATE_CHUNK_SIZE bytes; null until the inflater exists.
-    private byte[] inflateBuffer;
-    // View over inflateBuffer handed to the sink; reused for every chunk (no allocation).
-    private ByteBuffer inflateView;
+    // Our own compression context (context takeover only); null until the first compressed
+    // message, after releaseIdle() and after close().
+    private MessageEncoder encoder;
+    // The decompression context: our own with context takeover, else borrowed for the message in
+    // progress; null when there is none.
+    private MessageDecoder decoder;
     // Set by close(); afterwards encode and decode throw IllegalStateException.
     private boolean closed;
-    /** Whether decoding stopped early (the sink was full): the inflater holds input to go on with. */
+    /** Whether a message sent in parts is in progress: our context must last until its last part. */
+    private boolean partsInProgress;
+    /** Whether decoding stopped early (the sink was full): the decoder holds input to go on with. */
     private boolean decodePending;
     /** Whether the message's end came with the input decoding stopped in (the tail is still to inflate). */
     private boolean pendingMessageEnd;
-    /** Whether the inflater's input is the appended tail of section 7.2.2. */
+    /** Whether the decoder's input is the appended tail of section 7.2.2. */
     private boolean inflatingTail;
 
     PerMessageDeflateExtension(Role role, ExtensionParameters parameters,
             boolean localNoContextTakeover, boolean remoteNoContextTakeover,
             int localMaxWindowBits, int remoteMaxWindowBits, int compressionThreshold,
-            int compressionLevel) {
+            int compressionLevel, CompressionMode mode, int modeWindowBits) {
         this.role = Objects.requireNonNull(role, "role");
         this.parameters = Objects.requireNonNull(parameters, "parameters");
         this.localNoContextTakeover = localNoContextTakeover;
         this.remoteNoContextTakeover = remoteNoContextTakeover;
-        this.localMaxWindowBits = localMaxWindowBits;
+        // A compressor may always use less window than agreed (section 7.1.2.1): WINDOWED does.
+        this.localMaxWindowBits = mode == CompressionMode.WINDOWED
+                ? Math.min(localMaxWindowBits, modeWindowBits) : localMaxWindowBits;
         this.remoteMaxWindowBits = remoteMaxWindowBits;
         this.compressionThreshold = compressionThreshold;
         this.compressionLevel = compressionLevel;
+        boolean windowed = mode == CompressionMode.WINDOWED;
+        // A context lent per message holds nothing between messages: zlib's speed costs no memory.
+        // zlib's 32 KiB window decodes every window a peer may use; a dedicated decoder for a
+        // smaller window is ours, so that the memory follows the window.
+        this.zlibEncoder = this.localMaxWindowBits == MAX_WINDOW_BITS && (localNoContextTakeover || !windowed);
+        this.zlibDecoder = remoteNoContextTakeover || remoteMaxWindowBits == MAX_WINDOW_BITS;
     }
 
     @Override
@@ -186,7 +204,7 @@ public final class PerMessageDeflateExtension implements Extension {
     @Override
     public void decode(ByteBuffer in, boolean messageEnd, PayloadSink out)
             throws ProtocolException {
-        Inflater inf = inflater();
+        MessageDecoder inf = decoder();
         inf.setInput(in);
         boolean done = inflate(inf, out);
         if (!done && inf.getRemaining() > 0) {
@@ -195,7 +213,7 @@ public final class PerMessageDeflateExtension implements Extension {
             int rest = inf.getRemaining();
             byte[] kept = new byte[rest];
             in.get(in.limit() - rest, kept, 0, rest);
-            inf.setInput(kept);
+            inf.setInput(kept, 0, rest);
         }
         // Data after a BFINAL block is padding (section 7.2.3.4): count it as consumed.
         in.position(in.limit());
@@ -220,7 +238,7 @@ public final class PerMessageDeflateExtension implements Extension {
         if (!decodePending) {
             return;
         }
-        Inflater inf = inflater();
+        MessageDecoder inf = decoder();
         if (!inflate(inf, out)) {
             return;
         }
@@ -236,8 +254,8 @@ public final class PerMessageDeflateExtension implements Extension {
     }
 
     /** Section 7.2.2: the 4 octets appended to the message's payload, inflated. */
-    private void inflateTail(Inflater inf, PayloadSink out) throws ProtocolException {
-        inf.setInput(EMPTY_BLOCK_TAIL);
+    private void inflateTail(MessageDecoder inf, PayloadSink out) throws ProtocolException {
+        inf.setInput(EMPTY_BLOCK_TAIL, 0, EMPTY_BLOCK_TAIL.length);
         if (!inflate(inf, out)) {
             decodePending = true;
             inflatingTail = true;
@@ -246,23 +264,28 @@ public final class PerMessageDeflateExtension implements Extension {
         endOfMessage(inf);
     }
 
-    private void endOfMessage(Inflater inf) {
-        // Section 7.1.1: with no context takeover the peer starts each message afresh.
-        if (remoteNoContextTakeover || inf.finished()) {
+    private void endOfMessage(MessageDecoder inf) {
+        // Section 7.1.1: with no context takeover the peer starts each message afresh, and the
+        // decoder lent for this message goes back to the loop.
+        if (remoteNoContextTakeover) {
+            decoder = null;
+            LentCodecs.giveBack(inf, zlibDecoder, remoteMaxWindowBits);
+        } else if (inf.finished()) {
             inf.reset();
         }
     }
 
     /** Inflates what the inflater has into the sink; false when it stopped because the sink is full. */
-    private boolean inflate(Inflater inf, PayloadSink out) throws ProtocolException {
+    private boolean inflate(MessageDecoder inf, PayloadSink out) throws ProtocolException {
+        Scratch scratch = SCRATCH.get();
+        byte[] chunk = scratch.inflated;
         try {
             // inflate returns 0 only once the input is used up or the stream has finished.
             int n;
-            while ((n = inf.inflate(inflateBuffer)) > 0) {
-                inflateView.clear().limit(n);
-                out.accept(inflateView);
+            while ((n = inf.inflate(chunk, 0, chunk.length)) > 0) {
+                out.accept(scratch.inflatedView.clear().limit(n));
                 if (out.full()) {
-                    return inf.needsInput() && inf.getRemaining() == 0 && n < inflateBuffer.length;
+                    return inf.needsInput() && inf.getRemaining() == 0 && n < chunk.length;
                 }
             }
             return true;
@@ -310,18 +333,8 @@ public final class PerMessageDeflateExtension implements Extension {
         if (length < threshold || length == 0) {
             return null;
         }
-        Deflater def = deflater();
         // Worth sending only if strictly smaller than the payload, i.e. with the tail < limit.
-        byte[] compressed = deflate(def, payload,
-                (int) Math.min(Integer.MAX_VALUE, (long) length + EMPTY_BLOCK_TAIL.length));
-        if (compressed == null) {
-            def.reset();
-            return null;
-        }
-        if (localNoContextTakeover) {
-            def.reset();
-        }
-        return ByteBuffer.wrap(compressed);
+        return compressWhole(payload, (int) Math.min(Integer.MAX_VALUE, (long) length + EMPTY_BLOCK_TAIL.length));
     }
 
     /**
@@ -347,15 +360,43 @@ public final class PerMessageDeflateExtension implements Extension {
      */
     @Override
     public ByteBuffer encodePart(ByteBuffer part, boolean last) {
-        Deflater def = deflater();
-        if (!last) {
-            return syncFlush(def, part, Integer.MAX_VALUE);
+        if (last) {
+            partsInProgress = false;
+            return compressWhole(part, Integer.MAX_VALUE);
         }
-        byte[] compressed = deflate(def, part, Integer.MAX_VALUE);
+        // Not the last part: the context carries on to the next part whatever the agreement.
+        partsInProgress = true;
+        MessageEncoder e = encoder(true);
+        DeflateOutput scratch = SCRATCH.get().output;
+        scratch.clear();
+        e.compress(part.duplicate(), scratch, Integer.MAX_VALUE);
+        return ByteBuffer.wrap(Arrays.copyOf(scratch.array(), scratch.size()));
+    }
+
+    /**
+     * Compresses the last (or only) part of a message, sync-flushed without its tail, and keeps
+     * or drops the context as agreed; null, with the context reset, when the output with the tail
+     * would reach {@code limit} bytes. {@code payload}'s position is unchanged.
+     */
+    private ByteBuffer compressWhole(ByteBuffer payload, int limit) {
+        MessageEncoder e = encoder(false);
+        DeflateOutput scratch = SCRATCH.get().output;
+        scratch.clear();
+        boolean fits = e.compress(payload.duplicate(), scratch, limit);
         if (localNoContextTakeover) {
-            def.reset();
+            doneWithMessage(e);
         }
-        return ByteBuffer.wrap(compressed);
+        return fits ? ByteBuffer.wrap(withoutTail(scratch.array(), scratch.size())) : null;
+    }
+
+    /** Our context after a message without context takeover: the lent one is reset, ours dropped. */
+    private void doneWithMessage(MessageEncoder e) {
+        e.reset();
+        if (e == encoder) {
+            // A message sent in parts had its own context; it ends with the message.
+            encoder.release();
+            encoder = null;
+        }
     }
 
     /**
@@ -363,12 +404,7 @@ public final class PerMessageDeflateExtension implements Extension {
      * to sending uncompressed; the RFC 7692 section 7.2.3 examples are checked with it.
      */
     ByteBuffer compressMessage(ByteBuffer payload) {
-        Deflater def = deflater();
-        byte[] compressed = deflate(def, payload, Integer.MAX_VALUE);
-        if (localNoContextTakeover) {
-            def.reset();
-        }
-        return ByteBuffer.wrap(compressed);
+        return compressWhole(payload, Integer.MAX_VALUE);
     }
 
     /** Messages with fewer payload bytes go uncompressed. */
@@ -382,12 +418,11 @@ public final class PerMessageDeflateExtension implements Extension {
     }
 
     /**
-     * Whether a message compressed by {@link PerMessageDeflate#compressStandalone} may be sent on
-     * this connection (with RSV1, in place of {@link #encode}): only when the peer accepts our
-     * full 15-bit window, since a standalone message may refer back up to 32 KiB.
+     * The window a message compressed once for many connections must fit to be sent on this one
+     * ({@link PerMessageDeflate#compressStandalone(ByteBuffer, int, int)}): ours, 8 to 15 bits.
      */
-    public boolean acceptsSharedCompressed() {
-        return localMaxWindowBits == MAX_WINDOW_BITS;
+    public int sharedCompressedWindowBits() {
+        return localMaxWindowBits;
     }
 
     /**
@@ -399,107 +434,93 @@ public final class PerMessageDeflateExtension implements Extension {
      * window holds.
      */
     public void afterSharedCompressedMessage() {
-        if (deflater != null) {
-            deflater.reset();
+        if (encoder != null) {
+            encoder.reset();
         }
     }
 
-    /** Releases the zlib streams. Idempotent. */
+    /**
+     * Frees our compressor's context on an idle connection: the next message refers to nothing
+     * before it, which every peer decodes (a compressor may always stop referring back). The
+     * decompressor's context is the peer's to drop, so it stays when the peer takes it over.
+     */
+    public void releaseIdle() {
+        if (encoder != null && !partsInProgress) {
+            encoder.release();
+            encoder = null;
+        }
+    }
+
+    /** Bytes of compression state this connection keeps now (native zlib memory estimated). */
+    public long retainedBytes() {
+        long bytes = 0;
+        if (encoder != null) {
+            bytes += encoder.retainedBytes();
+        }
+        if (decoder != null && !remoteNoContextTakeover) {
+            bytes += decoder.retainedBytes();
+        }
+        return bytes;
+    }
+
+    /** Releases the compression contexts. Idempotent. */
     @Override
     public void close() {
         closed = true;
-        if (deflater != null) {
-            deflater.end();
-            deflater = null;
+        if (encoder != null) {
+            encoder.release();
+            encoder = null;
         }
-        if (inflater != null) {
-            inflater.end();
-            inflater = null;
+        if (decoder != null) {
+            decoder.release(); // a lent one too: close may come from another thread than the loop's pool
+            decoder = null;
         }
-        inflateBuffer = null;
-        inflateView = null;
     }
 
-    /**
-     * Raw-DEFLATEs {@code payload} (position unchanged) with a sync flush and returns the output
-     * without its 4-octet tail, or null when the output with the tail would reach {@code limit}
-     * bytes. The deflater's input is left empty.
-     */
-    static byte[] deflate(Deflater def, ByteBuffer payload, int limit) {
-        ByteBuffer flushed = syncFlush(def, payload, limit);
-        if (flushed == null) {
-            return null;
-        }
-        byte[] out = flushed.array();
-        int size = flushed.limit();
+    /** The 4-octet tail of a sync flush removed (section 7.2.1); an empty flush is the octet 0x00. */
+    private static byte[] withoutTail(byte[] out, int size) {
         if (size == 0) {
-            // No input right after an earlier sync flush: zlib emits nothing for a repeated
-            // flush. The message is then the header octet of an empty stored block
-            // (section 7.2.3.6), which the receiver completes with the 4 octets it appends.
+            // No input right after an earlier sync flush: zlib emits nothing for a repeated flush.
+            // The message is then the header octet of an empty stored block (section 7.2.3.6),
+            // which the receiver completes with the 4 octets it appends.
             return new byte[1];
         }
-        size -= EMPTY_BLOCK_TAIL.length;
-        if (size < 0 || !Arrays.equals(out, size, size + EMPTY_BLOCK_TAIL.length,
-                EMPTY_BLOCK_TAIL, 0, EMPTY_BLOCK_TAIL.length)) {
+        int body = size - EMPTY_BLOCK_TAIL.length;
+        if (body < 0 || !Arrays.equals(out, body, size, EMPTY_BLOCK_TAIL, 0, EMPTY_BLOCK_TAIL.length)) {
             throw new IllegalStateException("Sync flush did not end with an empty stored block.");
         }
-        return Arrays.copyOf(out, size);
+        return body == 0 ? new byte[1] : Arrays.copyOf(out, body);
     }
 
     /**
-     * Raw-DEFLATEs {@code payload} (position unchanged) with a sync flush and returns all the
-     * output, tail included (empty when the stream was flushed and there is no input), or null
-     * when the output would reach {@code limit} bytes. The deflater's input is left empty. The
-     * buffer wraps an array from its start.
+     * Our compression context: our own when the context is taken over (or a message in parts is
+     * in progress), else the loop's for this call.
      */
-    private static ByteBuffer syncFlush(Deflater def, ByteBuffer payload, int limit) {
-        int length = payload.remaining();
-        def.setInput(payload.duplicate());
-        byte[] out = new byte[(int) Math.min(limit,
-                (long) length / INITIAL_OUTPUT_DIVISOR + INITIAL_OUTPUT_SLACK)];
-        int size = 0;
-        try {
-            while (true) {
-                size += def.deflate(out, size, out.length - size, Deflater.SYNC_FLUSH);
-                // With SYNC_FLUSH, output space left over means all input is flushed.
-                if (size < out.length) {
-                    break;
-                }
-                if (out.length >= limit) {
-                    return null;
-                }
-                out = Arrays.copyOf(out, (int) Math.min(limit, 2L * out.length));
-            }
-        } finally {
-            def.setInput(NO_INPUT);
+    private MessageEncoder encoder(boolean continuing) {
+        checkOpen();
+        MessageEncoder e = encoder;
+        if (e != null) {
+            return e;
         }
-        return ByteBuffer.wrap(out, 0, size);
+        if (localNoContextTakeover && !continuing) {
+            return LentCodecs.encoder(zlibEncoder, localMaxWindowBits, compressionLevel);
+        }
+        e = zlibEncoder ? new JdkDeflateEncoder(compressionLevel)
+                : new DeflateEncoder(localMaxWindowBits, compressionLevel, MEM_LEVEL);
+        encoder = e;
+        return e;
     }
 
-    private Deflater deflater() {
+    /** The decompression context: our own, or one lent for this message (no context takeover). */
+    private MessageDecoder decoder() {
         checkOpen();
-        if (deflater == null) {
-            deflater = new Deflater(compressionLevel, true);
-            if (localMaxWindowBits < MAX_WINDOW_BITS) {
-                // See the class comment: no LZ77 matches, so no distance beyond the window.
-                deflater.setStrategy(Deflater.HUFFMAN_ONLY);
-                // A Deflater applies a new strategy in its next deflate call and does nothing
-                // else in that call, ignoring its flush mode. Apply it now, on the empty stream,
-                // so that the sync flush of the first message is not lost. reset() keeps it.
-                deflater.deflate(NO_INPUT, 0, 0, Deflater.NO_FLUSH);
-            }
+        MessageDecoder d = decoder;
+        if (d == null) {
+            d = remoteNoContextTakeover ? LentCodecs.borrowDecoder(zlibDecoder, remoteMaxWindowBits)
+                    : zlibDecoder ? new JdkDeflateDecoder() : new DeflateDecoder(remoteMaxWindowBits);
+            decoder = d;
         }
-        return deflater;
-    }
-
-    private Inflater inflater() {
-        checkOpen();
-        if (inflater == null) {
-            inflater = new Inflater(true);
-            inflateBuffer = new byte[INFLATE_CHUNK_SIZE];
-            inflateView = ByteBuffer.wrap(inflateBuffer);
-        }
-        return inflater;
+        return d;
     }
 
     private void checkOpen() {

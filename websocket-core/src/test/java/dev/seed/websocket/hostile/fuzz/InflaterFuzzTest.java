@@ -2,6 +2,7 @@ package dev.seed.websocket.hostile.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.seed.websocket.CloseCodes;
+import dev.seed.websocket.CompressionMode;
 import dev.seed.websocket.protocol.ProtocolException;
 import dev.seed.websocket.protocol.extension.Extension;
 import dev.seed.websocket.protocol.extension.PerMessageDeflate;
@@ -20,7 +21,8 @@ import java.nio.ByteBuffer;
  * </ul>
  *
  * <p>Input layout: byte 0 selects the read size (bits 0-2), the message limit (bits 3-4: 0,
- * 1000, 64 KiB, 1 MiB) and no context takeover (bit 5); each 0xFF 0x00 pair in the rest ends a
+ * 1000, 64 KiB, 1 MiB), no context takeover (bit 5), zlib rather than our decoder (bit 6) and a
+ * 512-byte window (bit 7); each 0xFF 0x00 pair in the rest ends a
  * message, so one input can hold several messages sharing the LZ77 window.
  */
 class InflaterFuzzTest {
@@ -37,9 +39,8 @@ class InflaterFuzzTest {
         int flags = input[0] & 0xFF;
         int chunk = Fuzzing.chunkSize(flags);
         long limit = LIMITS[(flags >> 3) & 3];
-        boolean noContextTakeover = (flags & 0x20) != 0;
         Fuzzing.withAllocationBound(64L * input.length + 4L * INFLATE_CHUNK + (1 << 20), "inflating", () -> {
-            Extension extension = serverExtension(noContextTakeover);
+            Extension extension = serverExtension(flags);
             try {
                 int from = 1;
                 while (from <= input.length) {
@@ -102,8 +103,17 @@ class InflaterFuzzTest {
         return true;
     }
 
-    private static Extension serverExtension(boolean noContextTakeover) throws Exception {
+    /**
+     * The server's extension: in WINDOWED mode (our own decoder, with a 4 KiB or, with bit 7, a
+     * 512-byte window) or, with bit 6, FULL (zlib); with no context takeover a decoder lent per
+     * message.
+     */
+    private static Extension serverExtension(int flags) throws Exception {
+        boolean noContextTakeover = (flags & 0x20) != 0;
         PerMessageDeflate client = PerMessageDeflate.builder().clientNoContextTakeover(noContextTakeover).build();
-        return PerMessageDeflate.builder().build().negotiate(client.offers()).orElseThrow();
+        return PerMessageDeflate.builder()
+                .mode((flags & 0x40) != 0 ? CompressionMode.FULL : CompressionMode.WINDOWED)
+                .windowBits((flags & 0x80) != 0 ? 9 : 12)
+                .build().negotiate(client.offers()).orElseThrow();
     }
 }

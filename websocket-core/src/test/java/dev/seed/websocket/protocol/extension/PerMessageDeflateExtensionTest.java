@@ -9,6 +9,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.seed.websocket.CompressionMode;
 import dev.seed.websocket.protocol.ProtocolException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -42,9 +43,10 @@ class PerMessageDeflateExtensionTest {
         return new Pair(client.accept(s.parameters()), s);
     }
 
-    /** A server extension with context takeover, 15-bit windows, no threshold. */
+    /** A server extension with context takeover, 15-bit windows and zlib (FULL mode), no threshold. */
     private static PerMessageDeflateExtension server() throws Exception {
-        return pair(b -> b.compressionThreshold(0), b -> b.compressionThreshold(0)).server();
+        return pair(b -> b.compressionThreshold(0).mode(CompressionMode.FULL),
+                b -> b.compressionThreshold(0).mode(CompressionMode.FULL)).server();
     }
 
     private static byte[] bytes(int... values) {
@@ -362,28 +364,58 @@ class PerMessageDeflateExtensionTest {
 
     // ---- the window problem (section 7.1.2) -----------------------------------------------
 
+    /**
+     * Section 7.1.2.1: with server_max_window_bits=9 the server's compressor refers back at most
+     * 511 bytes, and the client inflates with a 512-byte window that refuses anything farther: a
+     * repetition within the window still shrinks to a few back-references, one farther apart than
+     * the window cannot be used.
+     */
     @Test
-    void windowBelow15BitsCompressesWithoutBackReferences() throws Exception {
+    void windowBelow15BitsKeepsBackReferencesWithinTheWindow() throws Exception {
         byte[] abc = "abc".repeat(1000).getBytes(US_ASCII);
+        byte[] block = new byte[1024];
+        new java.util.Random(7).nextBytes(block);
+        byte[] farRepeat = new byte[3 * block.length];
+        for (int i = 0; i < 3; i++) {
+            System.arraycopy(block, 0, farRepeat, i * block.length, block.length);
+        }
         Pair small = pair(b -> b.serverMaxWindowBits(9).compressionThreshold(0),
-                b -> b.compressionThreshold(0));
+                b -> b.compressionThreshold(0).mode(CompressionMode.FULL));
         assertThat(small.server().localMaxWindowBits()).isEqualTo(9);
-        Pair full = pair(b -> b.compressionThreshold(0), b -> b.compressionThreshold(0));
+        assertThat(small.client().remoteMaxWindowBits()).isEqualTo(9);
+        Pair full = pair(b -> b.compressionThreshold(0).mode(CompressionMode.FULL),
+                b -> b.compressionThreshold(0).mode(CompressionMode.FULL));
 
-        byte[] huffmanOnly = array(small.server().encode(OPCODE_TEXT, ByteBuffer.wrap(abc)));
-        byte[] normal = array(full.server().encode(OPCODE_TEXT, ByteBuffer.wrap(abc)));
-        // LZ77 turns the repetition into a few back-references; Huffman coding alone needs
-        // between 1 and 2 bits per character, about 3000 * 1.6 / 8 bytes.
-        assertThat(normal.length).isLessThan(50);
-        assertThat(huffmanOnly.length).isGreaterThan(3000 / 8).isLessThan(3000 / 4 + 50);
-        assertThat(decode(small.client(), huffmanOnly)).isEqualTo(abc);
-        assertThat(decode(full.client(), normal)).isEqualTo(abc);
+        byte[] near = array(small.server().encode(OPCODE_TEXT, ByteBuffer.wrap(abc)));
+        assertThat(near.length).isLessThan(50);
+        assertThat(decode(small.client(), near)).isEqualTo(abc);
+        byte[] far = array(small.server().compressMessage(ByteBuffer.wrap(farRepeat)));
+        assertThat(far.length).as("nothing 1 KiB back can be referred to").isGreaterThan(farRepeat.length - 100);
+        assertThat(decode(small.client(), far)).isEqualTo(farRepeat);
+        byte[] farFull = array(full.server().compressMessage(ByteBuffer.wrap(farRepeat)));
+        assertThat(farFull.length).isLessThan(block.length + 100);
+        assertThat(decode(full.client(), farFull)).isEqualTo(farRepeat);
         // The client role limits its own compressor the same way.
         Pair smallClient = pair(b -> b.clientMaxWindowBits(9).compressionThreshold(0),
                 b -> b.compressionThreshold(0));
-        byte[] fromClient = array(smallClient.client().encode(OPCODE_TEXT, ByteBuffer.wrap(abc)));
-        assertThat(fromClient.length).isGreaterThan(3000 / 8);
-        assertThat(decode(smallClient.server(), fromClient)).isEqualTo(abc);
+        byte[] fromClient = array(smallClient.client().compressMessage(ByteBuffer.wrap(farRepeat)));
+        assertThat(fromClient.length).isGreaterThan(farRepeat.length - 100);
+        assertThat(decode(smallClient.server(), fromClient)).isEqualTo(farRepeat);
+    }
+
+    /** A message whose back-reference reaches beyond the agreed window fails with 1007. */
+    @Test
+    void aDistanceBeyondTheAgreedWindowIsRefused() throws Exception {
+        byte[] block = new byte[1024];
+        new java.util.Random(8).nextBytes(block);
+        ByteBuffer twice = ByteBuffer.allocate(2048).put(block).put(block).flip();
+        byte[] farReference = array(PerMessageDeflate.compressStandalone(twice, 6, 15));
+        Pair small = pair(b -> b.serverMaxWindowBits(9).compressionThreshold(0),
+                b -> b.compressionThreshold(0));
+        assertThatThrownBy(() -> decode(small.client(), farReference))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessage("Invalid compressed data.")
+                .satisfies(e -> assertThat(((ProtocolException) e).closeCode()).isEqualTo(1007));
     }
 
     // ---- zip bombs and corrupt data (section 7.2.2) ---------------------------------------
@@ -453,12 +485,11 @@ class PerMessageDeflateExtensionTest {
                 .getBytes(US_ASCII);
         byte[] b = "Sed ut perspiciatis unde omnis iste natus error sit volup. ".repeat(35)
                 .getBytes(US_ASCII);
-        ByteBuffer shared = PerMessageDeflate.compressStandalone(ByteBuffer.wrap(b), 6);
-        assertThat(shared.remaining()).isLessThan(b.length / 4);
-
         for (boolean resetAfterShared : new boolean[] {true, false}) {
             Pair p = pair(x -> x.compressionThreshold(0), x -> x.compressionThreshold(0));
-            assertThat(p.server().acceptsSharedCompressed()).isTrue();
+            ByteBuffer shared = PerMessageDeflate.compressStandalone(ByteBuffer.wrap(b), 6,
+                    p.server().sharedCompressedWindowBits());
+            assertThat(shared.remaining()).isLessThan(b.length / 4);
             assertThat(decode(p.client(), array(p.server().encode(OPCODE_TEXT, ByteBuffer.wrap(a)))))
                     .isEqualTo(a);
             assertThat(decode(p.client(), array(shared))).isEqualTo(b);
@@ -477,12 +508,14 @@ class PerMessageDeflateExtensionTest {
     }
 
     @Test
-    void sharedCompressedMessagesNeedTheFullWindow() throws Exception {
-        assertThat(pair(b -> b.serverMaxWindowBits(10), b -> b).server().acceptsSharedCompressed())
-                .isFalse();
-        assertThat(pair(b -> b, b -> b.clientMaxWindowBits(10)).client().acceptsSharedCompressed())
-                .isFalse();
-        assertThat(pair(b -> b, b -> b).client().acceptsSharedCompressed()).isTrue();
+    void sharedCompressedMessagesFitTheConnectionsWindow() throws Exception {
+        assertThat(pair(b -> b.serverMaxWindowBits(10), b -> b).server().sharedCompressedWindowBits())
+                .isEqualTo(10);
+        assertThat(pair(b -> b, b -> b.clientMaxWindowBits(10)).client().sharedCompressedWindowBits())
+                .isEqualTo(10);
+        assertThat(pair(b -> b.mode(CompressionMode.FULL), b -> b.mode(CompressionMode.FULL)).client()
+                .sharedCompressedWindowBits())
+                .isEqualTo(15);
         assertThatThrownBy(() -> PerMessageDeflate.compressStandalone(ByteBuffer.allocate(1), 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Compression level must be 1 to 9: 0.");

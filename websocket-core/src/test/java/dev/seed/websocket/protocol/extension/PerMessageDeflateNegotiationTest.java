@@ -3,6 +3,7 @@ package dev.seed.websocket.protocol.extension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.seed.websocket.CompressionMode;
 import dev.seed.websocket.protocol.Role;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,13 +29,14 @@ class PerMessageDeflateNegotiationTest {
         return elements.get(0);
     }
 
+    /** A configuration in FULL mode, whose answers are exactly what the client offered allows. */
     private static PerMessageDeflate config(UnaryOperator<PerMessageDeflate.Builder> c) {
-        return c.apply(PerMessageDeflate.builder()).build();
+        return c.apply(PerMessageDeflate.builder().mode(CompressionMode.FULL)).build();
     }
 
     // ---- server role ---------------------------------------------------------------------
 
-    static Stream<Arguments> serverAnswersWithDefaultConfig() {
+    static Stream<Arguments> serverAnswersInFullMode() {
         return Stream.of(
                 Arguments.of(PMD, PMD),
                 Arguments.of(PMD + "; client_max_window_bits", PMD),
@@ -50,10 +52,55 @@ class PerMessageDeflateNegotiationTest {
                                 + "server_max_window_bits=9; client_max_window_bits=8"));
     }
 
+    /**
+     * WINDOWED (the default, 12 bits): RFC 7692 section 7.1.2.1 lets a server include
+     * server_max_window_bits unasked, section 7.1.2.2 client_max_window_bits only when offered.
+     * SHARED: server_no_context_takeover always (section 7.1.1.1), client_no_context_takeover
+     * of a client that offered client_max_window_bits or the parameter itself (a client may
+     * refuse a configuration it does not support, section 7), windows as offered.
+     */
+    static Stream<Arguments> serverAnswersInEachMode() {
+        return Stream.of(
+                Arguments.of(CompressionMode.WINDOWED, PMD, PMD + "; server_max_window_bits=12"),
+                Arguments.of(CompressionMode.WINDOWED, PMD + "; client_max_window_bits",
+                        PMD + "; server_max_window_bits=12; client_max_window_bits=12"),
+                Arguments.of(CompressionMode.WINDOWED, PMD + "; client_max_window_bits=10",
+                        PMD + "; server_max_window_bits=12; client_max_window_bits=10"),
+                Arguments.of(CompressionMode.WINDOWED, PMD + "; server_max_window_bits=9; client_max_window_bits=15",
+                        PMD + "; server_max_window_bits=9; client_max_window_bits=12"),
+                Arguments.of(CompressionMode.WINDOWED, PMD + "; server_no_context_takeover; client_max_window_bits",
+                        PMD + "; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12"),
+                Arguments.of(CompressionMode.SHARED, PMD, PMD + "; server_no_context_takeover"),
+                Arguments.of(CompressionMode.SHARED, PMD + "; client_max_window_bits",
+                        PMD + "; server_no_context_takeover; client_no_context_takeover"),
+                Arguments.of(CompressionMode.SHARED, PMD + "; server_max_window_bits=10",
+                        PMD + "; server_no_context_takeover; server_max_window_bits=10"),
+                Arguments.of(CompressionMode.SHARED, PMD + "; client_no_context_takeover",
+                        PMD + "; server_no_context_takeover; client_no_context_takeover"));
+    }
+
     @ParameterizedTest
     @MethodSource
-    void serverAnswersWithDefaultConfig(String offer, String response) {
-        Optional<Extension> ext = PerMessageDeflate.builder().build().negotiate(List.of(element(offer)));
+    void serverAnswersInEachMode(CompressionMode mode, String offer, String response) {
+        PerMessageDeflateExtension ext = (PerMessageDeflateExtension) PerMessageDeflate.builder().mode(mode).build()
+                .negotiate(List.of(element(offer))).orElseThrow();
+        assertThat(ext.parameters()).hasToString(response);
+    }
+
+    @Test
+    void windowedModeUsesItsWindowWhereTheAgreementAllowsMore() {
+        PerMessageDeflateExtension ext = (PerMessageDeflateExtension) PerMessageDeflate.builder().windowBits(10)
+                .build().negotiate(List.of(element(PMD + "; client_max_window_bits"))).orElseThrow();
+        assertThat(ext.parameters()).hasToString(PMD + "; server_max_window_bits=10; client_max_window_bits=10");
+        assertThat(ext.localMaxWindowBits()).isEqualTo(10);
+        assertThat(ext.remoteMaxWindowBits()).isEqualTo(10);
+        assertThat(ext.retainedBytes()).as("nothing allocated at the handshake").isZero();
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void serverAnswersInFullMode(String offer, String response) {
+        Optional<Extension> ext = config(b -> b).negotiate(List.of(element(offer)));
         assertThat(ext).isPresent();
         assertThat(ext.get().parameters()).hasToString(response);
         assertThat(ext.get().name()).isEqualTo(PMD);
@@ -103,7 +150,7 @@ class PerMessageDeflateNegotiationTest {
         List<ExtensionParameters> offers = ExtensionParameters.parseHeader(
                 PMD + "; foo, " + PMD + "; server_max_window_bits=16, "
                         + PMD + "; client_no_context_takeover, " + PMD);
-        assertThat(PerMessageDeflate.builder().build().negotiate(offers).orElseThrow().parameters())
+        assertThat(config(b -> b).negotiate(offers).orElseThrow().parameters())
                 .hasToString(PMD + "; client_no_context_takeover");
         assertThat(PerMessageDeflate.builder().build().negotiate(List.of())).isEmpty();
     }
@@ -157,7 +204,7 @@ class PerMessageDeflateNegotiationTest {
         assertThat(ext.remoteNoContextTakeover()).isTrue();
         assertThat(ext.localMaxWindowBits()).isEqualTo(9);
         assertThat(ext.remoteMaxWindowBits()).isEqualTo(10);
-        assertThat(ext.acceptsSharedCompressed()).isFalse();
+        assertThat(ext.sharedCompressedWindowBits()).isEqualTo(9);
     }
 
     // ---- client role ---------------------------------------------------------------------
@@ -178,8 +225,13 @@ class PerMessageDeflateNegotiationTest {
 
     /** Client accepts: response, then local NCT, remote NCT, local window, remote window. */
     static Stream<Arguments> clientAcceptsValidResponse() {
-        PerMessageDeflate defaults = PerMessageDeflate.builder().build();
+        PerMessageDeflate defaults = config(b -> b);
+        PerMessageDeflate windowed = PerMessageDeflate.builder().build();
         return Stream.of(
+                // WINDOWED (the default): our compressor uses at most its 12 bits whatever is agreed
+                Arguments.of(windowed, PMD, false, false, 12, 15),
+                Arguments.of(windowed, PMD + "; client_max_window_bits=10", false, false, 10, 15),
+                Arguments.of(windowed, PMD + "; server_max_window_bits=9", false, false, 12, 9),
                 Arguments.of(defaults, PMD, false, false, 15, 15),
                 Arguments.of(defaults, PMD + "; client_max_window_bits=10", false, false, 10, 15),
                 // a server may limit its window unasked (section 7.1.2.1)
@@ -213,7 +265,7 @@ class PerMessageDeflateNegotiationTest {
         assertThat(ext.remoteNoContextTakeover()).isEqualTo(remoteNoContextTakeover);
         assertThat(ext.localMaxWindowBits()).isEqualTo(localWindow);
         assertThat(ext.remoteMaxWindowBits()).isEqualTo(remoteWindow);
-        assertThat(ext.acceptsSharedCompressed()).isEqualTo(localWindow == 15);
+        assertThat(ext.sharedCompressedWindowBits()).isEqualTo(localWindow);
     }
 
     static Stream<Arguments> clientRefusesInvalidResponse() {
@@ -273,7 +325,7 @@ class PerMessageDeflateNegotiationTest {
     @Test
     void clientMatchesResponseAgainstEachOfferInOrder() throws ExtensionNegotiationException {
         PerMessageDeflate client = PerMessageDeflate.fromConfig(ExtensionParameters.parseHeader(
-                PMD + "; server_max_window_bits=10; client_max_window_bits, " + PMD), 0);
+                PMD + "; server_max_window_bits=10; client_max_window_bits, " + PMD), 0, CompressionMode.FULL, 12);
         // Fits the first offer only (the second did not offer client_max_window_bits).
         PerMessageDeflateExtension first = client.accept(element(
                 PMD + "; server_max_window_bits=10; client_max_window_bits=9"));
@@ -295,6 +347,9 @@ class PerMessageDeflateNegotiationTest {
     static Stream<Arguments> everyClientAcceptsEveryServersAnswer() {
         List<PerMessageDeflate> configs = List.of(
                 PerMessageDeflate.builder().build(),
+                PerMessageDeflate.builder().mode(CompressionMode.SHARED).build(),
+                PerMessageDeflate.builder().windowBits(9).clientMaxWindowBits(10).build(),
+                config(b -> b),
                 config(b -> b.noClientMaxWindowBits()),
                 config(b -> b.serverNoContextTakeover(true)),
                 config(b -> b.clientNoContextTakeover(true)),
@@ -312,8 +367,12 @@ class PerMessageDeflateNegotiationTest {
         PerMessageDeflateExtension server = (PerMessageDeflateExtension) serverConfig
                 .negotiate(clientConfig.offers()).orElseThrow();
         PerMessageDeflateExtension client = clientConfig.accept(server.parameters());
-        assertThat(client.localMaxWindowBits()).isEqualTo(server.remoteMaxWindowBits());
-        assertThat(client.remoteMaxWindowBits()).isEqualTo(server.localMaxWindowBits());
+        // A compressor may use less window than agreed (WINDOWED does), never more; a
+        // decompressor must take what was agreed.
+        assertThat(client.localMaxWindowBits()).isLessThanOrEqualTo(server.remoteMaxWindowBits());
+        assertThat(server.localMaxWindowBits()).isLessThanOrEqualTo(client.remoteMaxWindowBits());
+        assertThat(client.remoteMaxWindowBits()).isEqualTo(
+                Integer.parseInt(server.parameters().parameters().getOrDefault("server_max_window_bits", "15")));
         assertThat(client.remoteNoContextTakeover()).isEqualTo(server.localNoContextTakeover());
         // The server may only rely on what it announced; the client may reset more often.
         if (server.remoteNoContextTakeover()) {
@@ -334,8 +393,10 @@ class PerMessageDeflateNegotiationTest {
         assertThat(d.offersClientMaxWindowBits()).isTrue();
         assertThat(d.compressionThreshold()).isEqualTo(1024);
         assertThat(d.compressionLevel()).isEqualTo(6);
+        assertThat(d.mode()).isEqualTo(CompressionMode.WINDOWED);
+        assertThat(d.windowBits()).isEqualTo(12);
         assertThat(d).hasToString("PerMessageDeflate[permessage-deflate; client_max_window_bits, "
-                + "compressionThreshold=1024, compressionLevel=6]");
+                + "compressionThreshold=1024, compressionLevel=6, mode=WINDOWED, windowBits=12]");
     }
 
     @Test

@@ -61,6 +61,8 @@ final class BuilderConfigurer {
             WebSocketHandlerExecutor executor, SslBundles sslBundles) {
         builder.extensions(p.getExtensions())
                 .compressionThreshold((int) p.getCompressionThreshold().toBytes())
+                .compressionMode(p.getCompressionMode())
+                .compressionWindowBits(p.getCompressionWindowBits())
                 .maxFrameSize(p.getMaxFrameSize().toBytes())
                 .maxMessageSize(p.getMaxMessageSize().toBytes())
                 .maxFragments(p.getMaxFragments())

@@ -2,6 +2,7 @@ package dev.seed.websocket.spring.autoconfigure;
 
 import dev.seed.websocket.BackpressurePolicy;
 import dev.seed.websocket.ClientAuth;
+import dev.seed.websocket.CompressionMode;
 import dev.seed.websocket.RefusalFormat;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -79,6 +80,16 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
         /** Messages shorter than this are sent uncompressed; one of exactly this size is compressed. */
         private DataSize compressionThreshold = DataSize.ofKilobytes(1);
 
+        /**
+         * How permessage-deflate spends memory: "windowed" (small windows both ways, a few KiB
+         * per connection), "shared" (no context takeover, near zero per connection) or "full"
+         * (zlib's 32 KiB windows, about 300 KiB per connection).
+         */
+        private CompressionMode compressionMode = CompressionMode.WINDOWED;
+
+        /** LZ77 window of the windowed compression mode, 9 to 15 bits (512 bytes to 32 KiB). */
+        private int compressionWindowBits = 12;
+
         /** Largest frame payload accepted; a longer frame closes the connection with 1009. */
         private DataSize maxFrameSize = DataSize.ofMegabytes(16);
 
@@ -146,6 +157,22 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
 
         public void setExtensions(List<String> extensions) {
             this.extensions = extensions;
+        }
+
+        public CompressionMode getCompressionMode() {
+            return compressionMode;
+        }
+
+        public void setCompressionMode(CompressionMode compressionMode) {
+            this.compressionMode = compressionMode;
+        }
+
+        public int getCompressionWindowBits() {
+            return compressionWindowBits;
+        }
+
+        public void setCompressionWindowBits(int compressionWindowBits) {
+            this.compressionWindowBits = compressionWindowBits;
         }
 
         public DataSize getCompressionThreshold() {

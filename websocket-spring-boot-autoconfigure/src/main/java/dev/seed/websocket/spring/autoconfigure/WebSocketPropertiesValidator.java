@@ -92,6 +92,13 @@ final class WebSocketPropertiesValidator {
 
     private void endpoint(String side, WebSocketProperties.Endpoint e) {
         int threshold = intSize(side + ".compression-threshold", e.getCompressionThreshold(), 0);
+        if (e.getCompressionMode() == null) {
+            reject(side + ".compression-mode", null, "It must be one of windowed, shared, full.");
+        }
+        if (e.getCompressionWindowBits() < 9 || e.getCompressionWindowBits() > 15) {
+            reject(side + ".compression-window-bits", e.getCompressionWindowBits(),
+                    "It must be 9 to 15 (a window of 512 bytes to 32 KiB).");
+        }
         List<String> extensions = e.getExtensions();
         for (int i = 0; i < extensions.size(); i++) {
             String element = extensions.get(i);

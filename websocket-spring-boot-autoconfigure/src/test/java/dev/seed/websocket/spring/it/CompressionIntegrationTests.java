@@ -51,6 +51,43 @@ class CompressionIntegrationTests {
         }
     }
 
+    /**
+     * {@code websocket.server.compression-mode} decides the server's answer (RFC 7692 section 7.1):
+     * the client sees it in the handshake, and messages of every size still round-trip.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "windowed, 10, permessage-deflate; server_max_window_bits=10; client_max_window_bits=10",
+        "shared, 12, permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+        "full, 12, permessage-deflate",
+    })
+    void theCompressionModeShapesTheAgreement(String mode, int bits, String agreed) throws Exception {
+        try (ConfigurableApplicationContext app = TestApp.start(
+                "websocket.server.extensions=permessage-deflate; client_max_window_bits",
+                "websocket.server.compression-mode=" + mode, "websocket.server.compression-window-bits=" + bits,
+                "websocket.server.compression-threshold=0")) {
+            List<WireFrame> frames = new CopyOnWriteArrayList<>();
+            try (WebSocketClient client = WebSocketClient.builder().eventLoops(1)
+                    .extensions("permessage-deflate; client_max_window_bits").compressionMode(dev.seed.websocket.CompressionMode.FULL)
+                    .frameListener((c, inbound, opcode, fin, rsv, length) -> {
+                        if (inbound && opcode <= 2) {
+                            frames.add(new WireFrame(opcode, rsv, length));
+                        }
+                    }).build()) {
+                Recorder recorder = new Recorder();
+                WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + TestApp.port(app) + "/echo"),
+                        recorder).get(10, TimeUnit.SECONDS);
+                assertThat(c.extensions()).singleElement().asString().isEqualTo(agreed);
+                for (int round = 0; round < 3; round++) {
+                    c.sendText(LONG);
+                    assertThat(recorder.next()).isEqualTo(LONG);
+                }
+                assertThat(frames).hasSize(3).allSatisfy(f -> assertThat(f.rsv()).isEqualTo(0x40));
+                c.close();
+            }
+        }
+    }
+
     @Test
     void notNegotiatedWhenNotConfigured() throws Exception {
         try (ConfigurableApplicationContext app = TestApp.start()) {

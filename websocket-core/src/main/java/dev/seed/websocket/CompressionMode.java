@@ -1,0 +1,49 @@
+package dev.seed.websocket;
+
+/**
+ * How permessage-deflate (RFC 7692) spends memory, per endpoint. What a mode changes is the
+ * server's answer to an offer and where the compression state lives; every mode interoperates
+ * with every RFC 7692 peer, and a peer's own request (a smaller window, no context takeover) is
+ * always honoured on top of it.
+ *
+ * <table>
+ *   <caption>State kept per compressed connection after traffic (measured: README, "Compression modes")</caption>
+ *   <tr><th>mode</th><th>our compressor</th><th>our decompressor</th></tr>
+ *   <tr><td>{@link #SHARED}</td><td>none: the event loop's, per message</td>
+ *       <td>none: the event loop's, per message</td></tr>
+ *   <tr><td>{@link #WINDOWED}</td><td>its window and hash chains, about 5 x 2^bits bytes</td>
+ *       <td>its window, 2^bits bytes</td></tr>
+ *   <tr><td>{@link #FULL}</td><td>zlib, about 256 KiB</td><td>zlib, about 40 KiB</td></tr>
+ * </table>
+ */
+public enum CompressionMode {
+
+    /**
+     * No context takeover (RFC 7692 section 7.1.1): the server answers {@code server_no_context_takeover},
+     * which a server may always add, and asks {@code client_no_context_takeover} of clients whose
+     * offer carries {@code client_max_window_bits} (every browser, Node's ws, Python's websockets;
+     * a client that offers no window parameter may refuse the request, as Netty's does by default,
+     * so it is not asked and keeps its context). Each message is compressed on its own by a
+     * compressor the event loop lends for that message, and inflated by one lent from its first
+     * frame to its last. Near zero per connection; messages do not refer back to earlier ones, so
+     * repetitive traffic compresses less.
+     */
+    SHARED,
+
+    /**
+     * Context takeover with a small LZ77 window in both directions: the server answers
+     * {@code server_max_window_bits} and, when the client offered it, {@code client_max_window_bits}
+     * with the endpoint's window bits (RFC 7692 section 7.1.2), and compresses and inflates with
+     * this library's own DEFLATE, whose memory follows the window. A client that offers no
+     * {@code client_max_window_bits} keeps its 32 KiB window, and its messages need a decoder of
+     * that size. The default.
+     */
+    WINDOWED,
+
+    /**
+     * The JDK's zlib with full 32 KiB windows and context takeover in both directions, unless the
+     * peer asks otherwise: the best ratio on long repetitive conversations, at about 300 KiB of
+     * native memory per connection.
+     */
+    FULL
+}
