@@ -34,6 +34,11 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     public static final long DEFAULT_BACKPRESSURE_LIMIT = 16L * 1024 * 1024;
     /** Default bound on the opening handshake's header block: 16 KiB. */
     public static final int DEFAULT_MAX_HEADER_SIZE = 16 * 1024;
+    /**
+     * Default time after which a connection that compressed nothing frees its compressor's
+     * context: 30 s, long past a conversation's burst, short against a connection's life.
+     */
+    public static final Duration DEFAULT_COMPRESSION_IDLE_RELEASE = Duration.ofSeconds(30);
     /** Default compression threshold: messages under 1 KiB are not worth a deflate call. */
     public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
 
@@ -43,6 +48,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
     private CompressionMode compressionMode = PerMessageDeflate.DEFAULT_MODE;
     private int compressionWindowBits = PerMessageDeflate.DEFAULT_WINDOW_BITS;
+    private Duration compressionIdleRelease = DEFAULT_COMPRESSION_IDLE_RELEASE;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
     private Duration pongTimeout = DEFAULT_PONG_TIMEOUT;
@@ -156,6 +162,17 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
             throw new IllegalArgumentException("compressionWindowBits must be 9 to 15: " + bits);
         }
         this.compressionWindowBits = bits;
+        return self();
+    }
+
+    /**
+     * A connection that has compressed nothing for this long frees its compressor's context
+     * (default 30 s; 0: never): the next message refers to nothing before it, which every peer
+     * decodes (RFC 7692 lets a compressor stop referring back at any time), so an idle
+     * compressed connection keeps only what the peer's context needs.
+     */
+    public B compressionIdleRelease(Duration after) {
+        this.compressionIdleRelease = nonNegative(after, "compressionIdleRelease");
         return self();
     }
 
@@ -316,7 +333,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
         return new EndpointConfig(protocol.build(), factories, idleTimeout, pingInterval, pongTimeout,
                 handshakeTimeout, closeTimeout, tcpNoDelay, backpressureLimit, backpressurePolicy, maxSendSize,
                 executor, ownHandlerExecutor, eventLoops, new ConnectionListeners(connectionListeners), frameListener, maxHeaderSize,
-                sslContext, tlsProtocols, tlsCipherSuites, clientAuth);
+                sslContext, tlsProtocols, tlsCipherSuites, clientAuth, compressionIdleRelease);
     }
 
     private static Duration nonNegative(Duration d, String name) {

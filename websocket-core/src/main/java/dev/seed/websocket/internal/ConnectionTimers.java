@@ -2,6 +2,7 @@ package dev.seed.websocket.internal;
 
 import dev.seed.websocket.CloseCause;
 import dev.seed.websocket.CloseCodes;
+import dev.seed.websocket.protocol.extension.PerMessageDeflateExtension;
 import dev.seed.websocket.transport.EventLoop;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -29,6 +30,10 @@ final class ConnectionTimers {
     long lifetimeNanos;
     /** This connection's idle timeout in nanoseconds (0: none); the endpoint's until changed. */
     private volatile long idleNanos;
+    /** Looks whether the connection still compresses (see {@link #watchCompression}); null when not watching. */
+    private EventLoop.Timer compressionIdle;
+    /** The extension whose compressor context {@link #compressionIdle} watches. */
+    private PerMessageDeflateExtension watchedDeflate;
     /** Tasks the application scheduled that have not run; null until the first. */
     private List<ConnectionTask> tasks;
 
@@ -87,6 +92,38 @@ final class ConnectionTimers {
             connection.closeWith(CloseCodes.WS_GONE, "Idle timeout.", CloseCause.IDLE_TIMEOUT);
         } else {
             idle = loop().schedule(this::checkIdle, limit - quiet);
+        }
+    }
+
+    /** Whether a compressor context is being watched for idleness. */
+    boolean watchingCompression() {
+        return compressionIdle != null;
+    }
+
+    /**
+     * Watches the compressor context {@code deflate} now holds: once a whole period passes
+     * without compressing, the context is freed (the endpoint's compressionIdleRelease).
+     */
+    void watchCompression(PerMessageDeflateExtension deflate) {
+        long period = config.compressionIdleRelease().toNanos();
+        if (period > 0 && compressionIdle == null) {
+            watchedDeflate = deflate;
+            deflate.compressedSinceLastLook(); // this period starts now
+            compressionIdle = loop().schedule(this::checkCompressionIdle, period);
+        }
+    }
+
+    private void checkCompressionIdle() {
+        compressionIdle = null;
+        PerMessageDeflateExtension deflate = watchedDeflate;
+        if (connection.hasFinished() || deflate == null) {
+            return;
+        }
+        if (deflate.compressedSinceLastLook()) {
+            compressionIdle = loop().schedule(this::checkCompressionIdle, config.compressionIdleRelease().toNanos());
+        } else {
+            deflate.releaseIdle();
+            watchedDeflate = null;
         }
     }
 

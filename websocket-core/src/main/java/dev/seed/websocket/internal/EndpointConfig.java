@@ -34,7 +34,8 @@ public record EndpointConfig(
         Supplier<SSLContext> sslContextSource,
         List<String> tlsProtocols,
         List<String> tlsCipherSuites,
-        ClientAuth clientAuth) {
+        ClientAuth clientAuth,
+        Duration compressionIdleRelease) {
 
     /**
      * The TLS context for a new connection, or null without TLS: asked again for each, so that a

@@ -608,6 +608,20 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         }
         transport.completeAfterQueued(f);
         transport.flushSoon();
+        watchCompressionContext();
+    }
+
+    /**
+     * After a send: a compressor context this connection now holds is watched, and freed once
+     * the connection has compressed nothing for the endpoint's compressionIdleRelease. Loop only.
+     */
+    private void watchCompressionContext() {
+        if ((timers == null || !timers.watchingCompression()) && engine instanceof WebSocketProtocol p) {
+            PerMessageDeflateExtension deflate = p.extension(PerMessageDeflateExtension.class);
+            if (deflate != null && deflate.holdsOwnCompressor()) {
+                timers().watchCompression(deflate);
+            }
+        }
     }
 
     private void overLimit(CompletableFuture<Void> f) {

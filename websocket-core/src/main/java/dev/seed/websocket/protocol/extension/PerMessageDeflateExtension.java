@@ -95,6 +95,8 @@ public final class PerMessageDeflateExtension implements Extension {
     private MessageDecoder decoder;
     // Set by close(); afterwards encode and decode throw IllegalStateException.
     private boolean closed;
+    /** Whether our own compressor was used since {@link #compressedSinceLastLook()} last looked. */
+    private boolean compressedRecently;
     /** Whether a message sent in parts is in progress: our context must last until its last part. */
     private boolean partsInProgress;
     /** Whether decoding stopped early (the sink was full): the decoder holds input to go on with. */
@@ -451,6 +453,18 @@ public final class PerMessageDeflateExtension implements Extension {
         }
     }
 
+    /** Whether this connection holds a compressor context of its own (context takeover). */
+    public boolean holdsOwnCompressor() {
+        return encoder != null;
+    }
+
+    /** Whether our own compressor was used since the last call; clears the mark. */
+    public boolean compressedSinceLastLook() {
+        boolean used = compressedRecently;
+        compressedRecently = false;
+        return used;
+    }
+
     /** Bytes of compression state this connection keeps now (native zlib memory estimated). */
     public long retainedBytes() {
         long bytes = 0;
@@ -500,6 +514,7 @@ public final class PerMessageDeflateExtension implements Extension {
         checkOpen();
         MessageEncoder e = encoder;
         if (e != null) {
+            compressedRecently = true;
             return e;
         }
         if (localNoContextTakeover && !continuing) {
@@ -508,6 +523,7 @@ public final class PerMessageDeflateExtension implements Extension {
         e = zlibEncoder ? new JdkDeflateEncoder(compressionLevel)
                 : new DeflateEncoder(localMaxWindowBits, compressionLevel, MEM_LEVEL);
         encoder = e;
+        compressedRecently = true;
         return e;
     }
 

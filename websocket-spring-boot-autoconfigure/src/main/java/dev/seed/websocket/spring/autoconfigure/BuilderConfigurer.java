@@ -63,6 +63,7 @@ final class BuilderConfigurer {
                 .compressionThreshold((int) p.getCompressionThreshold().toBytes())
                 .compressionMode(p.getCompressionMode())
                 .compressionWindowBits(p.getCompressionWindowBits())
+                .compressionIdleRelease(p.getCompressionIdleRelease())
                 .maxFrameSize(p.getMaxFrameSize().toBytes())
                 .maxMessageSize(p.getMaxMessageSize().toBytes())
                 .maxFragments(p.getMaxFragments())

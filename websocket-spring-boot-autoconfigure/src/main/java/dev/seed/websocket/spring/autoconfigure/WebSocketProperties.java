@@ -90,6 +90,9 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
         /** LZ77 window of the windowed compression mode, 9 to 15 bits (512 bytes to 32 KiB). */
         private int compressionWindowBits = 12;
 
+        /** A connection that compressed nothing for this long frees its compressor's context (0: never). */
+        private Duration compressionIdleRelease = Duration.ofSeconds(30);
+
         /** Largest frame payload accepted; a longer frame closes the connection with 1009. */
         private DataSize maxFrameSize = DataSize.ofMegabytes(16);
 
@@ -173,6 +176,14 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
 
         public void setCompressionWindowBits(int compressionWindowBits) {
             this.compressionWindowBits = compressionWindowBits;
+        }
+
+        public Duration getCompressionIdleRelease() {
+            return compressionIdleRelease;
+        }
+
+        public void setCompressionIdleRelease(Duration compressionIdleRelease) {
+            this.compressionIdleRelease = compressionIdleRelease;
         }
 
         public DataSize getCompressionThreshold() {

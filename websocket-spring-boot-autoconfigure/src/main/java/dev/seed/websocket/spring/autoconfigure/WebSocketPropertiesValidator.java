@@ -124,6 +124,7 @@ final class WebSocketPropertiesValidator {
         }
         intSize(side + ".outgoing-fragment-size", e.getOutgoingFragmentSize(), 0);
         notNegative(side + ".idle-timeout", e.getIdleTimeout());
+        notNegative(side + ".compression-idle-release", e.getCompressionIdleRelease());
         notNegative(side + ".ping-interval", e.getPingInterval());
         positive(side + ".pong-timeout", e.getPongTimeout());
         positive(side + ".handshake-timeout", e.getHandshakeTimeout());

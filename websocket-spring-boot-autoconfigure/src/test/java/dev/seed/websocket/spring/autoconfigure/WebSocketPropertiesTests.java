@@ -33,6 +33,7 @@ class WebSocketPropertiesTests {
             assertThat(s.getCompressionThreshold()).isEqualTo(DataSize.ofBytes(1024));
             assertThat(s.getCompressionMode()).isEqualTo(dev.seed.websocket.CompressionMode.WINDOWED);
             assertThat(s.getCompressionWindowBits()).isEqualTo(12);
+            assertThat(s.getCompressionIdleRelease()).isEqualTo(Duration.ofSeconds(30));
             assertThat(s.getMaxFrameSize()).isEqualTo(DataSize.ofMegabytes(16));
             assertThat(s.getMaxMessageSize()).isEqualTo(DataSize.ofMegabytes(16));
             assertThat(s.getMaxFragments()).isEqualTo(131072);
@@ -80,6 +81,7 @@ class WebSocketPropertiesTests {
                 "websocket.server.compression-threshold=2KB",
                 "websocket.server.compression-mode=shared",
                 "websocket.server.compression-window-bits=10",
+                "websocket.server.compression-idle-release=5s",
                 "websocket.server.max-frame-size=1MB",
                 "websocket.server.max-message-size=64MB",
                 "websocket.server.max-fragments=100",
@@ -117,6 +119,7 @@ class WebSocketPropertiesTests {
                     assertThat(s.getCompressionThreshold()).isEqualTo(DataSize.ofKilobytes(2));
                     assertThat(s.getCompressionMode()).isEqualTo(dev.seed.websocket.CompressionMode.SHARED);
                     assertThat(s.getCompressionWindowBits()).isEqualTo(10);
+                    assertThat(s.getCompressionIdleRelease()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(s.getMaxFrameSize()).isEqualTo(DataSize.ofMegabytes(1));
                     assertThat(s.getMaxMessageSize()).isEqualTo(DataSize.ofMegabytes(64));
                     assertThat(s.getMaxFragments()).isEqualTo(100);
@@ -208,6 +211,7 @@ class WebSocketPropertiesTests {
     @Test
     void badSizesAndDurationsFailNamingTheKey() {
         assertFailure("websocket.server.max-frame-size=100B", "Property websocket.server.max-frame-size with value '100B' is invalid: It must be at least 125 bytes.");
+        assertFailure("websocket.server.compression-idle-release=-1s", "Property websocket.server.compression-idle-release with value 'PT-1S' is invalid: It must not be negative");
         assertFailure("websocket.server.compression-window-bits=16", "Property websocket.server.compression-window-bits with value '16' is invalid: It must be 9 to 15");
         assertFailure("websocket.client.compression-window-bits=8", "Property websocket.client.compression-window-bits with value '8' is invalid: It must be 9 to 15");
         assertFailure("websocket.server.compression-threshold=3GB", "Property websocket.server.compression-threshold with value '3221225472B' is invalid: It must be 0 to 2GB.");
