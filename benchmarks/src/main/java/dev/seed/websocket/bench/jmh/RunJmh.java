@@ -57,6 +57,11 @@ public final class RunJmh {
                 System.out.println("  " + DeflateBenchmark.ratios(size));
             }
         }
+        if (results.stream().anyMatch(r -> r.getParams().getBenchmark().contains("DeflateCodecBenchmark"))) {
+            System.out.println("DeflateCodec: compressed size of the chat corpus (as sent, without tails),"
+                    + " ours against zlib:");
+            System.out.print(DeflateCodecBenchmark.sizeReport());
+        }
     }
 
     /** One row per benchmark, grouped by operation and parameters, with ours ÷ each reference. */
@@ -135,8 +140,15 @@ public final class RunJmh {
         return operation(r) + " " + padded + " " + params(r);
     }
 
-    /** Payload bytes per second where the benchmark works on a payload of known size. */
+    /**
+     * Payload bytes per second where the benchmark works on a payload of known size, or counts the
+     * bytes it handles itself (the secondary metric {@code messageBytes}, per second).
+     */
     private static String throughput(RunResult r) {
+        var counted = r.getSecondaryResults().get("messageBytes");
+        if (counted != null) {
+            return megabytes(counted.getScore());
+        }
         String size = r.getParams().getParam("size");
         if (size == null) {
             return "";
@@ -148,7 +160,10 @@ public final class RunJmh {
         if ("mixed".equals(r.getParams().getParam("text"))) {
             bytes = Payloads.mixedUtf8((int) bytes).length;
         }
-        double perSecond = bytes * score(r);
+        return megabytes(bytes * score(r));
+    }
+
+    private static String megabytes(double perSecond) {
         if (perSecond >= 1e9) {
             return String.format(Locale.ROOT, "%.2f GB/s", perSecond / 1e9);
         }

@@ -1,11 +1,14 @@
 package dev.seed.websocket.bench.load;
 
+import dev.seed.websocket.CompressionMode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Main class of a benchmark server process: {@code BenchServer ours|netty [--deflate]}. Prints
+ * Main class of a benchmark server process:
+ * {@code BenchServer ours|netty [--deflate] [--mode SHARED|WINDOWED|FULL]}; {@code --mode} (ours
+ * only) sets our {@link CompressionMode} and implies {@code --deflate}. Prints
  * {@code PORT <n>} once listening on 127.0.0.1, then serves until its standard input ends or
  * reads {@code quit}, and exits.
  */
@@ -27,11 +30,22 @@ public final class BenchServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || !(args[0].equals("ours") || args[0].equals("netty"))) {
-            System.err.println("usage: BenchServer ours|netty [--deflate]");
-            System.exit(2);
+            usage();
         }
-        boolean deflate = args.length > 1 && args[1].equals("--deflate");
-        Running server = args[0].equals("ours") ? new OurBenchServer(deflate) : new NettyBenchServer(deflate);
+        boolean ours = args[0].equals("ours");
+        boolean deflate = false;
+        CompressionMode mode = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--deflate")) {
+                deflate = true;
+            } else if (args[i].equals("--mode") && i + 1 < args.length && ours) {
+                mode = CompressionMode.valueOf(args[++i]);
+                deflate = true;
+            } else {
+                usage();
+            }
+        }
+        Running server = ours ? new OurBenchServer(deflate, mode) : new NettyBenchServer(deflate);
         System.out.println("PORT " + server.port());
         System.out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -42,5 +56,10 @@ public final class BenchServer {
         }
         server.close();
         System.exit(0);
+    }
+
+    private static void usage() {
+        System.err.println("usage: BenchServer ours|netty [--deflate] [--mode SHARED|WINDOWED|FULL]");
+        System.exit(2);
     }
 }

@@ -3,10 +3,13 @@ package dev.seed.websocket.bench.load;
 import dev.seed.websocket.protocol.FrameEncoder;
 import dev.seed.websocket.protocol.Masking;
 import dev.seed.websocket.protocol.WireFormat;
+import dev.seed.websocket.protocol.deflate.ChatCorpus;
 import dev.seed.websocket.protocol.extension.PerMessageDeflate;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.zip.Deflater;
 
 /**
  * A client frame (masked, RFC 6455 section 5.3) built once and sent many times: {@code copies}
@@ -67,6 +70,64 @@ final class FrameTemplate {
         c.get(p);
         return new FrameTemplate(WireFormat.B0_FLAG_FIN | WireFormat.B0_FLAG_RSV1 | WireFormat.OPCODE_TEXT, p,
                 size, copies);
+    }
+
+    /**
+     * {@code message} as a client sends its first text message under permessage-deflate with
+     * context takeover (RFC 7692 section 7.2.1): zlib's raw DEFLATE at level 6, sync-flushed,
+     * without the final {@code 00 00 FF FF}, RSV1 set. A message of at most 2^n bytes refers back
+     * no further than 2^n bytes, so it is valid for every window of n bits or more.
+     */
+    static FrameTemplate deflatedText(byte[] message, int copies) {
+        byte[] p = deflateSyncFlushed(message);
+        return new FrameTemplate(WireFormat.B0_FLAG_FIN | WireFormat.B0_FLAG_RSV1 | WireFormat.OPCODE_TEXT, p,
+                message.length, copies);
+    }
+
+    /** zlib's raw DEFLATE of {@code data} at level 6, sync-flushed, without the final empty stored block. */
+    static byte[] deflateSyncFlushed(byte[] data) {
+        Deflater deflater = new Deflater(6, true);
+        try {
+            deflater.setInput(data);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] chunk = new byte[data.length + 64];
+            int n;
+            do {
+                n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
+                out.write(chunk, 0, n);
+            } while (n == chunk.length);
+            byte[] all = out.toByteArray();
+            int body = all.length - 4;
+            if (body <= 0 || all[body] != 0 || all[body + 1] != 0 || all[body + 2] != -1 || all[body + 3] != -1) {
+                throw new IllegalStateException("sync flush did not end with 00 00 FF FF");
+            }
+            return Arrays.copyOf(all, body);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    /**
+     * A JSON array of chat messages (websocket-core's {@link ChatCorpus}) of exactly {@code size}
+     * bytes of UTF-8: as many whole messages as fit, then spaces before the closing bracket.
+     */
+    static byte[] chatJson(int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+        out.write('[');
+        for (byte[] m : ChatCorpus.messages(200, 7)) {
+            int separator = out.size() > 1 ? 1 : 0;
+            if (out.size() + separator + m.length + 1 <= size) {
+                if (separator == 1) {
+                    out.write(',');
+                }
+                out.writeBytes(m);
+            }
+        }
+        while (out.size() < size - 1) {
+            out.write(' ');
+        }
+        out.write(']');
+        return out.toByteArray();
     }
 
     /** JSON-like ASCII text of exactly {@code size} bytes. */

@@ -1,5 +1,6 @@
 package dev.seed.websocket.bench.load;
 
+import dev.seed.websocket.protocol.WireFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -51,6 +52,10 @@ final class GenConnection {
     int toSend;
     /** Data messages received. */
     long received;
+    /** Data messages received with RSV1 set: compressed by permessage-deflate (not inflated here). */
+    long compressedReceived;
+    /** The Sec-WebSocket-Extensions value the server answered; null when it answered none. */
+    String negotiatedExtensions;
     /** Send times (System.nanoTime) of messages in flight, oldest first: a ring. */
     private long[] sendTimes;
     private int timesHead;
@@ -181,6 +186,9 @@ final class GenConnection {
         // FIN is not checked: both servers send each echoed message as one frame.
         if (opcode == 1 || opcode == 2 || opcode == 0) {
             received++;
+            if ((header[0] & WireFormat.B0_FLAG_RSV1) != 0) {
+                compressedReceived++;
+            }
             long sentAt = -1;
             if (sendTimes != null && timesSize > 0) {
                 sentAt = sendTimes[timesHead];
@@ -224,6 +232,20 @@ final class GenConnection {
         if (extensions != null && !response.contains("permessage-deflate")) {
             throw new IOException("server did not accept permessage-deflate: " + response);
         }
+        if (extensions != null) {
+            negotiatedExtensions = headerValue(response, "sec-websocket-extensions");
+        }
+    }
+
+    /** The value of header {@code name} (any case) in a response head; null when absent. */
+    private static String headerValue(String head, String name) {
+        for (String line : head.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
     }
 
     static String acceptKey(String key) {

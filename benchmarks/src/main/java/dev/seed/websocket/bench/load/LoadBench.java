@@ -17,9 +17,18 @@ import java.util.Locale;
  * Netty; each figure is the median of its rounds. Prints a table of ours, Netty's and the ratio
  * with the machine facts, and writes it to {@code target/bench-report.txt}.
  *
- * <p>Usage: {@code LoadBench [--quick] [--rounds N] [--idle N] [--only name,name] [--histogram] [--jfr]};
- * scenario names: small, deflate, large16k, large1m, latency, broadcast, idle. {@code --histogram}
- * prints what each idle connection holds, class by class; {@code --jfr} records each server with
+ * <p>The deflate-memory scenario ({@link DeflateMemoryScenario}) measures what a compressed
+ * connection costs after traffic: {@code --deflate-connections} connections (10,000; 2,000 with
+ * {@code --quick}) each offer {@code permessage-deflate; client_max_window_bits}, send one
+ * compressed 2 KB JSON message and receive its echo; heap, native (NMT) and resident memory per
+ * connection of our server in each compression mode (SHARED, WINDOWED, FULL) against Netty's
+ * WebSocketServerCompressionHandler, each in a fresh server process per round.
+ *
+ * <p>Usage: {@code LoadBench [--quick] [--rounds N] [--idle N] [--deflate-connections N]
+ * [--only name,name] [--histogram] [--jfr] [--baseline websocket-core.jar]}; scenario names: small,
+ * deflate, large16k, large1m, latency, broadcast, idle, deflate-memory. {@code --idle} and
+ * {@code --deflate-connections} are lowered to fit the open-files limit. {@code --histogram}
+ * prints what each idle (and each compressed) connection holds, class by class; {@code --jfr} records each server with
  * Java Flight Recorder (profile settings) into {@code target/bench-logs/*.jfr}, for {@link JfrTop}.
  */
 public final class LoadBench {
@@ -64,6 +73,7 @@ public final class LoadBench {
         boolean quick = false;
         Integer rounds = null;
         Integer idle = null;
+        Integer deflateConnections = null;
         List<String> only = List.of();
         boolean histogram = false;
         boolean jfr = false;
@@ -73,13 +83,14 @@ public final class LoadBench {
                 case "--quick" -> quick = true;
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--idle" -> idle = Integer.parseInt(args[++i]);
+                case "--deflate-connections" -> deflateConnections = Integer.parseInt(args[++i]);
                 case "--only" -> only = Arrays.asList(args[++i].split(","));
                 case "--histogram" -> histogram = true;
                 case "--jfr" -> jfr = true;
                 case "--baseline" -> baseline = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: LoadBench [--quick] [--rounds N] [--idle N] [--only a,b] [--histogram] [--jfr]"
-                            + " [--baseline websocket-core.jar]");
+                    System.err.println("usage: LoadBench [--quick] [--rounds N] [--idle N] [--deflate-connections N]"
+                            + " [--only a,b] [--histogram] [--jfr] [--baseline websocket-core.jar]");
                     System.exit(2);
                 }
             }
@@ -92,6 +103,9 @@ public final class LoadBench {
         if (idle != null) {
             config = config.withIdleConnections(idle);
         }
+        if (deflateConnections != null) {
+            config = config.withDeflateConnections(deflateConnections);
+        }
         if (jfr) {
             config = config.withFlightRecording();
         }
@@ -101,6 +115,13 @@ public final class LoadBench {
             System.out.println("open files limit " + files + ": idle run reduced to " + n
                     + " connections (raise it with ulimit -n)");
             config = config.withIdleConnections(n);
+        }
+        int deflateHeld = config.deflateConnections() + DeflateMemoryScenario.WARMUP_CONNECTIONS;
+        if (files > 0 && files < deflateHeld + 512) {
+            int n = (int) Math.max(100, files - 512 - DeflateMemoryScenario.WARMUP_CONNECTIONS);
+            System.out.println("open files limit " + files + ": deflate-memory run reduced to " + n
+                    + " connections (raise it with ulimit -n)");
+            config = config.withDeflateConnections(n);
         }
         if (baseline != null && !Files.isRegularFile(baseline)) {
             System.err.println("--baseline: no such jar: " + baseline);
@@ -135,6 +156,9 @@ public final class LoadBench {
                         List.of("messages/s", "msg/CPU-s"), true, ">= 1.2x",
                         echoRound(SMALL_CONNECTIONS, t, SMALL_IN_FLIGHT, DEFLATE_OFFER));
             }
+        }
+        if (wanted("deflate-memory")) {
+            rows.addAll(new DeflateMemoryScenario(config, baseline, histogram, log).run());
         }
         String report = report(System.nanoTime() - started, loadBefore);
         log.println();
@@ -274,7 +298,7 @@ public final class LoadBench {
             try {
                 sleep(1000);
                 if (histogram && !warmup) {
-                    printHistogramDelta(server, before, n);
+                    printHistogramDelta(log, server, before, n, "idle connection");
                 }
                 long heapAfter = server.heapUsedAfterGc();
                 long nativeAfter = server.nativeCommittedOutsideHeap();
@@ -286,9 +310,9 @@ public final class LoadBench {
         };
     }
 
-    /** The classes whose live bytes grew most with the idle connections, per connection. */
-    private void printHistogramDelta(ServerProcess server, java.util.Map<String, long[]> before, int n)
-            throws IOException {
+    /** The classes whose live bytes grew most since {@code before}, per connection ({@code n} of them). */
+    static void printHistogramDelta(PrintStream log, ServerProcess server, java.util.Map<String, long[]> before,
+            int n, String connectionKind) throws IOException {
         java.util.Map<String, long[]> after = server.classHistogram();
         List<java.util.Map.Entry<String, long[]>> grown = new ArrayList<>();
         for (var e : after.entrySet()) {
@@ -299,7 +323,7 @@ public final class LoadBench {
             }
         }
         grown.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
-        log.printf("   %s: live objects added per idle connection (class histogram)%n", server);
+        log.printf("   %s: live objects added per %s (class histogram)%n", server, connectionKind);
         long total = 0;
         for (var e : grown) {
             total += e.getValue()[1];
@@ -391,9 +415,9 @@ public final class LoadBench {
                 + " figures are medians. Load average before %s, after %s. Took %.0f s.%n",
                 config.rounds(), otherShort(), config.measureMillis(), loadBefore, MachineFacts.loadAverage(), elapsedNanos / 1e9));
         sb.append('\n');
-        String format = "| %-54s | %-14s | %14s | %14s | %10s | %-12s |%n";
+        String format = "| %-54s | %-15s | %14s | %14s | %10s | %-12s |%n";
         sb.append(String.format(format, "scenario", "metric", "ours", otherName(), "ours/" + otherShort(), "target"));
-        sb.append(String.format(format, "-".repeat(54), "-".repeat(14), "-".repeat(14), "-".repeat(14),
+        sb.append(String.format(format, "-".repeat(54), "-".repeat(15), "-".repeat(14), "-".repeat(14),
                 "-".repeat(10), "-".repeat(12)));
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, format, r.scenario(), r.metric(), number(r.ours()),
@@ -404,6 +428,16 @@ public final class LoadBench {
         sb.append("x/CPU-s: the same rate per second of CPU the server process used in the window (user +\n"
                 + "system, all threads, from /proc): what a message costs the server, whatever CPU share\n"
                 + "the machine's other work leaves it.\n");
+        if (rows.stream().anyMatch(r -> r.scenario().startsWith("deflate memory"))) {
+            sb.append("deflate memory: each connection offered \"" + DeflateMemoryScenario.OFFER + "\",\n"
+                    + "sent one " + DeflateMemoryScenario.MESSAGE_SIZE + " B JSON message compressed (RSV1) and"
+                    + " received its echo; a fresh server process\n"
+                    + "per round, " + DeflateMemoryScenario.WARMUP_CONNECTIONS + " warm-up connections held open."
+                    + " native: NMT committed outside the heap; resident:\n"
+                    + "RSS outside the heap (/proc/PID/smaps), which also holds zlib's malloc'd Deflater/Inflater\n"
+                    + "state that NMT does not track; total: heap + the larger of the two. The " + otherShort()
+                    + " column is\nthe same " + otherShort() + " server (default settings) in every mode's rows.\n");
+        }
         sb.append("Per-round values:\n");
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, "  %s, %s: ours %s; %s %s%n", r.scenario(), r.metric(),

@@ -132,6 +132,51 @@ final class LoadGenerator implements AutoCloseable {
         return new Throughput(counts[0] / seconds, counts[1] / seconds);
     }
 
+    /** What came back from {@link #sendOnceAndAwaitReplies}: messages, their payload bytes, how many compressed. */
+    record Replies(long messages, long payloadBytes, long compressed) {
+    }
+
+    /**
+     * Sends one copy of {@code template} on every connection and waits until every connection has
+     * received one data message back (its frame read to the end, the payload counted, not
+     * decoded); fails when that takes longer than {@code timeoutMillis}.
+     */
+    Replies sendOnceAndAwaitReplies(List<GenConnection> conns, FrameTemplate template, long timeoutMillis)
+            throws IOException {
+        long[] replies = new long[2];
+        long compressedBefore = 0;
+        for (GenConnection c : conns) {
+            compressedBefore += c.compressedReceived;
+        }
+        sink = (c, n, t) -> {
+            replies[0]++;
+            replies[1] += n;
+        };
+        try {
+            long now = System.nanoTime();
+            long deadline = now + timeoutMillis * 1_000_000L;
+            for (GenConnection c : conns) {
+                c.template(template);
+                c.toSend = 1;
+                c.pump(now);
+            }
+            while (replies[0] < conns.size()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("only " + replies[0] + " of " + conns.size() + " replies within "
+                            + timeoutMillis + " ms");
+                }
+                poll(10, 0);
+            }
+        } finally {
+            sink = (c, n, t) -> { };
+        }
+        long compressed = -compressedBefore;
+        for (GenConnection c : conns) {
+            compressed += c.compressedReceived;
+        }
+        return new Replies(replies[0], replies[1], compressed);
+    }
+
     /** Round-trip latencies of a fixed-rate run, in nanoseconds, sorted. */
     record Latencies(long[] sorted, double achievedRate) {
         long percentile(double p) {

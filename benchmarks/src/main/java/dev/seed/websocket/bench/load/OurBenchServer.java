@@ -1,5 +1,6 @@
 package dev.seed.websocket.bench.load;
 
+import dev.seed.websocket.CompressionMode;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketHandler;
 import dev.seed.websocket.WebSocketServer;
@@ -8,13 +9,19 @@ import java.time.Duration;
 
 /**
  * Our server as the load benchmark runs it: one event loop, {@code /echo} sends every message
- * back, {@code /broadcast} sends every text message it receives to all open connections.
+ * back, {@code /broadcast} sends every text message it receives to all open connections. With
+ * permessage-deflate in a given {@link CompressionMode}, or in the library's default one.
  */
 final class OurBenchServer implements BenchServer.Running {
 
     private final WebSocketServer server;
 
     OurBenchServer(boolean deflate) {
+        this(deflate, null);
+    }
+
+    /** {@code mode}: how permessage-deflate spends memory; null for the library's default. */
+    OurBenchServer(boolean deflate, CompressionMode mode) {
         WebSocketServer[] self = new WebSocketServer[1];
         WebSocketServer.Builder b = WebSocketServer.builder()
                 .host("127.0.0.1").port(0)
@@ -41,6 +48,9 @@ final class OurBenchServer implements BenchServer.Running {
         if (deflate) {
             // Netty compresses every message; so do we here (the default skips those under 1 KiB).
             b.extensions("permessage-deflate").compressionThreshold(0);
+            if (mode != null) {
+                b.compressionMode(mode);
+            }
         }
         server = b.build().start();
         self[0] = server;

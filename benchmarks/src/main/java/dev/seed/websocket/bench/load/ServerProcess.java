@@ -1,5 +1,6 @@
 package dev.seed.websocket.bench.load;
 
+import dev.seed.websocket.CompressionMode;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -17,23 +18,30 @@ import java.util.regex.Pattern;
 /**
  * A benchmark server in its own JVM: {@link BenchServer} started with the given heap, Native
  * Memory Tracking on, pinned to one CPU with taskset when there is one. Its memory is read with
- * {@code jcmd} (GC.run, GC.heap_info, VM.native_memory summary).
+ * {@code jcmd} (GC.run, GC.heap_info, VM.native_memory summary) and from {@code /proc/PID/smaps}
+ * (memory resident outside the Java heap, which also holds what native libraries such as zlib
+ * allocate without NMT seeing it).
  */
 final class ServerProcess implements AutoCloseable {
 
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
     private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB");
     private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+    /** The heap's address range in GC.heap_info: {@code [0x00000000c0000000, 0x0000000100000000)}. */
+    private static final Pattern HEAP_RANGE = Pattern.compile("\\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)");
 
     final String kind;
     final boolean deflate;
+    /** Our server's compression mode when given; null: the server's default (and always for Netty). */
+    final CompressionMode mode;
     private final Process process;
     final int port;
     private final Path log;
 
-    private ServerProcess(String kind, boolean deflate, Process process, int port, Path log) {
+    private ServerProcess(String kind, boolean deflate, CompressionMode mode, Process process, int port, Path log) {
         this.kind = kind;
         this.deflate = deflate;
+        this.mode = mode;
         this.process = process;
         this.port = port;
         this.log = log;
@@ -41,7 +49,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code kind} ("ours" or "netty") and waits until it listens. */
     static ServerProcess start(String kind, boolean deflate, BenchConfig config) throws IOException {
-        return start(kind, kind, null, deflate, config);
+        return start(kind, kind, null, deflate, null, config);
+    }
+
+    /** Starts our server with permessage-deflate in {@code mode} and waits until it listens. */
+    static ServerProcess startOurs(CompressionMode mode, BenchConfig config) throws IOException {
+        return start("ours", "ours", null, true, mode, config);
     }
 
     /**
@@ -49,17 +62,18 @@ final class ServerProcess implements AutoCloseable {
      * websocket-core) ahead of the benchmark's own classes: the same server code on the older engine.
      */
     static ServerProcess startBaseline(Path coreJar, boolean deflate, BenchConfig config) throws IOException {
-        return start("baseline", "ours", coreJar.toAbsolutePath().toString(), deflate, config);
+        return start("baseline", "ours", coreJar.toAbsolutePath().toString(), deflate, null, config);
     }
 
     private static ServerProcess start(String kind, String serverKind, String classPathFirst, boolean deflate,
-            BenchConfig config) throws IOException {
+            CompressionMode mode, BenchConfig config) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (config.serverCpu() != null) {
             cmd.addAll(List.of("taskset", "-c", config.serverCpu()));
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String name = kind + (deflate ? "-deflate" : "");
+        String name = kind + (deflate ? "-deflate" : "")
+                + (mode == null ? "" : "-" + mode.name().toLowerCase(java.util.Locale.ROOT));
         for (String option : config.serverJvmOptions()) {
             cmd.add(option.replace("{server}", name));
         }
@@ -70,6 +84,9 @@ final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", classPath, BenchServer.class.getName(), serverKind));
         if (deflate) {
             cmd.add("--deflate");
+        }
+        if (mode != null) {
+            cmd.addAll(List.of("--mode", mode.name()));
         }
         Files.createDirectories(config.logDir());
         Path log = config.logDir().resolve(name + ".log");
@@ -84,7 +101,7 @@ final class ServerProcess implements AutoCloseable {
             p.destroyForcibly();
             throw new IOException(kind + " server did not start (" + line + "); see " + log);
         }
-        return new ServerProcess(kind, deflate, p, Integer.parseInt(line.substring(5).trim()), log);
+        return new ServerProcess(kind, deflate, mode, p, Integer.parseInt(line.substring(5).trim()), log);
     }
 
     /**
@@ -125,6 +142,21 @@ final class ServerProcess implements AutoCloseable {
     long nativeCommittedOutsideHeap() throws IOException {
         String summary = jcmd("VM.native_memory", "summary");
         return (kib(NMT_TOTAL, summary, "NMT total") - kib(NMT_HEAP, summary, "NMT Java Heap")) * 1024;
+    }
+
+    /**
+     * Memory resident outside the Java heap, in bytes: the Rss of every mapping in
+     * {@code /proc/PID/smaps} that is not part of the heap's address range (from GC.heap_info).
+     * Unlike NMT it sees what native libraries allocate with malloc (zlib's Deflater and Inflater
+     * state); unlike NMT it does not see memory allocated but never touched.
+     */
+    long residentOutsideHeap() throws IOException {
+        Matcher m = HEAP_RANGE.matcher(jcmd("GC.heap_info"));
+        if (!m.find()) {
+            throw new IOException("cannot read the heap's address range from GC.heap_info");
+        }
+        return ResidentMemory.outside(process.pid(), Long.parseUnsignedLong(m.group(1), 16),
+                Long.parseUnsignedLong(m.group(2), 16));
     }
 
     /** Live objects per class (GC.class_histogram, after a full GC): name -> {instances, bytes}. */
@@ -191,7 +223,8 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return kind + (deflate ? "+deflate" : "") + "[pid " + pid() + ", port " + port + "]";
+        return kind + (deflate ? "+deflate" : "") + (mode == null ? "" : "/" + mode)
+                + "[pid " + pid() + ", port " + port + "]";
     }
 
     static boolean onPath(String tool) {

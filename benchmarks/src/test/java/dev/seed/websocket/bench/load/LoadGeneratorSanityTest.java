@@ -2,7 +2,13 @@ package dev.seed.websocket.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.seed.websocket.CompressionMode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -73,6 +79,52 @@ class LoadGeneratorSanityTest {
             assertThat(l.sorted().length).isBetween(200, 400);
             assertThat(l.percentile(50)).isPositive().isLessThanOrEqualTo(l.percentile(99));
             gen.close(conns);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SHARED", "WINDOWED", "FULL", "netty"})
+    void oneCompressedMessagePerConnectionComesBackIntact(String server) throws Exception {
+        byte[] json = FrameTemplate.chatJson(DeflateMemoryScenario.MESSAGE_SIZE);
+        FrameTemplate message = FrameTemplate.deflatedText(json, 1);
+        try (BenchServer.Running s = server.equals("netty") ? new NettyBenchServer(true)
+                : new OurBenchServer(true, CompressionMode.valueOf(server));
+                LoadGenerator gen = new LoadGenerator()) {
+            List<GenConnection> conns = gen.connect(s.port(), "/echo", DeflateMemoryScenario.OFFER, 3, 10_000);
+            conns.forEach(GenConnection::captureFirstMessage);
+            LoadGenerator.Replies r = gen.sendOnceAndAwaitReplies(conns, message, 10_000);
+            assertThat(r.messages()).isEqualTo(3);
+            for (GenConnection c : conns) {
+                assertThat(c.negotiatedExtensions).startsWith("permessage-deflate");
+                byte[] echoed = c.compressedReceived == 1 ? inflate(c.firstMessage) : c.firstMessage;
+                assertThat(echoed).isEqualTo(json);
+            }
+            gen.close(conns);
+        }
+    }
+
+    @Test
+    void theCompressedMessageIsTwoKilobytesOfJsonChat() throws Exception {
+        byte[] json = FrameTemplate.chatJson(2048);
+        assertThat(json).hasSize(2048);
+        String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(json)).toString();
+        assertThat(text).startsWith("[{\"type\":\"message\"").endsWith("]").contains("},{");
+        assertThat(inflate(FrameTemplate.deflateSyncFlushed(json))).isEqualTo(json);
+    }
+
+    /** A permessage-deflate payload inflated on its own (RFC 7692 section 7.2.2: the tail put back). */
+    private static byte[] inflate(byte[] payload) throws Exception {
+        Inflater inflater = new Inflater(true);
+        try {
+            byte[] in = Arrays.copyOf(payload, payload.length + 4);
+            in[payload.length + 2] = (byte) 0xFF;
+            in[payload.length + 3] = (byte) 0xFF;
+            inflater.setInput(in);
+            byte[] out = new byte[64 * 1024];
+            int n = inflater.inflate(out);
+            return Arrays.copyOf(out, n);
+        } finally {
+            inflater.end();
         }
     }
 
