@@ -155,7 +155,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     /**
      * The LZ77 window of {@link CompressionMode#WINDOWED}, 9 to 15 bits (default
      * {@value PerMessageDeflate#DEFAULT_WINDOW_BITS}: 4 KiB); what a compressed connection keeps is
-     * about five times 2^bits bytes.
+     * about seven times 2^bits bytes (compressor and decompressor).
      */
     public B compressionWindowBits(int bits) {
         if (bits < 9 || bits > 15) {

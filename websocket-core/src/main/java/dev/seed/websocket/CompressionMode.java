@@ -11,7 +11,7 @@ package dev.seed.websocket;
  *   <tr><th>mode</th><th>our compressor</th><th>our decompressor</th></tr>
  *   <tr><td>{@link #SHARED}</td><td>none: the event loop's, per message</td>
  *       <td>none: the event loop's, per message</td></tr>
- *   <tr><td>{@link #WINDOWED}</td><td>its window and hash chains, about 5 x 2^bits bytes</td>
+ *   <tr><td>{@link #WINDOWED}</td><td>its window, chains and heads, 6 x 2^bits bytes</td>
  *       <td>its window, 2^bits bytes</td></tr>
  *   <tr><td>{@link #FULL}</td><td>zlib, about 256 KiB</td><td>zlib, about 40 KiB</td></tr>
  * </table>
