@@ -10,7 +10,7 @@ package dev.seed.websocket;
  *   <caption>State kept per compressed connection after traffic (measured: README, "Compression modes")</caption>
  *   <tr><th>mode</th><th>our compressor</th><th>our decompressor</th></tr>
  *   <tr><td>{@link #SHARED}</td><td>none: the event loop's, per message</td>
- *       <td>none: the event loop's, per message</td></tr>
+ *       <td>a 512-byte window (none when the client resets its context)</td></tr>
  *   <tr><td>{@link #WINDOWED}</td><td>its window, chains and heads, 6 x 2^bits bytes</td>
  *       <td>its window, 2^bits bytes</td></tr>
  *   <tr><td>{@link #FULL}</td><td>zlib, about 256 KiB</td><td>zlib, about 40 KiB</td></tr>
@@ -19,13 +19,15 @@ package dev.seed.websocket;
 public enum CompressionMode {
 
     /**
-     * No context takeover (RFC 7692 section 7.1.1): the server answers {@code server_no_context_takeover},
-     * which a server may always add, and asks {@code client_no_context_takeover} of clients whose
-     * offer carries {@code client_max_window_bits} (every browser, Node's ws, Python's websockets;
-     * a client that offers no window parameter may refuse the request, as Netty's does by default,
-     * so it is not asked and keeps its context). Each message is compressed on its own by a
-     * compressor the event loop lends for that message, and inflated by one lent from its first
-     * frame to its last. Near zero per connection; messages do not refer back to earlier ones, so
+     * No context takeover in our direction (RFC 7692 section 7.1.1.1: the server answers
+     * {@code server_no_context_takeover}, which a server may always add): each message is
+     * compressed on its own by a compressor the event loop lends for that message. A client that
+     * offers {@code client_no_context_takeover} has its messages inflated by a decompressor lent
+     * from their first frame to their last; one that offers {@code client_max_window_bits} (every
+     * browser, Node's ws, Python's websockets) is asked for a 512-byte window (section 7.1.2.2),
+     * which is all its context costs us. {@code client_no_context_takeover} is never asked unasked:
+     * a client may refuse a configuration it does not support (section 7), and Netty's does this
+     * one by default. Near zero per connection; our messages do not refer back to earlier ones, so
      * repetitive traffic compresses less.
      */
     SHARED,

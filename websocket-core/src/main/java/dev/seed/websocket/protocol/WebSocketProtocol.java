@@ -129,7 +129,17 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
         this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(NO_EXTENSIONS);
-        this.decodedSink = this.extensions.length == 0 ? null : this::acceptDecoded;
+        this.decodedSink = this.extensions.length == 0 ? null : new Extension.PayloadSink() {
+            @Override
+            public void accept(ByteBuffer chunk) throws ProtocolException {
+                acceptDecoded(chunk);
+            }
+
+            @Override
+            public boolean copiesAtOnce() {
+                return true; // into the message being assembled, nothing else
+            }
+        };
         this.listener = Objects.requireNonNull(listener, "listener");
         this.output = Objects.requireNonNull(output, "output");
         this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");

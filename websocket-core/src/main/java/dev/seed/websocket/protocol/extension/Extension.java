@@ -120,5 +120,15 @@ public interface Extension {
         default boolean full() {
             return false;
         }
+
+        /**
+         * Whether {@link #accept} copies the chunk before it returns and calls out to nothing
+         * (no handler, no other connection): then an extension may hand every connection of a
+         * thread the same chunk buffer. A sink that lends the chunk on (a streaming handler, which
+         * may relay it or resume another connection's reading meanwhile) gets one of its own.
+         */
+        default boolean copiesAtOnce() {
+            return false;
+        }
     }
 }

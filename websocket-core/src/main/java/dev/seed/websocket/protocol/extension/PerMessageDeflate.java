@@ -6,8 +6,9 @@ import static dev.seed.websocket.protocol.extension.DeflateParameters.NO_VALUE;
 
 import dev.seed.websocket.CompressionMode;
 import dev.seed.websocket.protocol.Role;
+import dev.seed.websocket.protocol.deflate.DeflateEncoder;
 import dev.seed.websocket.protocol.deflate.DeflateOutput;
-import dev.seed.websocket.protocol.deflate.LentCodecs;
+import dev.seed.websocket.protocol.deflate.JdkDeflateEncoder;
 import dev.seed.websocket.protocol.deflate.MessageEncoder;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -61,6 +62,13 @@ public final class PerMessageDeflate implements ExtensionFactory {
      * table for the ratio against a full window.
      */
     public static final int DEFAULT_WINDOW_BITS = 12;
+
+    /**
+     * The window SHARED asks of a client that keeps its context (it offered
+     * client_max_window_bits but not client_no_context_takeover): 2^9 = 512 bytes, the smallest
+     * zlib writes (an agreed 8 is written as 9 with distances under 256).
+     */
+    static final int SHARED_CLIENT_WINDOW_BITS = 9;
 
     /** The mode unless configured. */
     public static final CompressionMode DEFAULT_MODE = CompressionMode.WINDOWED;
@@ -285,14 +293,13 @@ public final class PerMessageDeflate implements ExtensionFactory {
         boolean serverNoContextTakeover = offer.serverNoContextTakeover()
                 || config.serverNoContextTakeover() || mode == CompressionMode.SHARED;
         // Section 7.1.1.2: a server MAY include client_no_context_takeover even if not offered;
-        // we echo an offered one so that both sides know the client resets its context. But
-        // section 7 lets a client fail the connection over "a configuration it does not support",
-        // and some do over this one (Netty's client by default), so SHARED asks for it only from
-        // clients whose offer shows they take window parameters (client_max_window_bits: every
-        // browser, Node's ws, Python's websockets), which all honour it.
+        // we echo an offered one so that both sides know the client resets its context. We never
+        // add it unasked: section 7 lets a client fail the connection over "a configuration it
+        // does not support", and some do over this one (Netty's client by default). SHARED asks
+        // for the smallest window instead (below), which every client offering
+        // client_max_window_bits takes.
         boolean clientNoContextTakeover = offer.clientNoContextTakeover()
-                || config.clientNoContextTakeover()
-                || mode == CompressionMode.SHARED && offer.clientMaxWindowBits() != ABSENT;
+                || config.clientNoContextTakeover();
         // Section 7.1.2.1: accept an offered server_max_window_bits "with the same or smaller
         // value"; a server MAY include the parameter even when it was not offered (WINDOWED
         // does, announcing the window it uses).
@@ -312,6 +319,9 @@ public final class PerMessageDeflate implements ExtensionFactory {
                     : MAX_WINDOW_BITS;
             if (mode == CompressionMode.WINDOWED) {
                 wanted = Math.min(wanted, windowBits);
+            } else if (mode == CompressionMode.SHARED && !clientNoContextTakeover) {
+                // the client keeps its context: the smallest window keeps our side of it small
+                wanted = SHARED_CLIENT_WINDOW_BITS;
             }
             if (offer.clientMaxWindowBits() > 0) {
                 clientWindow = Math.min(offer.clientMaxWindowBits(), wanted);
@@ -372,15 +382,18 @@ public final class PerMessageDeflate implements ExtensionFactory {
      * Send it with RSV1 on connections whose
      * {@link PerMessageDeflateExtension#sharedCompressedWindowBits()} is {@code windowBits}, and
      * call {@link PerMessageDeflateExtension#afterSharedCompressedMessage()} on each afterwards.
-     * {@code payload}'s position is unchanged. Uses the calling thread's lent encoder.
+     * {@code payload}'s position is unchanged. Any thread: the context is made for the call and
+     * freed after it.
      */
     public static ByteBuffer compressStandalone(ByteBuffer payload, int level, int windowBits) {
-        MessageEncoder encoder = LentCodecs.encoder(windowBits == MAX_WINDOW_BITS, windowBits, checkLevel(level));
+        checkLevel(level);
+        MessageEncoder encoder = windowBits == MAX_WINDOW_BITS ? new JdkDeflateEncoder(level)
+                : new DeflateEncoder(windowBits, level, PerMessageDeflateExtension.MEM_LEVEL);
         DeflateOutput out = new DeflateOutput(payload.remaining() / 2 + 64);
         try {
             encoder.compress(payload.duplicate(), out, Integer.MAX_VALUE);
         } finally {
-            encoder.reset();
+            encoder.release();
         }
         int body = out.size() - 4;
         return ByteBuffer.wrap(body <= 0 ? new byte[1] : Arrays.copyOf(out.array(), body));

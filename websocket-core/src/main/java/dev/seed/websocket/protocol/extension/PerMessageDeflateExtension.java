@@ -59,12 +59,34 @@ public final class PerMessageDeflateExtension implements Extension {
     /** Compressed output and inflated chunks of the thread's current call (an event loop's); reused. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** A thread's reusable buffers: what one call produces, consumed before the call returns. */
+    /**
+     * A thread's reusable buffers: what one call produces, consumed before the call returns (the
+     * compressed output is copied out; inflated chunks go only to sinks that copy at once).
+     */
     private static final class Scratch {
-        final DeflateOutput output = new DeflateOutput(4096);
-        final byte[] inflated = new byte[INFLATE_CHUNK_SIZE];
-        final ByteBuffer inflatedView = ByteBuffer.wrap(inflated);
+        /** Compressed output; grown for a large message, then dropped back (see {@link #output()}). */
+        DeflateOutput output = new DeflateOutput(SCRATCH_OUTPUT_KEPT);
+        final ByteBuffer inflatedView = ByteBuffer.wrap(new byte[INFLATE_CHUNK_SIZE]);
+
+        /** The output buffer, cleared. */
+        DeflateOutput output() {
+            output.clear();
+            return output;
+        }
+
+        /** After the output was copied: a buffer a large message grew past the kept size goes. */
+        void trim() {
+            if (output.array().length > SCRATCH_OUTPUT_KEPT) {
+                output = new DeflateOutput(SCRATCH_OUTPUT_KEPT);
+            }
+        }
     }
+
+    /**
+     * The most a thread keeps for compressed output between messages: a message whose output
+     * needs more gets a buffer of its own for that call, dropped afterwards.
+     */
+    static final int SCRATCH_OUTPUT_KEPT = 64 * 1024;
 
     // Which end of the connection we are; fixed.
     private final Role role;
@@ -93,12 +115,16 @@ public final class PerMessageDeflateExtension implements Extension {
     // The decompression context: our own with context takeover, else borrowed for the message in
     // progress; null when there is none.
     private MessageDecoder decoder;
+    // Inflated chunks for a sink that lends them on (a streaming handler); null until needed.
+    private ByteBuffer ownChunk;
     // Set by close(); afterwards encode and decode throw IllegalStateException.
     private boolean closed;
     /** Whether our own compressor was used since {@link #compressedSinceLastLook()} last looked. */
     private boolean compressedRecently;
     /** Whether a message sent in parts is in progress: our context must last until its last part. */
     private boolean partsInProgress;
+    /** Whether the message being decoded has had a payload byte yet. */
+    private boolean messageHadInput;
     /** Whether decoding stopped early (the sink was full): the decoder holds input to go on with. */
     private boolean decodePending;
     /** Whether the message's end came with the input decoding stopped in (the tail is still to inflate). */
@@ -207,6 +233,16 @@ public final class PerMessageDeflateExtension implements Extension {
     public void decode(ByteBuffer in, boolean messageEnd, PayloadSink out)
             throws ProtocolException {
         MessageDecoder inf = decoder();
+        if (in.hasRemaining()) {
+            messageHadInput = true;
+        } else if (messageEnd && !messageHadInput) {
+            // A message flagged compressed without a single payload byte: its tail alone would
+            // open a stored block (00 00 FF FF reads as a header and a length) that the next
+            // message would be taken into. Section 7.2.3.6 writes an empty message as 0x00; this
+            // one is taken as empty too, and the context is left as it was.
+            endOfMessage(inf);
+            return;
+        }
         inf.setInput(in);
         boolean done = inflate(inf, out);
         if (!done && inf.getRemaining() > 0) {
@@ -267,6 +303,7 @@ public final class PerMessageDeflateExtension implements Extension {
     }
 
     private void endOfMessage(MessageDecoder inf) {
+        messageHadInput = false;
         // Section 7.1.1: with no context takeover the peer starts each message afresh, and the
         // decoder lent for this message goes back to the loop.
         if (remoteNoContextTakeover) {
@@ -279,13 +316,24 @@ public final class PerMessageDeflateExtension implements Extension {
 
     /** Inflates what the inflater has into the sink; false when it stopped because the sink is full. */
     private boolean inflate(MessageDecoder inf, PayloadSink out) throws ProtocolException {
-        Scratch scratch = SCRATCH.get();
-        byte[] chunk = scratch.inflated;
+        // A sink that copies at once shares the thread's chunk buffer; one that lends the chunk on
+        // (a streaming handler) gets this connection's own, as the engine's lending rule expects
+        // of an inflated buffer: reused only by this connection's next chunk.
+        ByteBuffer view;
+        if (out.copiesAtOnce()) {
+            view = SCRATCH.get().inflatedView;
+        } else {
+            if (ownChunk == null) {
+                ownChunk = ByteBuffer.wrap(new byte[INFLATE_CHUNK_SIZE]);
+            }
+            view = ownChunk;
+        }
+        byte[] chunk = view.array();
         try {
             // inflate returns 0 only once the input is used up or the stream has finished.
             int n;
             while ((n = inf.inflate(chunk, 0, chunk.length)) > 0) {
-                out.accept(scratch.inflatedView.clear().limit(n));
+                out.accept(view.clear().limit(n));
                 if (out.full()) {
                     return inf.needsInput() && inf.getRemaining() == 0 && n < chunk.length;
                 }
@@ -369,10 +417,12 @@ public final class PerMessageDeflateExtension implements Extension {
         // Not the last part: the context carries on to the next part whatever the agreement.
         partsInProgress = true;
         MessageEncoder e = encoder(true);
-        DeflateOutput scratch = SCRATCH.get().output;
-        scratch.clear();
-        e.compress(part.duplicate(), scratch, Integer.MAX_VALUE);
-        return ByteBuffer.wrap(Arrays.copyOf(scratch.array(), scratch.size()));
+        Scratch scratch = SCRATCH.get();
+        DeflateOutput out = scratch.output();
+        e.compress(part.duplicate(), out, Integer.MAX_VALUE);
+        ByteBuffer compressed = ByteBuffer.wrap(Arrays.copyOf(out.array(), out.size()));
+        scratch.trim();
+        return compressed;
     }
 
     /**
@@ -382,13 +432,21 @@ public final class PerMessageDeflateExtension implements Extension {
      */
     private ByteBuffer compressWhole(ByteBuffer payload, int limit) {
         MessageEncoder e = encoder(false);
-        DeflateOutput scratch = SCRATCH.get().output;
-        scratch.clear();
-        boolean fits = e.compress(payload.duplicate(), scratch, limit);
-        if (localNoContextTakeover) {
-            doneWithMessage(e);
+        Scratch scratch = SCRATCH.get();
+        DeflateOutput out = scratch.output();
+        boolean fits = false;
+        try {
+            fits = e.compress(payload.duplicate(), out, limit);
+        } finally {
+            // Also when compressing failed: a lent context must not carry a half message over to
+            // the loop's next connection.
+            if (localNoContextTakeover) {
+                doneWithMessage(e);
+            }
         }
-        return fits ? ByteBuffer.wrap(withoutTail(scratch.array(), scratch.size())) : null;
+        ByteBuffer compressed = fits ? ByteBuffer.wrap(withoutTail(out.array(), out.size())) : null;
+        scratch.trim();
+        return compressed;
     }
 
     /** Our context after a message without context takeover: the lent one is reset, ours dropped. */
@@ -489,6 +547,7 @@ public final class PerMessageDeflateExtension implements Extension {
             decoder.release(); // a lent one too: close may come from another thread than the loop's pool
             decoder = null;
         }
+        ownChunk = null;
     }
 
     /** The 4-octet tail of a sync flush removed (section 7.2.1); an empty flush is the octet 0x00. */

@@ -418,6 +418,45 @@ class PerMessageDeflateExtensionTest {
                 .satisfies(e -> assertThat(((ProtocolException) e).closeCode()).isEqualTo(1007));
     }
 
+    // ---- buffer ownership ------------------------------------------------------------------
+
+    /**
+     * A streaming handler is lent each inflated chunk, and may keep it for a send that goes out
+     * later: the chunk is its connection's own, which another connection's inflation on the same
+     * thread never overwrites (only sinks that copy at once share the thread's buffer).
+     */
+    @Test
+    void aChunkLentToAStreamingHandlerIsNotOverwrittenByAnotherConnection() throws Exception {
+        byte[] aa = "A".repeat(5000).getBytes(US_ASCII);
+        byte[] bb = "B".repeat(5000).getBytes(US_ASCII);
+        Pair a = pair(b -> b.compressionThreshold(0), b -> b.compressionThreshold(0));
+        Pair b = pair(x -> x.compressionThreshold(0), x -> x.compressionThreshold(0));
+        ByteBuffer[] kept = new ByteBuffer[1];
+        a.server().decode(ByteBuffer.wrap(array(a.client().encode(OPCODE_TEXT, ByteBuffer.wrap(aa)))), true,
+                chunk -> kept[0] = chunk.duplicate()); // a lending sink (copiesAtOnce false)
+        assertThat(decode(b.server(), array(b.client().encode(OPCODE_TEXT, ByteBuffer.wrap(bb))))).isEqualTo(bb);
+        byte[] seen = new byte[kept[0].remaining()];
+        kept[0].get(seen);
+        assertThat(new String(seen, US_ASCII)).matches("A+");
+    }
+
+    /**
+     * A message flagged compressed with no payload byte at all is taken as empty, and the next
+     * message still decodes: its tail alone (00 00 FF FF) would leave a stored block open.
+     */
+    @Test
+    void anEmptyCompressedPayloadIsAnEmptyMessageAndTheNextOneDecodes() throws Exception {
+        for (CompressionMode mode : CompressionMode.values()) {
+            Pair p = pair(b -> b.compressionThreshold(0).mode(mode), b -> b.compressionThreshold(0).mode(mode));
+            assertThat(decode(p.server(), new byte[0])).as(mode.name()).isEmpty();
+            byte[] hello = array(p.client().compressMessage(ByteBuffer.wrap(HELLO)));
+            assertThat(decode(p.server(), hello)).as(mode.name()).isEqualTo(HELLO);
+            assertThat(decode(p.server(), new byte[0], new byte[0])).as(mode.name()).isEmpty();
+            assertThat(decode(p.server(), array(p.client().compressMessage(ByteBuffer.wrap(HELLO)))))
+                    .as(mode.name()).isEqualTo(HELLO);
+        }
+    }
+
     // ---- zip bombs and corrupt data (section 7.2.2) ---------------------------------------
 
     @Test
