@@ -48,6 +48,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     private int compressionThreshold = DEFAULT_COMPRESSION_THRESHOLD;
     private CompressionMode compressionMode = PerMessageDeflate.DEFAULT_MODE;
     private int compressionWindowBits = PerMessageDeflate.DEFAULT_WINDOW_BITS;
+    private int compressionPeerWindowBits = PerMessageDeflate.DEFAULT_PEER_WINDOW_BITS;
     private Duration compressionIdleRelease = DEFAULT_COMPRESSION_IDLE_RELEASE;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
@@ -153,15 +154,28 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     }
 
     /**
-     * The LZ77 window of {@link CompressionMode#WINDOWED}, 9 to 15 bits (default
-     * {@value PerMessageDeflate#DEFAULT_WINDOW_BITS}: 4 KiB); what a compressed connection keeps is
-     * about seven times 2^bits bytes (compressor and decompressor).
+     * Our compressor's LZ77 window in {@link CompressionMode#WINDOWED}, 9 to 15 bits (default
+     * {@value PerMessageDeflate#DEFAULT_WINDOW_BITS}: 16 KiB), announced as server_max_window_bits;
+     * between messages a connection keeps 2^bits bytes of history for it.
      */
     public B compressionWindowBits(int bits) {
         if (bits < 9 || bits > 15) {
             throw new IllegalArgumentException("compressionWindowBits must be 9 to 15: " + bits);
         }
         this.compressionWindowBits = bits;
+        return self();
+    }
+
+    /**
+     * The window {@link CompressionMode#WINDOWED} asks of a client that offers
+     * client_max_window_bits, 9 to 15 bits (default {@value PerMessageDeflate#DEFAULT_PEER_WINDOW_BITS}:
+     * 4 KiB): the buffer a connection keeps for the client's context.
+     */
+    public B compressionPeerWindowBits(int bits) {
+        if (bits < 9 || bits > 15) {
+            throw new IllegalArgumentException("compressionPeerWindowBits must be 9 to 15: " + bits);
+        }
+        this.compressionPeerWindowBits = bits;
         return self();
     }
 
@@ -327,7 +341,7 @@ public abstract class AbstractEndpointBuilder<B extends AbstractEndpointBuilder<
     protected final EndpointConfig endpointConfig() {
         List<ExtensionFactory> factories = new ArrayList<>(
                 EndpointConfig.parseExtensions(extensionConfig, compressionThreshold, compressionMode,
-                        compressionWindowBits));
+                        compressionWindowBits, compressionPeerWindowBits));
         factories.addAll(extensionFactories);
         Executor executor = ownHandlerExecutor ? HandlerExecutors.newBlockingHandlerExecutor() : handlerExecutor;
         return new EndpointConfig(protocol.build(), factories, idleTimeout, pingInterval, pongTimeout,

@@ -54,10 +54,10 @@ public record EndpointConfig(
 
     /** Resolves extension configuration written in header syntax. */
     public static List<ExtensionFactory> parseExtensions(List<String> elements, int compressionThreshold,
-            dev.seed.websocket.CompressionMode mode, int windowBits) {
+            dev.seed.websocket.CompressionMode mode, int windowBits, int peerWindowBits) {
         if (elements.isEmpty()) {
             return List.of();
         }
-        return Extensions.fromConfig(elements, compressionThreshold, mode, windowBits);
+        return Extensions.fromConfig(elements, compressionThreshold, mode, windowBits, peerWindowBits);
     }
 }

@@ -97,7 +97,7 @@ abstract class ProcessPeerInteropTest {
                 assertThat(agreed).as("the response's Sec-WebSocket-Extensions").contains("permessage-deflate");
                 switch (mode) {
                     case SHARED -> assertThat(agreed).contains("server_no_context_takeover", "client_max_window_bits=9");
-                    case WINDOWED -> assertThat(agreed).contains("server_max_window_bits=12", "client_max_window_bits=12");
+                    case WINDOWED -> assertThat(agreed).contains("server_max_window_bits=14", "client_max_window_bits=12");
                     case FULL -> assertThat(agreed).doesNotContain("no_context_takeover", "max_window_bits=");
                 }
                 List<Map<String, String>> lines = peer.collectUntil("server-close", 60);

@@ -20,6 +20,13 @@ import java.nio.ByteBuffer;
  *       heads only; symbol buffers, frequency counts and Huffman trees live in per-thread scratch
  *       and are not retained per instance. {@link #release()} drops everything (0 bytes retained)
  *       and implies {@link #reset()}; the arrays come back on next use.</li>
+ *   <li>Compact between calls (the four-argument constructor): only the history is kept, the last
+ *       min(2^windowBits, bytes since the reset) bytes, in an array of that length, so 2^windowBits
+ *       bytes instead of 6 * 2^windowBits. Each call rebuilds the window, chains and heads from it
+ *       in per-thread arrays, one insertion per history byte, and compresses as the instance
+ *       keeping them would, with the same reach into earlier calls. The output is the same except
+ *       where the window slides (less often when compact) and, at levels 1 to 3, where a long
+ *       match left positions out of the chains (compact links every history position).</li>
  * </ul>
  *
  * <p>Design: {@code java.util.zip.Deflater} keeps a 32 KiB window and about 256 KiB of native
@@ -55,16 +62,37 @@ public final class DeflateEncoder implements MessageEncoder {
 
     /** The window's base-2 logarithm, 9..15. */
     private final int windowBits;
-    /** The LZ77 state: window, chains and heads, the only arrays kept between calls. */
+    /**
+     * The LZ77 state: window, chains and heads, the only arrays kept between calls; compact, the
+     * history only.
+     */
     private final Lz77Matcher matcher;
 
     /**
+     * An encoder that keeps its window, chains and heads between calls (6 * 2^windowBits bytes at
+     * most); see {@link #DeflateEncoder(int, int, int, boolean)}.
+     *
      * @param windowBits base-2 logarithm of the LZ77 window, 9 to 15 (RFC 7692 section 7.1.2
-     *     allows 8; zlib, and so this class, treats 8 as 9, which any peer accepting 8 decodes)
+     *     allows 8, served by a 9-bit window whose matches refer back at most 255 bytes)
      * @param level 1 (fastest) to 9 (smallest), as zlib's levels
      * @param memLevel 1 to 9, as zlib's: the hash table has 2^min(windowBits, memLevel + 7) heads
      */
     public DeflateEncoder(int windowBits, int level, int memLevel) {
+        this(windowBits, level, memLevel, false);
+    }
+
+    /**
+     * @param windowBits base-2 logarithm of the LZ77 window, 8 to 15 (RFC 7692 section 7.1.2);
+     *     8 is served by a window of 9 bits whose matches refer back at most 255 bytes, so that a
+     *     peer keeping 256 bytes decodes them (zlib too treats 8 as 9, its distances stopping at
+     *     250)
+     * @param level 1 (fastest) to 9 (smallest), as zlib's levels
+     * @param memLevel 1 to 9, as zlib's: the hash table has 2^min(windowBits, memLevel + 7) heads
+     * @param compactBetweenCalls keep only the last 2^windowBits bytes of history between calls
+     *     (at most 2^windowBits bytes retained) and rebuild the chains from them at the start of
+     *     each call, in arrays of the thread: less memory per instance, more time per call
+     */
+    public DeflateEncoder(int windowBits, int level, int memLevel, boolean compactBetweenCalls) {
         if (windowBits < 8 || windowBits > 15) {
             throw new IllegalArgumentException("windowBits must be 8 to 15: " + windowBits);
         }
@@ -75,7 +103,7 @@ public final class DeflateEncoder implements MessageEncoder {
             throw new IllegalArgumentException("memLevel must be 1 to 9: " + memLevel);
         }
         this.windowBits = Math.max(9, windowBits);
-        this.matcher = new Lz77Matcher(this.windowBits, level, memLevel);
+        this.matcher = new Lz77Matcher(this.windowBits, level, memLevel, compactBetweenCalls, (1 << windowBits) - 1);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The LZ77 half of {@link DeflateEncoder}, zlib's algorithm at a window of 2^windowBits bytes,
@@ -27,7 +28,18 @@ import java.nio.ByteOrder;
  *
  * <p>The window, chains and heads persist across calls (context takeover). {@link #reset()} does
  * not clear them: it raises a floor at or below which positions are no candidates, so a reset
- * costs nothing whatever the window size. Not thread safe.
+ * costs nothing whatever the window size.
+ *
+ * <p>Compact, the matcher keeps only its history between calls: the last
+ * min(2^windowBits, bytes since the reset) bytes, in an array of that length. A call borrows the
+ * window, chains and heads of the thread ({@link Lz77Scratch}), clears the heads, copies the
+ * history to positions {@code [0, h)} of the window and links those positions into the chains
+ * as the matcher keeping its arrays would have them (all but the last two, whose three bytes are
+ * not all there yet), compresses from position h, then copies the last bytes back. Matches reach
+ * into the history as far as without compaction: position 0, which ends the chains, is no
+ * candidate, but it holds the first byte since the reset or one a whole window back, none either
+ * way (or, after a slide, a byte the slide took out of the chains). The cost is the rebuild:
+ * about one hash insertion per history byte per call. Not thread safe.
  */
 final class Lz77Matcher {
 
@@ -59,7 +71,18 @@ final class Lz77Matcher {
     /** Little-endian long view of byte arrays, for comparing eight bytes at a time. */
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Little-endian int view of byte arrays, for hashing three bytes with one read. */
+    private static final VarHandle INT_LE =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The multiplier of the three-byte hash. */
+    private static final int HASH_MULTIPLIER = 0x9E3779B1;
 
+    /** The window's base-2 logarithm. */
+    private final int windowBits;
+    /** The heads' base-2 logarithm. */
+    private final int hashBits;
+    /** Whether only the history is kept between calls, the other arrays borrowed per call. */
+    private final boolean compact;
     /** The window size, 2^windowBits. */
     private final int wSize;
     /** {@code wSize - 1}: a position's slot in {@link #prev}. */
@@ -85,12 +108,29 @@ final class Lz77Matcher {
     /** Symbols per block: 2^(memLevel + 6) - 1, as zlib. */
     final int blockSymbols;
 
-    /** Input bytes: positions [0, strstart + lookahead) hold data; null until first use. */
+    /**
+     * Input bytes: positions [0, strstart + lookahead) hold data; null until first use. Compact:
+     * the thread's, during a call only.
+     */
     private byte[] window;
-    /** At {@code p & wMask}: the previous position with p's hash, or 0; null until first use. */
+    /**
+     * At {@code p & wMask}: the previous position with p's hash, or 0; null until first use.
+     * Compact: the thread's, during a call only.
+     */
     private char[] prev;
-    /** Per hash: the latest position inserted with that hash, or 0 (none); null until first use. */
+    /**
+     * Per hash: the latest position inserted with that hash, or 0 (none); null until first use.
+     * Compact: the thread's, during a call only.
+     */
     private char[] head;
+    /**
+     * Compact only: the last bytes since the reset, at most a window, in {@code [0,
+     * historyLength)}; the array grows to min(window, bytes since the reset). Null until first
+     * use and after a release.
+     */
+    private byte[] history;
+    /** Compact only: valid bytes of {@link #history}; 0 after a reset. */
+    private int historyLength;
     /** The next position to encode; between calls, one past the last byte of the last call. */
     private int strstart;
     /** Positions up to this one are no candidates (0 ends chains; older ones precede a reset). */
@@ -104,12 +144,18 @@ final class Lz77Matcher {
     /** Position of the current block's first byte; may go negative after a slide. */
     private int blockStart;
 
-    Lz77Matcher(int windowBits, int level, int memLevel) {
+    /**
+     * @param maxDistance the farthest a match may refer back: 2^windowBits - 1, or less (an
+     *     agreed window of 2^8 bytes is served by a 2^9 window whose matches stop at 255)
+     */
+    Lz77Matcher(int windowBits, int level, int memLevel, boolean compact, int maxDistance) {
+        this.windowBits = windowBits;
+        this.compact = compact;
         wSize = 1 << windowBits;
         wMask = wSize - 1;
         windowSize = 2 * wSize;
-        maxDist = wSize - 1;
-        int hashBits = Math.min(windowBits, memLevel + 7);
+        maxDist = Math.min(wSize - 1, maxDistance);
+        hashBits = Math.min(windowBits, memLevel + 7);
         hashSize = 1 << hashBits;
         hashShift = 32 - hashBits;
         int[] c = CONFIG[level];
@@ -123,6 +169,9 @@ final class Lz77Matcher {
 
     /** Bytes of the arrays kept between calls. */
     long retainedBytes() {
+        if (compact) {
+            return history == null ? 0 : history.length;
+        }
         return window == null ? 0 : window.length + 2L * prev.length + 2L * head.length;
     }
 
@@ -130,10 +179,13 @@ final class Lz77Matcher {
     void reset() {
         floor = strstart;
         insert = 0;
+        historyLength = 0;
     }
 
     /** Drops the arrays; the next call starts a fresh stream. */
     void release() {
+        history = null;
+        historyLength = 0;
         window = null;
         prev = null;
         head = null;
@@ -147,11 +199,87 @@ final class Lz77Matcher {
      * the output to the limit (the matcher then needs a {@link #reset()}).
      */
     boolean deflate(ByteBuffer in, BlockWriter bw) {
+        if (compact) {
+            return deflateCompact(in, bw);
+        }
         if (window == null) {
             window = new byte[windowSize];
             prev = new char[wSize];
             head = new char[hashSize];
         }
+        return deflateInWindow(in, bw);
+    }
+
+    /**
+     * {@link #deflate} with the thread's arrays: restores the history into them, compresses, and
+     * keeps the last bytes as the new history. On false the caller resets the matcher.
+     */
+    private boolean deflateCompact(ByteBuffer in, BlockWriter bw) {
+        Lz77Scratch scratch = Lz77Scratch.get();
+        window = scratch.window(windowBits);
+        prev = scratch.prev(windowBits);
+        head = scratch.head(hashBits);
+        try {
+            int incoming = in.remaining();
+            restoreHistory();
+            boolean ok = deflateInWindow(in, bw);
+            if (ok) {
+                saveHistory(incoming);
+            }
+            return ok;
+        } finally {
+            window = null;
+            prev = null;
+            head = null;
+        }
+    }
+
+    /**
+     * Puts the history at positions {@code [0, h)} of the window with the chains and heads the
+     * matcher would have kept: positions up to h - 3 linked, the last (up to) two pending as at
+     * the end of a call, nothing before 0.
+     */
+    private void restoreHistory() {
+        int h = historyLength;
+        Arrays.fill(head, (char) 0);
+        strstart = h;
+        floor = 0;
+        matchStart = 0;
+        insert = Math.min(h, MIN_MATCH - 1);
+        if (h == 0) {
+            return;
+        }
+        byte[] w = window;
+        System.arraycopy(history, 0, w, 0, h);
+        // As insertString for p = 0 .. h - 3; p < wSize, so p is its own slot in prev, and the
+        // four-byte read stays in the buffer of two windows.
+        char[] pv = prev;
+        char[] hd = head;
+        int shift = hashShift;
+        for (int p = 0, end = h - insert; p < end; p++) {
+            int hash = ((int) INT_LE.get(w, p) & 0xFFFFFF) * HASH_MULTIPLIER >>> shift;
+            pv[p] = hd[hash];
+            hd[hash] = (char) p;
+        }
+    }
+
+    /**
+     * Keeps the last min(window, bytes since the reset) bytes before strstart as the history
+     * ({@code incoming}: the bytes of this call); fewer when a slide in this call left less in the
+     * buffer (the bytes it dropped had left the chains, as they leave them without compaction).
+     */
+    private void saveHistory(int incoming) {
+        int want = (int) Math.min(wSize, (long) historyLength + incoming);
+        int n = Math.min(want, strstart);
+        if (history == null || history.length < want) {
+            history = new byte[want];
+        }
+        System.arraycopy(window, strstart - n, history, 0, n);
+        historyLength = n;
+    }
+
+    /** Encodes all of {@code in} from strstart on, with the arrays in place. */
+    private boolean deflateInWindow(ByteBuffer in, BlockWriter bw) {
         lookahead = 0;
         blockStart = strstart;
         boolean ok = lazy ? deflateSlow(in, bw) : deflateFast(in, bw);
@@ -373,7 +501,7 @@ final class Lz77Matcher {
     /** Links position {@code p} into its hash chain and returns the chain's previous head. */
     private int insertString(byte[] w, int p) {
         int h = ((w[p] & 0xFF) | (w[p + 1] & 0xFF) << 8 | (w[p + 2] & 0xFF) << 16)
-                * 0x9E3779B1 >>> hashShift;
+                * HASH_MULTIPLIER >>> hashShift;
         char[] hd = head;
         int old = hd[h];
         prev[p & wMask] = (char) old;

@@ -23,15 +23,16 @@ public final class Extensions {
     public static List<ExtensionFactory> fromConfig(List<String> elements,
             int compressionThreshold) {
         return fromConfig(elements, compressionThreshold, PerMessageDeflate.DEFAULT_MODE,
-                PerMessageDeflate.DEFAULT_WINDOW_BITS);
+                PerMessageDeflate.DEFAULT_WINDOW_BITS, PerMessageDeflate.DEFAULT_PEER_WINDOW_BITS);
     }
 
     /**
-     * As {@link #fromConfig(List, int)}, permessage-deflate in {@code mode}, with
-     * {@code windowBits} (9 to 15) for {@link CompressionMode#WINDOWED}.
+     * As {@link #fromConfig(List, int)}, permessage-deflate in {@code mode}, with our compressor's
+     * {@code windowBits} and the {@code peerWindowBits} asked of clients (9 to 15) for
+     * {@link CompressionMode#WINDOWED}.
      */
     public static List<ExtensionFactory> fromConfig(List<String> elements,
-            int compressionThreshold, CompressionMode mode, int windowBits) {
+            int compressionThreshold, CompressionMode mode, int windowBits, int peerWindowBits) {
         List<ExtensionParameters> deflate = new ArrayList<>();
         for (String header : elements) {
             for (ExtensionParameters element : ExtensionParameters.parseHeader(header)) {
@@ -45,7 +46,7 @@ public final class Extensions {
         }
         List<ExtensionFactory> factories = new ArrayList<>();
         if (!deflate.isEmpty()) {
-            factories.add(PerMessageDeflate.fromConfig(deflate, compressionThreshold, mode, windowBits));
+            factories.add(PerMessageDeflate.fromConfig(deflate, compressionThreshold, mode, windowBits, peerWindowBits));
         }
         return List.copyOf(factories);
     }

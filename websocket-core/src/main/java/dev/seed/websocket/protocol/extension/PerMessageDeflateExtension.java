@@ -108,6 +108,8 @@ public final class PerMessageDeflateExtension implements Extension {
     private final boolean zlibEncoder;
     // Whether our decompressor is zlib (a 32 KiB window) rather than DeflateDecoder; fixed.
     private final boolean zlibDecoder;
+    // Whether our own compressor keeps only its history between messages (WINDOWED); fixed.
+    private final boolean compactEncoder;
 
     // Our own compression context (context takeover only); null until the first compressed
     // message, after releaseIdle() and after close().
@@ -152,6 +154,7 @@ public final class PerMessageDeflateExtension implements Extension {
         // smaller window is ours, so that the memory follows the window.
         this.zlibEncoder = this.localMaxWindowBits == MAX_WINDOW_BITS && (localNoContextTakeover || !windowed);
         this.zlibDecoder = remoteNoContextTakeover || remoteMaxWindowBits == MAX_WINDOW_BITS;
+        this.compactEncoder = windowed;
     }
 
     @Override
@@ -579,8 +582,10 @@ public final class PerMessageDeflateExtension implements Extension {
         if (localNoContextTakeover && !continuing) {
             return LentCodecs.encoder(zlibEncoder, localMaxWindowBits, compressionLevel);
         }
+        // WINDOWED keeps only the window's history between messages and rebuilds the chains
+        // from it in the thread's arrays (DeflateEncoder's compact form): 2^bits bytes kept.
         e = zlibEncoder ? new JdkDeflateEncoder(compressionLevel)
-                : new DeflateEncoder(localMaxWindowBits, compressionLevel, MEM_LEVEL);
+                : new DeflateEncoder(localMaxWindowBits, compressionLevel, MEM_LEVEL, compactEncoder);
         encoder = e;
         compressedRecently = true;
         return e;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link DeflateEncoder} against zlib: every output is decoded by {@link Inflater} (raw, one
@@ -51,32 +52,45 @@ class DeflateEncoderTest {
     @MethodSource("windowsAndLevels")
     void everyKindOfInputRoundTripsThroughZlibWithContextKept(int windowBits, int level)
             throws DataFormatException {
-        DeflateEncoder encoder = new DeflateEncoder(windowBits, level, 8);
+        everyKindOfInputRoundTrips(new DeflateEncoder(windowBits, level, 8), windowBits);
+    }
+
+    @ParameterizedTest(name = "windowBits {0}, level {1}")
+    @MethodSource("windowsAndLevels")
+    void everyKindOfInputRoundTripsThroughZlibWhenCompactBetweenCalls(int windowBits, int level)
+            throws DataFormatException {
+        everyKindOfInputRoundTrips(new DeflateEncoder(windowBits, level, 8, true), windowBits);
+    }
+
+    private static void everyKindOfInputRoundTrips(DeflateEncoder encoder, int windowBits)
+            throws DataFormatException {
         Inflater inflater = new Inflater(true);
+        // The peer that keeps a window of exactly 2^windowBits bytes refuses any farther distance.
+        DeflateDecoder peer = new DeflateDecoder(windowBits);
         DeflateOutput out = new DeflateOutput(64);
         int window = 1 << windowBits;
 
-        assertThat(roundTrip(encoder, inflater, out, new byte[0])).as("a sync flush alone")
+        assertThat(roundTrip(encoder, inflater, peer, out, new byte[0])).as("a sync flush alone")
                 .containsExactly(0, 0, 0, 0xFF, 0xFF);
-        roundTrip(encoder, inflater, out, new byte[] {42});
-        roundTrip(encoder, inflater, out, "abc".getBytes(StandardCharsets.US_ASCII));
+        roundTrip(encoder, inflater, peer, out, new byte[] {42});
+        roundTrip(encoder, inflater, peer, out, "abc".getBytes(StandardCharsets.US_ASCII));
         byte[] ab = repeat("ab", 1 << 20);
-        assertThat(roundTrip(encoder, inflater, out, ab).length).isLessThan(ab.length / 100);
+        assertThat(roundTrip(encoder, inflater, peer, out, ab).length).isLessThan(ab.length / 100);
 
         byte[] random = randomBytes(100 * 1024, 11);
-        assertThat(roundTrip(encoder, inflater, out, random).length)
+        assertThat(roundTrip(encoder, inflater, peer, out, random).length)
                 .as("stored blocks of up to 65,535 bytes for incompressible data")
                 .isLessThanOrEqualTo(random.length + 5 * ((random.length + 65_534) / 65_535) + 10);
 
         for (byte[] message : ChatCorpus.messages(2_000, 3)) {
-            roundTrip(encoder, inflater, out, message);
+            roundTrip(encoder, inflater, peer, out, message);
         }
-        roundTrip(encoder, inflater, out, mixed(1 << 20, 5));
-        roundTrip(encoder, inflater, out, mixed(window + 1_000, 6));
-        roundTrip(encoder, inflater, out, mixed(2 * window + 777, 7));
-        roundTrip(encoder, inflater, out, mixed(5 * window + 3, 8));
-        roundTrip(encoder, inflater, out, new byte[0]);
-        roundTrip(encoder, inflater, out, new byte[] {42});
+        roundTrip(encoder, inflater, peer, out, mixed(1 << 20, 5));
+        roundTrip(encoder, inflater, peer, out, mixed(window + 1_000, 6));
+        roundTrip(encoder, inflater, peer, out, mixed(2 * window + 777, 7));
+        roundTrip(encoder, inflater, peer, out, mixed(5 * window + 3, 8));
+        roundTrip(encoder, inflater, peer, out, new byte[0]);
+        roundTrip(encoder, inflater, peer, out, new byte[] {42});
         inflater.end();
     }
 
@@ -206,6 +220,171 @@ class DeflateEncoderTest {
         assertThat(largest.retainedBytes()).isEqualTo(6L << 15);
     }
 
+    @ParameterizedTest(name = "windowBits {0}")
+    @ValueSource(ints = {9, 12, 13, 15})
+    void compactEncoderCompressesTheChatCorpusAsTheOneKeepingItsArrays(int windowBits)
+            throws DataFormatException {
+        DeflateEncoder keeping = new DeflateEncoder(windowBits, 6, 8);
+        DeflateEncoder compact = new DeflateEncoder(windowBits, 6, 8, true);
+        Inflater keepingInflater = new Inflater(true);
+        Inflater compactInflater = new Inflater(true);
+        DeflateDecoder keepingPeer = new DeflateDecoder(windowBits);
+        DeflateDecoder compactPeer = new DeflateDecoder(windowBits);
+        DeflateOutput out = new DeflateOutput(64);
+        long keepingTotal = 0;
+        long compactTotal = 0;
+        int identical = 0;
+        List<byte[]> messages = ChatCorpus.messages(3_000, 3);
+        for (byte[] message : messages) {
+            byte[] k = roundTrip(keeping, keepingInflater, keepingPeer, out, message);
+            byte[] c = roundTrip(compact, compactInflater, compactPeer, out, message);
+            keepingTotal += k.length;
+            compactTotal += c.length;
+            if (Arrays.equals(k, c)) {
+                identical++;
+            }
+        }
+        keepingInflater.end();
+        compactInflater.end();
+        System.out.printf("Chat corpus, 3,000 messages, window %d, level 6: keeping %,d bytes,"
+                        + " compact %,d (%+.3f%%), %,d outputs identical%n", windowBits,
+                keepingTotal, compactTotal, 100.0 * (compactTotal - keepingTotal) / keepingTotal,
+                identical);
+        // At most 0.5% larger; it may be smaller, as the window slides less often when compact
+        // (at 9 bits the keeping encoder slides every other message and loses candidates).
+        assertThat(compactTotal * 1_000)
+                .as("compact %,d bytes against %,d", compactTotal, keepingTotal)
+                .isLessThanOrEqualTo(keepingTotal * 1_005);
+    }
+
+    @Test
+    void compactEncoderRetainsItsHistoryOnly() throws DataFormatException {
+        DeflateEncoder encoder = new DeflateEncoder(13, 6, 8, true);
+        assertThat(encoder.retainedBytes()).as("nothing before first use").isZero();
+        DeflateOutput out = new DeflateOutput(64);
+        Inflater inflater = new Inflater(true);
+        long seen = 0;
+        for (byte[] message : ChatCorpus.messages(300, 15)) {
+            roundTrip(encoder, inflater, out, message);
+            seen += message.length;
+            assertThat(encoder.retainedBytes()).as("after %,d bytes", seen)
+                    .isEqualTo(Math.min(8_192, seen));
+        }
+        inflater.end();
+        assertThat(encoder.retainedBytes()).isEqualTo(8_192);
+
+        byte[] message = ChatCorpus.messages(1, 4).get(0);
+        byte[] alone = roundTrip(new DeflateEncoder(13, 6, 8, true), new Inflater(true), out,
+                message);
+        encoder.reset();
+        Inflater fresh = new Inflater(true);
+        assertThat(roundTrip(encoder, fresh, out, message)).as("as from a new encoder")
+                .containsExactly(alone);
+        assertThat(roundTrip(encoder, fresh, out, message).length).as("context builds up again")
+                .isLessThan(alone.length / 3);
+        fresh.end();
+        assertThat(encoder.retainedBytes()).as("the array stays after a reset").isEqualTo(8_192);
+
+        encoder.release();
+        assertThat(encoder.retainedBytes()).isZero();
+        Inflater afterRelease = new Inflater(true);
+        assertThat(roundTrip(encoder, afterRelease, out, message)).containsExactly(alone);
+        assertThat(encoder.retainedBytes()).isEqualTo(message.length);
+        for (byte[] m : ChatCorpus.messages(100, 16)) {
+            roundTrip(encoder, afterRelease, out, m);
+        }
+        afterRelease.end();
+        assertThat(encoder.retainedBytes()).isEqualTo(8_192);
+
+        DeflateEncoder smallest = new DeflateEncoder(8, 1, 1, true);
+        compress(smallest, new byte[2_000], out, NO_LIMIT);
+        assertThat(smallest.retainedBytes()).as("8 is taken as 9").isEqualTo(512);
+    }
+
+    @Test
+    void compactEncoderFailingAtTheLimitStartsAfresh() throws DataFormatException {
+        byte[] random = randomBytes(5_000, 12);
+        byte[] message = ChatCorpus.messages(1, 13).get(0);
+        DeflateEncoder encoder = new DeflateEncoder(12, 6, 8, true);
+        DeflateOutput out = new DeflateOutput(64);
+        Inflater inflater = new Inflater(true);
+        byte[] alone = roundTrip(encoder, inflater, out, message);
+        inflater.end();
+
+        out.clear();
+        assertThat(compress(encoder, random, out, random.length)).isFalse();
+        assertThat(out.size()).isZero();
+        Inflater fresh = new Inflater(true);
+        assertThat(roundTrip(encoder, fresh, out, message)).containsExactly(alone);
+        fresh.end();
+    }
+
+    @Test
+    void compactEncodersSharingTheThreadsArraysKeepTheirOwnHistories()
+            throws DataFormatException {
+        List<byte[]> messages = ChatCorpus.messages(1_000, 22);
+        byte[] big = mixed(20_000, 23);
+        DeflateOutput out = new DeflateOutput(64);
+        for (int windowBits : new int[] {9, 12, 15}) {
+            // a and b interleaved on this thread, each against the same encoder running alone
+            DeflateEncoder a = new DeflateEncoder(windowBits, 6, 8, true);
+            DeflateEncoder b = new DeflateEncoder(windowBits, 6, 8, true);
+            DeflateEncoder aAlone = new DeflateEncoder(windowBits, 6, 8, true);
+            DeflateEncoder bAlone = new DeflateEncoder(windowBits, 6, 8, true);
+            // a third with other settings between them, on arrays of its own size
+            DeflateEncoder other = new DeflateEncoder(windowBits == 15 ? 9 : 15, 6, 4, true);
+            Inflater aInflater = new Inflater(true);
+            Inflater bInflater = new Inflater(true);
+            Inflater otherInflater = new Inflater(true);
+            List<byte[]> aOutputs = new ArrayList<>();
+            List<byte[]> bOutputs = new ArrayList<>();
+            for (int i = 0; i < messages.size(); i++) {
+                byte[] m = i % 100 == 50 ? big : messages.get(i);
+                if (i % 2 == 0) {
+                    aOutputs.add(roundTrip(a, aInflater, out, m));
+                } else {
+                    bOutputs.add(roundTrip(b, bInflater, out, m));
+                }
+                if (i % 7 == 0) {
+                    roundTrip(other, otherInflater, out, messages.get(messages.size() - 1 - i));
+                }
+            }
+            aInflater.end();
+            bInflater.end();
+            otherInflater.end();
+            for (int i = 0; i < messages.size(); i++) {
+                byte[] m = i % 100 == 50 ? big : messages.get(i);
+                out.clear();
+                DeflateEncoder alone = i % 2 == 0 ? aAlone : bAlone;
+                assertThat(compress(alone, m, out, NO_LIMIT)).isTrue();
+                assertThat(Arrays.copyOf(out.array(), out.size()))
+                        .as("window %d, message %d", windowBits, i)
+                        .isEqualTo((i % 2 == 0 ? aOutputs : bOutputs).get(i / 2));
+            }
+        }
+    }
+
+    @Test
+    void steadyStateCompactCompressionAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        List<byte[]> messages = ChatCorpus.messages(1_000, 17);
+        ByteBuffer[] inputs = new ByteBuffer[messages.size()];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = ByteBuffer.wrap(messages.get(i));
+        }
+        DeflateEncoder encoder = new DeflateEncoder(13, 6, 8, true);
+        DeflateOutput out = new DeflateOutput(64 * 1024);
+        for (int round = 0; round < 5; round++) {
+            compressAll(encoder, inputs, out);
+        }
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        compressAll(encoder, inputs, out);
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertThat(allocated / inputs.length).as("bytes allocated per message").isLessThan(64);
+    }
+
     @Test
     void steadyStateCompressionAllocatesNothing() {
         com.sun.management.ThreadMXBean threads =
@@ -262,10 +441,14 @@ class DeflateEncoderTest {
     void noDistanceReachesBeyondTheWindowAsNodeZlibChecks(@TempDir Path dir) throws Exception {
         byte[] data = farRepeats(18);
         List<String> manifest = new ArrayList<>();
-        for (int windowBits : new int[] {9, 10, 12, 15}) {
-            for (int level : new int[] {1, 6, 9}) {
+        // 8: RFC 7692 lets peers agree on 256 bytes; the encoder works in 9 bits and must still
+        // refer back no farther than 255 bytes.
+        for (int windowBits : new int[] {8, 9, 10, 12, 15}) {
+            for (int variant = 0; variant < 6; variant++) {
+                int level = new int[] {1, 6, 9}[variant % 3];
+                boolean compact = variant >= 3;
                 // One call, then the same data again over many calls with the context kept.
-                DeflateEncoder encoder = new DeflateEncoder(windowBits, level, 8);
+                DeflateEncoder encoder = new DeflateEncoder(windowBits, level, 8, compact);
                 DeflateOutput out = new DeflateOutput(64);
                 assertThat(compress(encoder, data, out, NO_LIMIT)).isTrue();
                 for (int from = 0; from < data.length; from += 1_500) {
@@ -273,7 +456,8 @@ class DeflateEncoderTest {
                     assertThat(encoder.compress(ByteBuffer.wrap(data, from, n), out, NO_LIMIT))
                             .isTrue();
                 }
-                Path file = dir.resolve("w" + windowBits + "-l" + level + ".deflate");
+                Path file = dir.resolve(
+                        "w" + windowBits + "-l" + level + (compact ? "-compact" : "") + ".deflate");
                 Files.write(file, Arrays.copyOf(out.array(), out.size()));
                 manifest.add(file + "," + windowBits + "," + sha256(concat(data, data)));
             }
@@ -389,6 +573,8 @@ class DeflateEncoderTest {
         for (int[] s : invalid) {
             assertThatThrownBy(() -> new DeflateEncoder(s[0], s[1], s[2]))
                     .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new DeflateEncoder(s[0], s[1], s[2], true))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -424,6 +610,34 @@ class DeflateEncoderTest {
         if (!Arrays.equals(decoded, input)) {
             throw new AssertionError("decoded " + decoded.length + " bytes differ from the "
                     + input.length + " of the input at " + Arrays.mismatch(decoded, input));
+        }
+        return compressed;
+    }
+
+    /**
+     * {@link #roundTrip}, then the output must also decode to the input with {@code peer}, a
+     * decoder that keeps the agreed window only.
+     */
+    private static byte[] roundTrip(DeflateEncoder encoder, Inflater inflater, MessageDecoder peer,
+            DeflateOutput out, byte[] input) throws DataFormatException {
+        byte[] compressed = roundTrip(encoder, inflater, out, input);
+        peer.setInput(compressed, 0, compressed.length);
+        byte[] buf = new byte[input.length + 16];
+        int n = 0;
+        while (true) {
+            int k = peer.inflate(buf, n, buf.length - n);
+            n += k;
+            if (n == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            } else if (k == 0) {
+                break;
+            }
+        }
+        assertThat(peer.needsInput()).isTrue();
+        assertThat(peer.finished()).isFalse();
+        if (!Arrays.equals(buf, 0, n, input, 0, input.length)) {
+            throw new AssertionError("the peer's " + n + " bytes differ from the " + input.length
+                    + " of the input");
         }
         return compressed;
     }

@@ -53,7 +53,7 @@ class PerMessageDeflateNegotiationTest {
     }
 
     /**
-     * WINDOWED (the default, 12 bits): RFC 7692 section 7.1.2.1 lets a server include
+     * WINDOWED (the default: 14 bits ours, 12 asked of the client): RFC 7692 section 7.1.2.1 lets a server include
      * server_max_window_bits unasked, section 7.1.2.2 client_max_window_bits only when offered.
      * SHARED: server_no_context_takeover always (section 7.1.1.1), client_no_context_takeover
      * only when offered (a client may refuse a configuration it does not support, section 7), and
@@ -61,15 +61,15 @@ class PerMessageDeflateNegotiationTest {
      */
     static Stream<Arguments> serverAnswersInEachMode() {
         return Stream.of(
-                Arguments.of(CompressionMode.WINDOWED, PMD, PMD + "; server_max_window_bits=12"),
+                Arguments.of(CompressionMode.WINDOWED, PMD, PMD + "; server_max_window_bits=14"),
                 Arguments.of(CompressionMode.WINDOWED, PMD + "; client_max_window_bits",
-                        PMD + "; server_max_window_bits=12; client_max_window_bits=12"),
+                        PMD + "; server_max_window_bits=14; client_max_window_bits=12"),
                 Arguments.of(CompressionMode.WINDOWED, PMD + "; client_max_window_bits=10",
-                        PMD + "; server_max_window_bits=12; client_max_window_bits=10"),
+                        PMD + "; server_max_window_bits=14; client_max_window_bits=10"),
                 Arguments.of(CompressionMode.WINDOWED, PMD + "; server_max_window_bits=9; client_max_window_bits=15",
                         PMD + "; server_max_window_bits=9; client_max_window_bits=12"),
                 Arguments.of(CompressionMode.WINDOWED, PMD + "; server_no_context_takeover; client_max_window_bits",
-                        PMD + "; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=12"),
+                        PMD + "; server_no_context_takeover; server_max_window_bits=14; client_max_window_bits=12"),
                 Arguments.of(CompressionMode.SHARED, PMD, PMD + "; server_no_context_takeover"),
                 Arguments.of(CompressionMode.SHARED, PMD + "; client_max_window_bits",
                         PMD + "; server_no_context_takeover; client_max_window_bits=9"),
@@ -90,7 +90,7 @@ class PerMessageDeflateNegotiationTest {
     @Test
     void windowedModeUsesItsWindowWhereTheAgreementAllowsMore() {
         PerMessageDeflateExtension ext = (PerMessageDeflateExtension) PerMessageDeflate.builder().windowBits(10)
-                .build().negotiate(List.of(element(PMD + "; client_max_window_bits"))).orElseThrow();
+                .peerWindowBits(10).build().negotiate(List.of(element(PMD + "; client_max_window_bits"))).orElseThrow();
         assertThat(ext.parameters()).hasToString(PMD + "; server_max_window_bits=10; client_max_window_bits=10");
         assertThat(ext.localMaxWindowBits()).isEqualTo(10);
         assertThat(ext.remoteMaxWindowBits()).isEqualTo(10);
@@ -228,10 +228,10 @@ class PerMessageDeflateNegotiationTest {
         PerMessageDeflate defaults = config(b -> b);
         PerMessageDeflate windowed = PerMessageDeflate.builder().build();
         return Stream.of(
-                // WINDOWED (the default): our compressor uses at most its 12 bits whatever is agreed
-                Arguments.of(windowed, PMD, false, false, 12, 15),
+                // WINDOWED (the default): our compressor uses at most its 14 bits whatever is agreed
+                Arguments.of(windowed, PMD, false, false, 14, 15),
                 Arguments.of(windowed, PMD + "; client_max_window_bits=10", false, false, 10, 15),
-                Arguments.of(windowed, PMD + "; server_max_window_bits=9", false, false, 12, 9),
+                Arguments.of(windowed, PMD + "; server_max_window_bits=9", false, false, 14, 9),
                 Arguments.of(defaults, PMD, false, false, 15, 15),
                 Arguments.of(defaults, PMD + "; client_max_window_bits=10", false, false, 10, 15),
                 // a server may limit its window unasked (section 7.1.2.1)
@@ -325,7 +325,7 @@ class PerMessageDeflateNegotiationTest {
     @Test
     void clientMatchesResponseAgainstEachOfferInOrder() throws ExtensionNegotiationException {
         PerMessageDeflate client = PerMessageDeflate.fromConfig(ExtensionParameters.parseHeader(
-                PMD + "; server_max_window_bits=10; client_max_window_bits, " + PMD), 0, CompressionMode.FULL, 12);
+                PMD + "; server_max_window_bits=10; client_max_window_bits, " + PMD), 0, CompressionMode.FULL, 14, 12);
         // Fits the first offer only (the second did not offer client_max_window_bits).
         PerMessageDeflateExtension first = client.accept(element(
                 PMD + "; server_max_window_bits=10; client_max_window_bits=9"));
@@ -394,9 +394,10 @@ class PerMessageDeflateNegotiationTest {
         assertThat(d.compressionThreshold()).isEqualTo(1024);
         assertThat(d.compressionLevel()).isEqualTo(6);
         assertThat(d.mode()).isEqualTo(CompressionMode.WINDOWED);
-        assertThat(d.windowBits()).isEqualTo(12);
+        assertThat(d.windowBits()).isEqualTo(14);
+        assertThat(d.peerWindowBits()).isEqualTo(12);
         assertThat(d).hasToString("PerMessageDeflate[permessage-deflate; client_max_window_bits, "
-                + "compressionThreshold=1024, compressionLevel=6, mode=WINDOWED, windowBits=12]");
+                + "compressionThreshold=1024, compressionLevel=6, mode=WINDOWED, windowBits=14, peerWindowBits=12]");
     }
 
     @Test

@@ -63,6 +63,7 @@ final class BuilderConfigurer {
                 .compressionThreshold((int) p.getCompressionThreshold().toBytes())
                 .compressionMode(p.getCompressionMode())
                 .compressionWindowBits(p.getCompressionWindowBits())
+                .compressionPeerWindowBits(p.getCompressionPeerWindowBits())
                 .compressionIdleRelease(p.getCompressionIdleRelease())
                 .maxFrameSize(p.getMaxFrameSize().toBytes())
                 .maxMessageSize(p.getMaxMessageSize().toBytes())

@@ -81,14 +81,17 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
         private DataSize compressionThreshold = DataSize.ofKilobytes(1);
 
         /**
-         * How permessage-deflate spends memory: "windowed" (small windows both ways, a few KiB
-         * per connection), "shared" (no context takeover, near zero per connection) or "full"
-         * (zlib's 32 KiB windows, about 300 KiB per connection).
+         * How permessage-deflate spends memory: "windowed" (small windows both ways, about 20 KiB
+         * per connection), "shared" (no context takeover our way, about 3 KiB per connection) or
+         * "full" (zlib's 32 KiB windows, about 125 KiB per connection).
          */
         private CompressionMode compressionMode = CompressionMode.WINDOWED;
 
-        /** LZ77 window of the windowed compression mode, 9 to 15 bits (512 bytes to 32 KiB). */
-        private int compressionWindowBits = 12;
+        /** Our compressor's LZ77 window in the windowed compression mode, 9 to 15 bits (512 bytes to 32 KiB). */
+        private int compressionWindowBits = 14;
+
+        /** LZ77 window the windowed compression mode asks of clients that offer one, 9 to 15 bits. */
+        private int compressionPeerWindowBits = 12;
 
         /** A connection that compressed nothing for this long frees its compressor's context (0: never). */
         private Duration compressionIdleRelease = Duration.ofSeconds(30);
@@ -176,6 +179,14 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
 
         public void setCompressionWindowBits(int compressionWindowBits) {
             this.compressionWindowBits = compressionWindowBits;
+        }
+
+        public int getCompressionPeerWindowBits() {
+            return compressionPeerWindowBits;
+        }
+
+        public void setCompressionPeerWindowBits(int compressionPeerWindowBits) {
+            this.compressionPeerWindowBits = compressionPeerWindowBits;
         }
 
         public Duration getCompressionIdleRelease() {

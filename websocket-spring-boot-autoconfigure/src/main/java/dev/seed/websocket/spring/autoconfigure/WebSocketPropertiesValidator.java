@@ -99,6 +99,10 @@ final class WebSocketPropertiesValidator {
             reject(side + ".compression-window-bits", e.getCompressionWindowBits(),
                     "It must be 9 to 15 (a window of 512 bytes to 32 KiB).");
         }
+        if (e.getCompressionPeerWindowBits() < 9 || e.getCompressionPeerWindowBits() > 15) {
+            reject(side + ".compression-peer-window-bits", e.getCompressionPeerWindowBits(),
+                    "It must be 9 to 15 (a window of 512 bytes to 32 KiB).");
+        }
         List<String> extensions = e.getExtensions();
         for (int i = 0; i < extensions.size(); i++) {
             String element = extensions.get(i);

@@ -26,7 +26,7 @@ class ConfigurationMetadataTests {
         assertThat(names).contains("websocket.server.port", "websocket.server.address",
                 "websocket.server.extensions", "websocket.server.compression-threshold",
                 "websocket.server.compression-mode", "websocket.server.compression-window-bits",
-                "websocket.server.compression-idle-release",
+                "websocket.server.compression-idle-release", "websocket.server.compression-peer-window-bits",
                 "websocket.server.max-frame-size", "websocket.server.max-message-size",
                 "websocket.server.idle-timeout", "websocket.server.ping-interval",
                 "websocket.server.handshake-timeout", "websocket.server.close-timeout",

@@ -32,7 +32,8 @@ class WebSocketPropertiesTests {
             assertThat(s.getExtensions()).isEmpty();
             assertThat(s.getCompressionThreshold()).isEqualTo(DataSize.ofBytes(1024));
             assertThat(s.getCompressionMode()).isEqualTo(dev.seed.websocket.CompressionMode.WINDOWED);
-            assertThat(s.getCompressionWindowBits()).isEqualTo(12);
+            assertThat(s.getCompressionWindowBits()).isEqualTo(14);
+            assertThat(s.getCompressionPeerWindowBits()).isEqualTo(12);
             assertThat(s.getCompressionIdleRelease()).isEqualTo(Duration.ofSeconds(30));
             assertThat(s.getMaxFrameSize()).isEqualTo(DataSize.ofMegabytes(16));
             assertThat(s.getMaxMessageSize()).isEqualTo(DataSize.ofMegabytes(16));
@@ -81,6 +82,7 @@ class WebSocketPropertiesTests {
                 "websocket.server.compression-threshold=2KB",
                 "websocket.server.compression-mode=shared",
                 "websocket.server.compression-window-bits=10",
+                "websocket.server.compression-peer-window-bits=11",
                 "websocket.server.compression-idle-release=5s",
                 "websocket.server.max-frame-size=1MB",
                 "websocket.server.max-message-size=64MB",
@@ -119,6 +121,7 @@ class WebSocketPropertiesTests {
                     assertThat(s.getCompressionThreshold()).isEqualTo(DataSize.ofKilobytes(2));
                     assertThat(s.getCompressionMode()).isEqualTo(dev.seed.websocket.CompressionMode.SHARED);
                     assertThat(s.getCompressionWindowBits()).isEqualTo(10);
+                    assertThat(s.getCompressionPeerWindowBits()).isEqualTo(11);
                     assertThat(s.getCompressionIdleRelease()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(s.getMaxFrameSize()).isEqualTo(DataSize.ofMegabytes(1));
                     assertThat(s.getMaxMessageSize()).isEqualTo(DataSize.ofMegabytes(64));
@@ -213,6 +216,7 @@ class WebSocketPropertiesTests {
         assertFailure("websocket.server.max-frame-size=100B", "Property websocket.server.max-frame-size with value '100B' is invalid: It must be at least 125 bytes.");
         assertFailure("websocket.server.compression-idle-release=-1s", "Property websocket.server.compression-idle-release with value 'PT-1S' is invalid: It must not be negative");
         assertFailure("websocket.server.compression-window-bits=16", "Property websocket.server.compression-window-bits with value '16' is invalid: It must be 9 to 15");
+        assertFailure("websocket.server.compression-peer-window-bits=7", "Property websocket.server.compression-peer-window-bits with value '7' is invalid: It must be 9 to 15");
         assertFailure("websocket.client.compression-window-bits=8", "Property websocket.client.compression-window-bits with value '8' is invalid: It must be 9 to 15");
         assertFailure("websocket.server.compression-threshold=3GB", "Property websocket.server.compression-threshold with value '3221225472B' is invalid: It must be 0 to 2GB.");
         assertFailure("websocket.server.pong-timeout=0s", "Property websocket.server.pong-timeout with value 'PT0S' is invalid: It must be positive.");

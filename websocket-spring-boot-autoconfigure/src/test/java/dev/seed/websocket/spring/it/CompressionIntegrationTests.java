@@ -57,7 +57,7 @@ class CompressionIntegrationTests {
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
-        "windowed, 10, permessage-deflate; server_max_window_bits=10; client_max_window_bits=10",
+        "windowed, 10, permessage-deflate; server_max_window_bits=10; client_max_window_bits=12",
         "shared, 12, permessage-deflate; server_no_context_takeover; client_max_window_bits=9",
         "full, 12, permessage-deflate",
     })
