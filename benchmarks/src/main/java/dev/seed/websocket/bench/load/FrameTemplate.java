@@ -4,12 +4,13 @@ import dev.seed.websocket.protocol.FrameEncoder;
 import dev.seed.websocket.protocol.Masking;
 import dev.seed.websocket.protocol.WireFormat;
 import dev.seed.websocket.protocol.deflate.ChatCorpus;
+import dev.seed.websocket.protocol.deflate.DeflateEncoder;
+import dev.seed.websocket.protocol.deflate.DeflateOutput;
 import dev.seed.websocket.protocol.extension.PerMessageDeflate;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.zip.Deflater;
 
 /**
  * A client frame (masked, RFC 6455 section 5.3) built once and sent many times: {@code copies}
@@ -74,9 +75,9 @@ final class FrameTemplate {
 
     /**
      * {@code message} as a client sends its first text message under permessage-deflate with
-     * context takeover (RFC 7692 section 7.2.1): zlib's raw DEFLATE at level 6, sync-flushed,
-     * without the final {@code 00 00 FF FF}, RSV1 set. A message of at most 2^n bytes refers back
-     * no further than 2^n bytes, so it is valid for every window of n bits or more.
+     * context takeover (RFC 7692 section 7.2.1): raw DEFLATE at level 6 in a 512-byte window,
+     * sync-flushed, without the final {@code 00 00 FF FF}, RSV1 set. No back-reference reaches
+     * further than 511 bytes, so it is valid whatever client_max_window_bits a server asks for.
      */
     static FrameTemplate deflatedText(byte[] message, int copies) {
         byte[] p = deflateSyncFlushed(message);
@@ -84,27 +85,16 @@ final class FrameTemplate {
                 message.length, copies);
     }
 
-    /** zlib's raw DEFLATE of {@code data} at level 6, sync-flushed, without the final empty stored block. */
+    /** Raw DEFLATE of {@code data} at level 6 in a 9-bit window, sync-flushed, without the final empty stored block. */
     static byte[] deflateSyncFlushed(byte[] data) {
-        Deflater deflater = new Deflater(6, true);
-        try {
-            deflater.setInput(data);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] chunk = new byte[data.length + 64];
-            int n;
-            do {
-                n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
-                out.write(chunk, 0, n);
-            } while (n == chunk.length);
-            byte[] all = out.toByteArray();
-            int body = all.length - 4;
-            if (body <= 0 || all[body] != 0 || all[body + 1] != 0 || all[body + 2] != -1 || all[body + 3] != -1) {
-                throw new IllegalStateException("sync flush did not end with 00 00 FF FF");
-            }
-            return Arrays.copyOf(all, body);
-        } finally {
-            deflater.end();
+        DeflateOutput out = new DeflateOutput(data.length + 64);
+        new DeflateEncoder(9, 6, 8).compress(ByteBuffer.wrap(data), out, Integer.MAX_VALUE);
+        byte[] all = Arrays.copyOf(out.array(), out.size());
+        int body = all.length - 4;
+        if (body <= 0 || all[body] != 0 || all[body + 1] != 0 || all[body + 2] != -1 || all[body + 3] != -1) {
+            throw new IllegalStateException("sync flush did not end with 00 00 FF FF");
         }
+        return Arrays.copyOf(all, body);
     }
 
     /**
