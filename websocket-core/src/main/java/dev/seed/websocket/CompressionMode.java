@@ -11,8 +11,8 @@ package dev.seed.websocket;
  *   <tr><th>mode</th><th>our compressor</th><th>our decompressor</th></tr>
  *   <tr><td>{@link #SHARED}</td><td>none: the event loop's, per message</td>
  *       <td>a 512-byte window (none when the client resets its context)</td></tr>
- *   <tr><td>{@link #WINDOWED}</td><td>its window, chains and heads, 6 x 2^bits bytes</td>
- *       <td>its window, 2^bits bytes</td></tr>
+ *   <tr><td>{@link #WINDOWED}</td><td>its history, at most 2^bits bytes (16 KiB by default)</td>
+ *       <td>the client's window, 2^peerBits bytes (4 KiB by default)</td></tr>
  *   <tr><td>{@link #FULL}</td><td>zlib, about 256 KiB</td><td>zlib, about 40 KiB</td></tr>
  * </table>
  */
@@ -33,10 +33,12 @@ public enum CompressionMode {
     SHARED,
 
     /**
-     * Context takeover with a small LZ77 window in both directions: the server answers
-     * {@code server_max_window_bits} and, when the client offered it, {@code client_max_window_bits}
-     * with the endpoint's window bits (RFC 7692 section 7.1.2), and compresses and inflates with
-     * this library's own DEFLATE, whose memory follows the window. A client that offers no
+     * Context takeover with small LZ77 windows in both directions: the server answers
+     * {@code server_max_window_bits} with its compressor's window bits and, when the client
+     * offered it, {@code client_max_window_bits} with the peer window bits (RFC 7692 section
+     * 7.1.2), and compresses and inflates with this library's own DEFLATE, whose memory follows
+     * the window; between messages the compressor keeps only its history and rebuilds its hash
+     * chains from it in the event loop's arrays. A client that offers no
      * {@code client_max_window_bits} keeps its 32 KiB window, and its messages need a decoder of
      * that size. The default.
      */
