@@ -5,126 +5,204 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Reads the lines of an HTTP/1.1 message head (RFC 7230 section 3: start-line, header fields,
- * empty line) from bytes that arrive in pieces, within a bound on its size and on the number of
- * fields. Shared by the request and the response parser. Bytes are ISO-8859-1: the head is
- * ASCII, and obs-text bytes in field values stay opaque.
+ * Cuts an HTTP/1.1 message head (RFC 9112 section 2.1: start-line, field lines, empty line) into
+ * lines from bytes that arrive in pieces, within a bound on its size. Shared by the request and the
+ * response parser. Bytes are ISO-8859-1: the head is ASCII, and obs-text bytes in field values stay
+ * opaque.
+ *
+ * <p>A line is handed out as a range of a byte array ({@link #line()}, {@link #start()},
+ * {@link #end()}), valid until the next call of {@link #nextLine}: the caller's own array when the
+ * line lies whole in a heap buffer (nothing is copied), else this reader's copy (a line that spans
+ * reads, or one of a direct buffer, copied a chunk at a time while looking for its end).
  *
  * <p>This class is not thread safe.
  */
 final class HeadReader {
 
-    /** The first line capacity; grows by doubling up to the bound. */
-    private static final int INITIAL_LINE_CAPACITY = 256;
+    /** The first capacity of {@link #carry}; it grows by doubling up to the bound. */
+    private static final int INITIAL_CARRY_CAPACITY = 256;
+    /** The bytes copied into {@link #carry} at a time while looking for the end of a line. */
+    private static final int COPY_CHUNK = 128;
+    /** The carry of a reader that has not needed one, or is done. */
+    private static final byte[] NO_BYTES = new byte[0];
 
-    /** The most bytes of the head (lines and their terminators) this reader consumes. */
+    /** The most bytes of the head (lines and their terminators) this reader consumes; at least 16. */
     private final int maxBytes;
-    /** The most header fields accepted. */
-    private final int maxFields;
+    /** The status of a HandshakeException for a head over the bound (431, or 0 for a response). */
+    private final int tooLargeStatus;
     /** The status of a HandshakeException for malformed input (400, or 0 for a response). */
     private final int badStatus;
-    /** The status of a HandshakeException for a head over a bound (431, or 0 for a response). */
-    private final int tooLargeStatus;
     /** The message of a HandshakeException for a start line that cannot be one. */
     private final String badStartLine;
-    /** Whether the start line (the first non-empty line) has been read. */
+    /** Whether a non-empty line (the start line) has been handed out. */
     private boolean startLineRead;
-
-    /** The bytes of the current line so far, without its terminator. */
-    private byte[] line;
-    /** The number of bytes in {@link #line}. */
-    private int lineLength;
     /** The bytes consumed so far; never above {@link #maxBytes}. */
     private int consumed;
-    /** The number of header fields added so far. */
-    private int fieldCount;
 
-    HeadReader(int maxBytes, int maxFields, int badStatus, int tooLargeStatus, String badStartLine) {
+    /** A line that spans reads, or a line of a direct buffer; NO_BYTES until one is needed. */
+    private byte[] carry = NO_BYTES;
+    /** The number of bytes of an unfinished line in {@link #carry}; 0 when no line is pending. */
+    private int carryLength;
+
+    /** The array holding the last line handed out: the caller's or {@link #carry}. */
+    private byte[] line = NO_BYTES;
+    /** The index of the first byte of the last line in {@link #line}. */
+    private int start;
+    /** The index after the last byte of the last line in {@link #line}, terminator excluded. */
+    private int end;
+
+    HeadReader(int maxBytes, int badStatus, int tooLargeStatus, String badStartLine) {
         if (maxBytes < 16) {
             throw new IllegalArgumentException("maxHeaderBytes must be at least 16.");
         }
-        if (maxFields < 1) {
-            throw new IllegalArgumentException("maxHeaders must be at least 1.");
-        }
         this.maxBytes = maxBytes;
-        this.maxFields = maxFields;
         this.badStatus = badStatus;
         this.tooLargeStatus = tooLargeStatus;
         this.badStartLine = badStartLine;
-        this.line = new byte[Math.min(INITIAL_LINE_CAPACITY, maxBytes)];
     }
 
     /**
-     * Consumes bytes up to and including the next line terminator and returns the line without it,
-     * or returns null when {@code in} ran out first (keeping the partial line). RFC 7230 section
-     * 3.5: "a recipient MAY recognize a single LF as a line terminator and ignore any preceding CR":
-     * both CRLF and bare LF end a line. Throws (431) before consuming a byte past the bound.
+     * Consumes bytes up to and including the next line terminator and returns true with the line,
+     * without its terminator, in {@link #line()} from {@link #start()} to {@link #end()}; or returns
+     * false when {@code in} ran out first (keeping the partial line). RFC 9112 section 2.2: "a
+     * recipient MAY recognize a single LF as a line terminator and ignore any preceding CR": both
+     * CRLF and bare LF end a line. Throws (431) before consuming a byte past the bound.
      */
-    String nextLine(ByteBuffer in) throws HandshakeException {
-        while (in.hasRemaining()) {
-            if (consumed == maxBytes) {
+    boolean nextLine(ByteBuffer in) throws HandshakeException {
+        int position = in.position();
+        int window = Math.min(in.remaining(), maxBytes - consumed);
+        int stop;
+        byte stopByte = 0;
+        if (carryLength == 0 && in.hasArray()) {
+            byte[] a = in.array();
+            int base = in.arrayOffset() + position;
+            stop = stopIn(a, base, window);
+            if (stop < 0) {
+                append(in, position, window);
+            } else {
+                stopByte = a[base + stop];
+                line = a;
+                start = base;
+                end = base + stop;
+            }
+        } else {
+            stop = appendUntilStop(in, position, window);
+            if (stop >= 0) {
+                stopByte = carry[carryLength];
+                line = carry;
+                start = 0;
+                end = carryLength;
+                carryLength = 0;
+            }
+        }
+        if (stop < 0) {
+            in.position(position + window);
+            consumed += window;
+            if (in.hasRemaining()) {
                 throw new HandshakeException(tooLargeStatus, "Header fields too large.");
             }
-            byte b = in.get();
-            consumed++;
-            if (b == '\n') {
-                int length = lineLength;
-                if (length > 0 && line[length - 1] == '\r') {
-                    length--;
-                }
-                lineLength = 0;
-                startLineRead |= length > 0;
-                return new String(line, 0, length, StandardCharsets.ISO_8859_1);
-            }
-            // RFC 7230 section 3.1: a start line is tokens, a target and a version separated by
-            // single spaces: a control byte can never be part of one. Refusing it at once makes a
-            // peer speaking another protocol (a TLS ClientHello starts with 0x16) fail at its first
-            // byte instead of at the handshake timeout.
-            if (!startLineRead && b != '\r' && (b < 0x20 || b == 0x7F)) {
-                throw malformed(badStartLine);
-            }
-            if (lineLength == line.length) {
-                line = Arrays.copyOf(line, Math.min(line.length * 2, maxBytes));
-            }
-            line[lineLength++] = b;
+            return false;
         }
-        return null;
+        in.position(position + stop + 1);
+        consumed += stop + 1;
+        if (stopByte != '\n') {
+            throw malformed(badStartLine);
+        }
+        if (end > start && line[end - 1] == '\r') {
+            end--;
+        }
+        startLineRead |= end > start;
+        return true;
     }
 
     /**
-     * Parses a header field line (RFC 7230 section 3.2: {@code field-name ":" OWS field-value
-     * OWS}) and adds it to {@code headers}.
+     * The offset from {@code from} of the first LF among {@code n} bytes of {@code a} or, until the
+     * start line was read, of a byte refused in one; -1 when there is none.
      */
-    void addField(String fieldLine, HttpHeaders headers) throws HandshakeException {
-        // 3.2.4: "A server that receives an obs-fold in a request message ... MUST either reject
-        // the message by sending a 400 (Bad Request) ..." (a user agent may reject it too).
-        if (HttpHeaders.isWhitespace(fieldLine.charAt(0))) {
-            throw new HandshakeException(badStatus, "Obsolete line folding is not allowed.");
+    private int stopIn(byte[] a, int from, int n) {
+        if (startLineRead) {
+            return LineFeeds.indexOf(a, from, n);
         }
-        int colon = fieldLine.indexOf(':');
-        if (colon < 0) {
-            throw new HandshakeException(badStatus, "Header field without a colon.");
-        }
-        String name = fieldLine.substring(0, colon);
-        // 3.2.4: "No whitespace is allowed between the header field-name and colon. ... A server
-        // MUST reject any received request message that contains whitespace between a header
-        // field-name and colon with a response code of 400 (Bad Request)."
-        if (!name.isEmpty() && HttpHeaders.isWhitespace(name.charAt(name.length() - 1))) {
-            throw new HandshakeException(badStatus, "Whitespace before a header field colon.");
-        }
-        if (!HttpHeaders.isToken(name)) {
-            throw new HandshakeException(badStatus, "Invalid header field name.");
-        }
-        for (int i = colon + 1; i < fieldLine.length(); i++) {
-            if (!HttpHeaders.isFieldValueChar(fieldLine.charAt(i))) {
-                throw new HandshakeException(badStatus, "Invalid character in a header field value.");
+        // RFC 9112 section 3: a request line is tokens, a target and a version separated by
+        // single spaces: a control byte or one above 0x7F can never be part of one. Refusing it at
+        // once makes a peer speaking another protocol (a TLS ClientHello starts with 0x16) fail at
+        // its first byte instead of at the handshake timeout.
+        for (int i = 0; i < n; i++) {
+            byte b = a[from + i];
+            if (b == '\n' || HttpChars.isRefusedInStartLine(b)) {
+                return i;
             }
         }
-        if (fieldCount == maxFields) {
-            throw new HandshakeException(tooLargeStatus, "Too many header fields.");
+        return -1;
+    }
+
+    /**
+     * Copies {@code n} bytes of {@code in} from its index {@code from} after the pending line in
+     * {@link #carry}, a chunk at a time, up to the first stop byte ({@link #stopIn}). Returns the
+     * offset of the stop byte from {@code from}, the line ending before it and the stop byte at
+     * {@code carry[carryLength]}; or -1 when there is none and all {@code n} bytes were appended.
+     */
+    private int appendUntilStop(ByteBuffer in, int from, int n) {
+        for (int copied = 0; copied < n; ) {
+            int chunk = Math.min(n - copied, COPY_CHUNK);
+            ensureCarry(carryLength + chunk);
+            in.get(from + copied, carry, carryLength, chunk);
+            int stop = stopIn(carry, carryLength, chunk);
+            if (stop >= 0) {
+                carryLength += stop;
+                return copied + stop;
+            }
+            carryLength += chunk;
+            copied += chunk;
         }
-        fieldCount++;
-        headers.add(name, HttpHeaders.trimWhitespace(fieldLine.substring(colon + 1)));
+        return -1;
+    }
+
+    /** Copies {@code n} bytes of {@code in} from its index {@code from} after the pending line. */
+    private void append(ByteBuffer in, int from, int n) {
+        ensureCarry(carryLength + n);
+        in.get(from, carry, carryLength, n);
+        carryLength += n;
+    }
+
+    /**
+     * Makes {@link #carry} hold at least {@code capacity} bytes, keeping the pending line. The
+     * pending line was consumed and what is copied after it lies in the window, which ends at the
+     * bound: the carry never grows past {@link #maxBytes}.
+     */
+    private void ensureCarry(int capacity) {
+        if (capacity > carry.length) {
+            int grown = Math.max(carry.length, Math.min(INITIAL_CARRY_CAPACITY, maxBytes));
+            while (grown < capacity) {
+                grown = Math.min(grown * 2, maxBytes);
+            }
+            carry = Arrays.copyOf(carry, grown);
+        }
+    }
+
+    /** The array holding the last line. */
+    byte[] line() {
+        return line;
+    }
+
+    /** The index of the first byte of the last line in {@link #line()}. */
+    int start() {
+        return start;
+    }
+
+    /** The index after the last byte of the last line in {@link #line()}. */
+    int end() {
+        return end;
+    }
+
+    /** Whether the last line is empty: the end of the head. */
+    boolean isEmptyLine() {
+        return end == start;
+    }
+
+    /** The last line as a String. */
+    String lineString() {
+        return new String(line, start, end - start, StandardCharsets.ISO_8859_1);
     }
 
     /** Throws the malformed-input exception with {@code message}. */
@@ -132,8 +210,9 @@ final class HeadReader {
         return new HandshakeException(badStatus, message);
     }
 
-    /** Releases the line buffer once the head is complete. */
+    /** Releases the line buffers once the head is complete. */
     void finish() {
-        line = new byte[0];
+        carry = NO_BYTES;
+        line = NO_BYTES;
     }
 }

@@ -38,6 +38,12 @@ public final class HttpHeaders implements Iterable<Map.Entry<String, String>> {
         this.readOnly = false;
     }
 
+    /** An empty, modifiable set with room for {@code expectedFields} fields before it grows. */
+    HttpHeaders(int expectedFields) {
+        this.fields = new ArrayList<>(expectedFields * 2);
+        this.readOnly = false;
+    }
+
     private HttpHeaders(List<String> fields, boolean readOnly) {
         this.fields = fields;
         this.readOnly = readOnly;
@@ -46,6 +52,14 @@ public final class HttpHeaders implements Iterable<Map.Entry<String, String>> {
     /** A copy that refuses changes with UnsupportedOperationException. */
     public HttpHeaders readOnlyCopy() {
         return readOnly ? this : new HttpHeaders(new ArrayList<>(fields), true);
+    }
+
+    /**
+     * A read-only view of these fields without a copy, for an owner that never changes them
+     * again (a parser whose message is complete).
+     */
+    HttpHeaders readOnlyView() {
+        return readOnly ? this : new HttpHeaders(fields, true);
     }
 
     /** Whether this set refuses changes. */
@@ -61,6 +75,15 @@ public final class HttpHeaders implements Iterable<Map.Entry<String, String>> {
         fields.add(name);
         fields.add(value);
         return this;
+    }
+
+    /**
+     * Adds a field whose name is a token and whose value holds only field-value characters, as a
+     * parser has checked them.
+     */
+    void addParsed(String name, String value) {
+        fields.add(name);
+        fields.add(value);
     }
 
     /**
@@ -329,15 +352,12 @@ public final class HttpHeaders implements Iterable<Map.Entry<String, String>> {
      * / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA}.
      */
     static boolean isTokenChar(int c) {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-            return true;
-        }
-        return c < 0x80 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        return HttpChars.isToken(c);
     }
 
     /** HTAB, SP, VCHAR (0x21-0x7E) or obs-text (0x80-0xFF). */
     static boolean isFieldValueChar(int c) {
-        return c == '\t' || (c >= 0x20 && c != 0x7F && c <= 0xFF);
+        return HttpChars.isFieldValue(c);
     }
 
     /** Compares ASCII letters case-insensitively and every other character exactly. */

@@ -15,12 +15,22 @@ import java.util.Objects;
  */
 public final class HttpRequest {
 
+    /** The body of a request without one; never handed out (body() returns a copy). */
+    static final byte[] NO_BODY = new byte[0];
+
+    /** A token. */
     private final String method;
+    /** Visible ASCII, not empty. */
     private final String target;
+    /** Of the form {@code HTTP/1.1}. */
     private final String version;
+    /** Read-only. */
     private final HttpHeaders headers;
+    /** Owned by this request alone, never changed. */
     private final byte[] body;
+    /** The raw path of {@link #target}. */
     private final String path;
+    /** The raw query of {@link #target}, or null. */
     private final String query;
 
     /**
@@ -29,29 +39,55 @@ public final class HttpRequest {
      * are copied.
      */
     public HttpRequest(String method, String target, String version, HttpHeaders headers, byte[] body) {
-        if (method == null || !HttpHeaders.isToken(method)) {
-            throw new IllegalArgumentException("Invalid method.");
-        }
-        if (target == null || !isTarget(target)) {
-            throw new IllegalArgumentException("Invalid request target.");
-        }
-        if (version == null || !isHttpVersion(version)) {
-            throw new IllegalArgumentException("Invalid HTTP version.");
-        }
+        this(checkMethod(method), checkTarget(target), checkVersion(version), body.clone(), headers.readOnlyCopy());
+    }
+
+    /** A {@code HTTP/1.1} request without body. */
+    public HttpRequest(String method, String target, HttpHeaders headers) {
+        this(method, target, "HTTP/1.1", headers, new byte[0]);
+    }
+
+    /** A request from checked parts, taking them as they are: nothing is checked or copied. */
+    private HttpRequest(String method, String target, String version, byte[] body, HttpHeaders readOnlyHeaders) {
         this.method = method;
         this.target = target;
         this.version = version;
-        this.headers = headers.readOnlyCopy();
-        this.body = body.clone();
+        this.headers = readOnlyHeaders;
+        this.body = body;
         String pathAndQuery = originForm(target);
         int q = pathAndQuery.indexOf('?');
         this.path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         this.query = q < 0 ? null : pathAndQuery.substring(q + 1);
     }
 
-    /** A {@code HTTP/1.1} request without body. */
-    public HttpRequest(String method, String target, HttpHeaders headers) {
-        this(method, target, "HTTP/1.1", headers, new byte[0]);
+    /**
+     * The request a parser has read: {@code method}, {@code target} and {@code version} are valid,
+     * and neither {@code headers} nor {@code body} will change again (the request keeps them
+     * without a copy).
+     */
+    static HttpRequest parsed(String method, String target, String version, HttpHeaders headers, byte[] body) {
+        return new HttpRequest(method, target, version, body, headers.readOnlyView());
+    }
+
+    private static String checkMethod(String method) {
+        if (method == null || !HttpHeaders.isToken(method)) {
+            throw new IllegalArgumentException("Invalid method.");
+        }
+        return method;
+    }
+
+    private static String checkTarget(String target) {
+        if (target == null || !isTarget(target)) {
+            throw new IllegalArgumentException("Invalid request target.");
+        }
+        return target;
+    }
+
+    private static String checkVersion(String version) {
+        if (version == null || !isHttpVersion(version)) {
+            throw new IllegalArgumentException("Invalid HTTP version.");
+        }
+        return version;
     }
 
     /** The method, e.g. {@code GET} (case-sensitive, RFC 7231 section 4.1). */

@@ -21,14 +21,23 @@ public final class HttpResponseParser {
 
     private enum State { STATUS_LINE, HEADERS, BODY, DONE, FAILED }
 
+    /** Cuts the head into lines within the bound on its bytes. */
     private final HeadReader reader;
+    /** Parses the field lines within the bound on their number. */
+    private final FieldLineParser fields;
     /** Whether a 101 response is followed by the hixie-76 challenge answer. */
     private final boolean hixie76;
+    /** Where parsing is; FAILED after an exception, DONE after a response was returned. */
     private State state = State.STATUS_LINE;
+    /** The status code, 100-999; 0 until the status line was read. */
     private int status;
+    /** The reason phrase, without control characters; null until the status line was read. */
     private String reason;
+    /** The fields read so far; copied into the response. */
     private final HttpHeaders headers = new HttpHeaders();
+    /** The hixie-76 challenge answer, filled in BODY; null before. */
     private byte[] body;
+    /** The bytes of {@link #body} received so far. */
     private int bodyLength;
 
     /** A parser of an RFC 6455 (or hybi) answer with a bound on its head and 100 fields. */
@@ -41,8 +50,8 @@ public final class HttpResponseParser {
      * makes it read the 16 bytes after the head of a 101 response.
      */
     public HttpResponseParser(int maxHeaderBytes, boolean hixie76) {
-        this.reader = new HeadReader(maxHeaderBytes, HttpRequestParser.DEFAULT_MAX_HEADERS, 0, 0,
-                "Invalid status line.");
+        this.reader = new HeadReader(maxHeaderBytes, 0, 0, "Invalid status line.");
+        this.fields = new FieldLineParser(HttpRequestParser.DEFAULT_MAX_HEADERS, 0, 0);
         this.hixie76 = hixie76;
     }
 
@@ -65,14 +74,13 @@ public final class HttpResponseParser {
 
     private HttpResponse advance(ByteBuffer in) throws HandshakeException {
         while (state == State.STATUS_LINE || state == State.HEADERS) {
-            String line = reader.nextLine(in);
-            if (line == null) {
+            if (!reader.nextLine(in)) {
                 return null;
             }
             if (state == State.STATUS_LINE) {
-                parseStatusLine(line);
+                parseStatusLine(reader.lineString());
                 state = State.HEADERS;
-            } else if (line.isEmpty()) {
+            } else if (reader.isEmptyLine()) {
                 reader.finish();
                 if (hixie76 && status == 101) {
                     body = new byte[HIXIE_CHALLENGE_LENGTH];
@@ -81,7 +89,7 @@ public final class HttpResponseParser {
                     return done(new byte[0]);
                 }
             } else {
-                reader.addField(line, headers);
+                fields.add(reader.line(), reader.start(), reader.end(), headers);
             }
         }
         int n = Math.min(in.remaining(), HIXIE_CHALLENGE_LENGTH - bodyLength);
