@@ -24,98 +24,86 @@ import java.util.Objects;
  * </pre>
  *
  * <p>So overlong forms (C0, C1, E0 80-9F, F0 80-8F), surrogates (ED A0-BF) and code points above
- * U+10FFFF (F4 90-BF, F5-FF) fail at the first byte that rules them out. Between characters, runs
- * of ASCII are skipped 32 and then 8 bytes at a time, and a whole valid 2, 3 or 4 byte character
- * is recognised in one step; the automaton takes over byte by byte wherever that test fails, in
- * the middle of a sequence (split across feeds) and within 4 bytes of the end.
+ * U+10FFFF (F4 90-BF, F5-FF) reach the rejecting state at the first byte that rules them out, and
+ * stay there. A character split between frames or streamed parts is simply the automaton's state
+ * (an int, which the engine keeps per connection) handed from one feed to the next.
+ *
+ * <p>Defined over byte classes as in Björn Höhrmann's DFA decoder, the automaton runs from a
+ * shift-based table: each state is a multiple of 6 below 64, and {@code ROWS[b]} packs, for every
+ * state s, the state after byte b in the 6 bits at offset s. One step is
+ * {@code state = ROWS[b] >>> state}. The table load depends on the input byte only, so the one
+ * thing each step waits for is the previous step's shift, and the steps have no branch: text in
+ * any mix of scripts costs the same per byte, with nothing for the branch predictor to guess.
+ * Java takes a long shift's distance modulo 64, so the state's bits above the lowest 6 may hold
+ * leftovers of the row; they are masked off only where the state is looked at.
+ *
+ * <p>Bytes go through the automaton 8 per loop pass, unrolled. Before each pass, 8 bytes read as
+ * one long with no high bit set are all ASCII ({@code UTF8-1}); between characters they leave the
+ * state as it is, so they are skipped in one step, and a longer run 32 bytes at a time. Only the
+ * last 7 bytes of a feed, at most, take one byte a pass. Nothing here allocates. Because the
+ * rejecting state is final, a feed can run to its end before it looks: the verdict is the same
+ * as stopping at the first invalid byte.
  */
 public final class Utf8Validator {
 
     // Byte classes: bytes that the automaton never needs to tell apart share a class.
-    private static final int ASCII = 0;
-    private static final int TAIL_80_8F = 1;
-    private static final int TAIL_90_9F = 2;
-    private static final int TAIL_A0_BF = 3;
+    private static final int ASCII = 0; // 00-7F
+    private static final int TAIL_80_8F = 1; // 80-8F
+    private static final int TAIL_90_9F = 2; // 90-9F
+    private static final int TAIL_A0_BF = 3; // A0-BF
     private static final int NEVER = 4; // C0, C1, F5-FF
     private static final int LEAD_2 = 5; // C2-DF
-    private static final int LEAD_E0 = 6;
+    private static final int LEAD_E0 = 6; // E0
     private static final int LEAD_3 = 7; // E1-EC, EE-EF
-    private static final int LEAD_ED = 8;
-    private static final int LEAD_F0 = 9;
+    private static final int LEAD_ED = 8; // ED
+    private static final int LEAD_F0 = 9; // F0
     private static final int LEAD_4 = 10; // F1-F3
-    private static final int LEAD_F4 = 11;
-    private static final int CLASS_COUNT = 12;
+    private static final int LEAD_F4 = 11; // F4
+    private static final int CLASS_COUNT = 12; // classes are 0 .. CLASS_COUNT - 1
 
-    // States, premultiplied by CLASS_COUNT: the next state is TRANSITIONS[state + class].
+    /** Bits a state takes in a row of ROWS: 6, so that 9 states fit in a long. */
+    private static final int STATE_BITS = 6;
+    /** The bits of a state: STATE_BITS low bits, the most a long shift uses of its distance. */
+    private static final long STATE_MASK = (1L << STATE_BITS) - 1;
+
+    // States, each its offset in a row of ROWS: the next state is ROWS[b] >>> state, low 6 bits.
     /** Between characters. */
     private static final int ACCEPT = 0;
     /** An invalid byte was seen; final. */
-    private static final int REJECT = 1 * CLASS_COUNT;
+    private static final int REJECT = 1 * STATE_BITS;
     /** One tail byte missing. */
-    private static final int TAIL_1 = 2 * CLASS_COUNT;
+    private static final int TAIL_1 = 2 * STATE_BITS;
     /** Two tail bytes missing. */
-    private static final int TAIL_2 = 3 * CLASS_COUNT;
+    private static final int TAIL_2 = 3 * STATE_BITS;
     /** Three tail bytes missing. */
-    private static final int TAIL_3 = 4 * CLASS_COUNT;
+    private static final int TAIL_3 = 4 * STATE_BITS;
     /** After E0: A0-BF, else the form is overlong. */
-    private static final int AFTER_E0 = 5 * CLASS_COUNT;
+    private static final int AFTER_E0 = 5 * STATE_BITS;
     /** After ED: 80-9F, else a surrogate. */
-    private static final int AFTER_ED = 6 * CLASS_COUNT;
+    private static final int AFTER_ED = 6 * STATE_BITS;
     /** After F0: 90-BF, else the form is overlong. */
-    private static final int AFTER_F0 = 7 * CLASS_COUNT;
+    private static final int AFTER_F0 = 7 * STATE_BITS;
     /** After F4: 80-8F, else above U+10FFFF. */
-    private static final int AFTER_F4 = 8 * CLASS_COUNT;
+    private static final int AFTER_F4 = 8 * STATE_BITS;
+    /** The number of states; STATE_COUNT * STATE_BITS <= 64. */
     private static final int STATE_COUNT = 9;
 
-    /** The class of each byte value. */
-    private static final byte[] CLASSES = new byte[256];
-    /** The automaton; every transition not listed in the static block goes to REJECT. */
-    private static final byte[] TRANSITIONS = new byte[STATE_COUNT * CLASS_COUNT];
+    /** For each unsigned byte b, the state after b from state s in bits s .. s + 5, for every s. */
+    private static final long[] ROWS = rows();
 
-    /** Any of 8 bytes read as one long has its high bit set: not all ASCII. */
+    /** The high bit of each of 8 bytes read as one long: any of them set, not all 8 are ASCII. */
     private static final long NON_ASCII = 0x8080_8080_8080_8080L;
+    /** Bytes the automaton takes in one unrolled pass: one long. */
+    private static final int PASS = Long.BYTES;
+    /** Bytes of a long ASCII run skipped in one step: 4 longs. */
+    private static final int ASCII_BLOCK = 4 * Long.BYTES;
 
-    /** Reads 8 bytes of a {@code byte[]} as one long (the order does not matter for NON_ASCII). */
-    private static final VarHandle LONG_VIEW =
+    /** Reads 8 bytes of a {@code byte[]} as one long, native order: NON_ASCII tests any order alike. */
+    private static final VarHandle ARRAY_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-
-    static {
-        classify(0x00, 0x7F, ASCII);
-        classify(0x80, 0x8F, TAIL_80_8F);
-        classify(0x90, 0x9F, TAIL_90_9F);
-        classify(0xA0, 0xBF, TAIL_A0_BF);
-        classify(0xC0, 0xC1, NEVER);
-        classify(0xC2, 0xDF, LEAD_2);
-        classify(0xE0, 0xE0, LEAD_E0);
-        classify(0xE1, 0xEC, LEAD_3);
-        classify(0xED, 0xED, LEAD_ED);
-        classify(0xEE, 0xEF, LEAD_3);
-        classify(0xF0, 0xF0, LEAD_F0);
-        classify(0xF1, 0xF3, LEAD_4);
-        classify(0xF4, 0xF4, LEAD_F4);
-        classify(0xF5, 0xFF, NEVER);
-
-        Arrays.fill(TRANSITIONS, (byte) REJECT);
-        transition(ACCEPT, ASCII, ACCEPT);
-        transition(ACCEPT, LEAD_2, TAIL_1);
-        transition(ACCEPT, LEAD_E0, AFTER_E0);
-        transition(ACCEPT, LEAD_3, TAIL_2);
-        transition(ACCEPT, LEAD_ED, AFTER_ED);
-        transition(ACCEPT, LEAD_F0, AFTER_F0);
-        transition(ACCEPT, LEAD_4, TAIL_3);
-        transition(ACCEPT, LEAD_F4, AFTER_F4);
-        for (int tail : new int[] {TAIL_80_8F, TAIL_90_9F, TAIL_A0_BF}) {
-            transition(TAIL_1, tail, ACCEPT);
-            transition(TAIL_2, tail, TAIL_1);
-            transition(TAIL_3, tail, TAIL_2);
-        }
-        transition(AFTER_E0, TAIL_A0_BF, TAIL_1);
-        transition(AFTER_ED, TAIL_80_8F, TAIL_1);
-        transition(AFTER_ED, TAIL_90_9F, TAIL_1);
-        transition(AFTER_F0, TAIL_90_9F, TAIL_2);
-        transition(AFTER_F0, TAIL_A0_BF, TAIL_2);
-        transition(AFTER_F4, TAIL_80_8F, TAIL_2);
-    }
+    /** ARRAY_LONG for a ByteBuffer, whatever the buffer's own order. */
+    private static final VarHandle BUFFER_LONG =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     /** The automaton's state after the bytes fed since the last reset; REJECT is final. */
     private int state = ACCEPT;
@@ -180,127 +168,141 @@ public final class Utf8Validator {
         return run(ACCEPT, bytes, bytes.position(), bytes.limit()) == ACCEPT;
     }
 
+    /** The automaton's state after {@code a[i .. end)}, starting from {@code state}. */
     private static int run(int state, byte[] a, int i, int end) {
-        while (i < end) {
-            if (state == ACCEPT) {
-                if (a[i] >= 0) {
-                    i = skipAscii(a, i, end);
-                    continue;
+        long[] rows = ROWS;
+        long s = state;
+        int lastPass = end - PASS;
+        while (i <= lastPass) {
+            if (((long) ARRAY_LONG.get(a, i) & NON_ASCII) == 0 && (s & STATE_MASK) == ACCEPT) {
+                // "UTF8-1 = %x00-7F", 8 of them between characters: the state stays ACCEPT.
+                i += PASS;
+                while (i <= end - ASCII_BLOCK && isAsciiBlock(a, i)) {
+                    i += ASCII_BLOCK;
                 }
-                if (end - i >= 4) {
-                    int n = completeSequence(a[i], a[i + 1], a[i + 2], a[i + 3]);
-                    if (n > 0) {
-                        i += n;
-                        continue;
-                    }
-                }
+                continue;
             }
-            state = TRANSITIONS[state + CLASSES[a[i] & 0xFF]];
-            if (state == REJECT) {
-                break;
-            }
-            i++;
+            s = rows[a[i] & 0xFF] >>> s;
+            s = rows[a[i + 1] & 0xFF] >>> s;
+            s = rows[a[i + 2] & 0xFF] >>> s;
+            s = rows[a[i + 3] & 0xFF] >>> s;
+            s = rows[a[i + 4] & 0xFF] >>> s;
+            s = rows[a[i + 5] & 0xFF] >>> s;
+            s = rows[a[i + 6] & 0xFF] >>> s;
+            s = rows[a[i + 7] & 0xFF] >>> s;
+            i += PASS;
         }
-        return state;
+        for (; i < end; i++) {
+            s = rows[a[i] & 0xFF] >>> s;
+        }
+        return (int) (s & STATE_MASK);
     }
 
-    /** The index of the first non-ASCII byte of {@code a[i .. end)}, or end: 32, then 8 bytes a step. */
-    private static int skipAscii(byte[] a, int i, int end) {
-        while (end - i >= 4 * Long.BYTES) {
-            long any = (long) LONG_VIEW.get(a, i) | (long) LONG_VIEW.get(a, i + 8)
-                    | (long) LONG_VIEW.get(a, i + 16) | (long) LONG_VIEW.get(a, i + 24);
-            if ((any & NON_ASCII) != 0) {
-                break;
-            }
-            i += 4 * Long.BYTES;
-        }
-        while (end - i >= Long.BYTES && ((long) LONG_VIEW.get(a, i) & NON_ASCII) == 0) {
-            i += Long.BYTES;
-        }
-        while (i < end && a[i] >= 0) {
-            i++;
-        }
-        return i;
+    /** Whether the 32 bytes from {@code i} are all ASCII. */
+    private static boolean isAsciiBlock(byte[] a, int i) {
+        long any = (long) ARRAY_LONG.get(a, i) | (long) ARRAY_LONG.get(a, i + 8)
+                | (long) ARRAY_LONG.get(a, i + 16) | (long) ARRAY_LONG.get(a, i + 24);
+        return (any & NON_ASCII) == 0;
     }
 
-    /**
-     * The length of the valid UTF-8 sequence that starts with {@code b0} (not ASCII) and goes on
-     * with the next three bytes, or 0 when it is invalid: then the automaton, which takes every
-     * byte alone, finds where. The same RFC 3629 grammar as the automaton, tested a whole
-     * character at a time; four bytes must be present.
-     */
-    private static int completeSequence(byte b0, byte b1, byte b2, byte b3) {
-        int lead = b0 & 0xFF;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            return isTail(b1) ? 2 : 0;
-        }
-        if (lead >= 0xE0 && lead <= 0xEF) {
-            int second = b1 & 0xFF;
-            // E0 A0-BF (not overlong), ED 80-9F (not a surrogate), else 80-BF.
-            int low = lead == 0xE0 ? 0xA0 : 0x80;
-            int high = lead == 0xED ? 0x9F : 0xBF;
-            return second >= low && second <= high && isTail(b2) ? 3 : 0;
-        }
-        if (lead >= 0xF0 && lead <= 0xF4) {
-            int second = b1 & 0xFF;
-            // F0 90-BF (not overlong), F4 80-8F (not above U+10FFFF), else 80-BF.
-            int low = lead == 0xF0 ? 0x90 : 0x80;
-            int high = lead == 0xF4 ? 0x8F : 0xBF;
-            return second >= low && second <= high && isTail(b2) && isTail(b3) ? 4 : 0;
-        }
-        return 0;
-    }
-
-    private static boolean isTail(byte b) {
-        return (b & 0xC0) == 0x80;
-    }
-
+    /** {@link #run(int, byte[], int, int)} on buffer indexes: the backing array if accessible. */
     private static int run(int state, ByteBuffer buf, int i, int end) {
         if (buf.hasArray()) {
             int base = buf.arrayOffset();
             return run(state, buf.array(), base + i, base + end);
         }
-        while (i < end) {
-            if (state == ACCEPT && buf.get(i) >= 0) {
-                // The buffer's byte order does not matter: NON_ASCII tests every byte alike.
-                while (end - i >= 4 * Long.BYTES) {
-                    long any = buf.getLong(i) | buf.getLong(i + 8) | buf.getLong(i + 16) | buf.getLong(i + 24);
-                    if ((any & NON_ASCII) != 0) {
-                        break;
-                    }
-                    i += 4 * Long.BYTES;
-                }
-                while (end - i >= Long.BYTES && (buf.getLong(i) & NON_ASCII) == 0) {
-                    i += Long.BYTES;
-                }
-                while (i < end && buf.get(i) >= 0) {
-                    i++;
+        long[] rows = ROWS;
+        long s = state;
+        int lastPass = end - PASS;
+        while (i <= lastPass) {
+            if (((long) BUFFER_LONG.get(buf, i) & NON_ASCII) == 0 && (s & STATE_MASK) == ACCEPT) {
+                i += PASS;
+                while (i <= end - ASCII_BLOCK && isAsciiBlock(buf, i)) {
+                    i += ASCII_BLOCK;
                 }
                 continue;
             }
-            if (state == ACCEPT && end - i >= 4) {
-                int n = completeSequence(buf.get(i), buf.get(i + 1), buf.get(i + 2), buf.get(i + 3));
-                if (n > 0) {
-                    i += n;
-                    continue;
-                }
-            }
-            state = TRANSITIONS[state + CLASSES[buf.get(i) & 0xFF]];
-            if (state == REJECT) {
-                break;
-            }
-            i++;
+            s = rows[buf.get(i) & 0xFF] >>> s;
+            s = rows[buf.get(i + 1) & 0xFF] >>> s;
+            s = rows[buf.get(i + 2) & 0xFF] >>> s;
+            s = rows[buf.get(i + 3) & 0xFF] >>> s;
+            s = rows[buf.get(i + 4) & 0xFF] >>> s;
+            s = rows[buf.get(i + 5) & 0xFF] >>> s;
+            s = rows[buf.get(i + 6) & 0xFF] >>> s;
+            s = rows[buf.get(i + 7) & 0xFF] >>> s;
+            i += PASS;
         }
-        return state;
+        for (; i < end; i++) {
+            s = rows[buf.get(i) & 0xFF] >>> s;
+        }
+        return (int) (s & STATE_MASK);
     }
 
-    private static void classify(int from, int to, int byteClass) {
-        for (int b = from; b <= to; b++) {
-            CLASSES[b] = (byte) byteClass;
-        }
+    /** Whether the 32 bytes from buffer index {@code i} are all ASCII. */
+    private static boolean isAsciiBlock(ByteBuffer buf, int i) {
+        long any = (long) BUFFER_LONG.get(buf, i) | (long) BUFFER_LONG.get(buf, i + 8)
+                | (long) BUFFER_LONG.get(buf, i + 16) | (long) BUFFER_LONG.get(buf, i + 24);
+        return (any & NON_ASCII) == 0;
     }
 
-    private static void transition(int from, int byteClass, int to) {
-        TRANSITIONS[from + byteClass] = (byte) to;
+    /** The automaton by byte classes, as the grammar reads, packed into ROWS. */
+    private static long[] rows() {
+        int[] classes = new int[256];
+        classify(classes, 0x00, 0x7F, ASCII);
+        classify(classes, 0x80, 0x8F, TAIL_80_8F);
+        classify(classes, 0x90, 0x9F, TAIL_90_9F);
+        classify(classes, 0xA0, 0xBF, TAIL_A0_BF);
+        classify(classes, 0xC0, 0xC1, NEVER);
+        classify(classes, 0xC2, 0xDF, LEAD_2);
+        classify(classes, 0xE0, 0xE0, LEAD_E0);
+        classify(classes, 0xE1, 0xEC, LEAD_3);
+        classify(classes, 0xED, 0xED, LEAD_ED);
+        classify(classes, 0xEE, 0xEF, LEAD_3);
+        classify(classes, 0xF0, 0xF0, LEAD_F0);
+        classify(classes, 0xF1, 0xF3, LEAD_4);
+        classify(classes, 0xF4, 0xF4, LEAD_F4);
+        classify(classes, 0xF5, 0xFF, NEVER);
+
+        // next[state / STATE_BITS][class]; every transition not listed goes to REJECT, which
+        // therefore never leaves itself.
+        int[][] next = new int[STATE_COUNT][CLASS_COUNT];
+        for (int[] row : next) {
+            Arrays.fill(row, REJECT);
+        }
+        transition(next, ACCEPT, ASCII, ACCEPT); // UTF8-1 = %x00-7F
+        transition(next, ACCEPT, LEAD_2, TAIL_1); // UTF8-2 = %xC2-DF UTF8-tail
+        transition(next, ACCEPT, LEAD_E0, AFTER_E0); // %xE0 %xA0-BF UTF8-tail
+        transition(next, ACCEPT, LEAD_3, TAIL_2); // %xE1-EC 2( UTF8-tail ), %xEE-EF 2( UTF8-tail )
+        transition(next, ACCEPT, LEAD_ED, AFTER_ED); // %xED %x80-9F UTF8-tail
+        transition(next, ACCEPT, LEAD_F0, AFTER_F0); // %xF0 %x90-BF 2( UTF8-tail )
+        transition(next, ACCEPT, LEAD_4, TAIL_3); // %xF1-F3 3( UTF8-tail )
+        transition(next, ACCEPT, LEAD_F4, AFTER_F4); // %xF4 %x80-8F 2( UTF8-tail )
+        for (int tail : new int[] {TAIL_80_8F, TAIL_90_9F, TAIL_A0_BF}) { // UTF8-tail = %x80-BF
+            transition(next, TAIL_1, tail, ACCEPT);
+            transition(next, TAIL_2, tail, TAIL_1);
+            transition(next, TAIL_3, tail, TAIL_2);
+        }
+        transition(next, AFTER_E0, TAIL_A0_BF, TAIL_1);
+        transition(next, AFTER_ED, TAIL_80_8F, TAIL_1);
+        transition(next, AFTER_ED, TAIL_90_9F, TAIL_1);
+        transition(next, AFTER_F0, TAIL_90_9F, TAIL_2);
+        transition(next, AFTER_F0, TAIL_A0_BF, TAIL_2);
+        transition(next, AFTER_F4, TAIL_80_8F, TAIL_2);
+
+        long[] rows = new long[256];
+        for (int b = 0; b < 256; b++) {
+            for (int from = 0; from < STATE_COUNT; from++) {
+                rows[b] |= (long) next[from][classes[b]] << (from * STATE_BITS);
+            }
+        }
+        return rows;
+    }
+
+    private static void classify(int[] classes, int from, int to, int byteClass) {
+        Arrays.fill(classes, from, to + 1, byteClass);
+    }
+
+    private static void transition(int[][] next, int from, int byteClass, int to) {
+        next[from / STATE_BITS][byteClass] = to;
     }
 }

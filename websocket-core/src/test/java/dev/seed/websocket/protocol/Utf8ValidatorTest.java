@@ -279,6 +279,99 @@ class Utf8ValidatorTest {
         assertThat(valid).as("the generator makes valid text too").isGreaterThan(500);
     }
 
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("invalid")
+    void rejectionStaysWhenValidTextFollowsInTheSameFeed(String name, String hexBytes, int failIndex,
+            boolean complete) {
+        // Enough valid text after the invalid bytes for the 8- and 32-byte ASCII steps and the
+        // unrolled passes: none of them may bring the verdict back.
+        byte[] tail = ("caf\u00e9 \u043f\u0440\u0438\u0432\u0435\u0442 \u4e16\u754c \ud83c\udf89 "
+                + "x".repeat(100)).getBytes(StandardCharsets.UTF_8);
+        byte[] head = hex(hexBytes);
+        for (int pad = 0; pad < 9; pad++) {
+            byte[] bytes = new byte[pad + head.length + tail.length];
+            Arrays.fill(bytes, 0, pad, (byte) 'a');
+            System.arraycopy(head, 0, bytes, pad, head.length);
+            System.arraycopy(tail, 0, bytes, pad + head.length, tail.length);
+            assertThat(Utf8Validator.isValid(bytes, 0, bytes.length)).as("pad %d", pad).isFalse();
+            ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+            assertThat(Utf8Validator.isValid(direct)).as("direct, pad %d", pad).isFalse();
+            Utf8Validator validator = new Utf8Validator();
+            assertThat(validator.feed(bytes, 0, bytes.length)).isFalse();
+            assertThat(validator.feed(ByteBuffer.wrap(tail))).as("rejection is final").isFalse();
+        }
+    }
+
+    @Test
+    void asciiInsideACharacterFailsAtEveryOffset() {
+        // A character cut by 64 ASCII bytes and then completed: the ASCII steps skip bytes only
+        // between characters, so the first ASCII byte must fail, not let the tail bytes after
+        // the run complete the character.
+        String[][] cuts = {{"C3", "A9"}, {"E2", "82 AC"}, {"E2 82", "AC"}, {"E0 A0", "80"}, {"ED 9F", "BF"},
+            {"F0", "9F 98 80"}, {"F0 9F", "98 80"}, {"F0 9F 98", "80"}, {"F4 8F BF", "BF"}};
+        for (String[] cut : cuts) {
+            byte[] head = hex(cut[0]);
+            byte[] rest = hex(cut[1]);
+            for (int at = 0; at < 40; at++) {
+                byte[] bytes = new byte[at + head.length + 64 + rest.length + 3];
+                Arrays.fill(bytes, (byte) 'x');
+                System.arraycopy(head, 0, bytes, at, head.length);
+                System.arraycopy(rest, 0, bytes, at + head.length + 64, rest.length);
+                String what = cut[0] + " at " + at;
+                assertThat(Utf8Validator.isValid(bytes, 0, bytes.length)).as(what).isFalse();
+                ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+                assertThat(Utf8Validator.isValid(direct)).as("direct " + what).isFalse();
+                assertThat(new Utf8Validator().feed(bytes, 0, bytes.length)).as("feed " + what).isFalse();
+
+                // Split right after the cut: the state carried into the next feed, heap and direct.
+                int split = at + head.length;
+                Utf8Validator heap = new Utf8Validator();
+                assertThat(heap.feed(ByteBuffer.wrap(bytes, 0, split))).isTrue();
+                assertThat(heap.isComplete()).isFalse();
+                assertThat(heap.feed(ByteBuffer.wrap(bytes, split, bytes.length - split))).as("split " + what)
+                        .isFalse();
+                Utf8Validator offHeap = new Utf8Validator();
+                assertThat(offHeap.feed(ByteBuffer.wrap(bytes, 0, split))).isTrue();
+                assertThat(offHeap.feed(ByteBuffer.allocateDirect(bytes.length - split)
+                        .put(bytes, split, bytes.length - split).flip())).as("direct split " + what).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void everyFirstTwoBytesAgreeWithJdkAtEveryAlignment() {
+        // All 65,536 values of a character's first two bytes, followed by the lowest or the
+        // highest two tail bytes (80 80, BF BF) or by ASCII (41 41, which cuts any longer
+        // character short), inside ASCII and at every position of an 8-byte pass: the whole
+        // RFC 3629 table of first and second bytes.
+        String[] tails = {"80 80", "BF BF", "41 41"};
+        int valid = 0;
+        for (int first = 0; first < 256; first++) {
+            for (int second = 0; second < 256; second++) {
+                for (int t = 0; t < tails.length; t++) {
+                    byte[] tail = hex(tails[t]);
+                    int at = (first + second + t) % 8;
+                    byte[] bytes = new byte[at + 4 + 16];
+                    Arrays.fill(bytes, (byte) 'x');
+                    bytes[at] = (byte) first;
+                    bytes[at + 1] = (byte) second;
+                    bytes[at + 2] = tail[0];
+                    bytes[at + 3] = tail[1];
+                    boolean expected = jdkAccepts(bytes);
+                    valid += expected ? 1 : 0;
+                    assertThat(Utf8Validator.isValid(bytes, 0, bytes.length)).as("%s", hexOf(bytes))
+                            .isEqualTo(expected);
+                    if ((first ^ second) % 7 == 0) {
+                        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+                        assertThat(Utf8Validator.isValid(direct)).as("direct %s", hexOf(bytes))
+                                .isEqualTo(expected);
+                    }
+                }
+            }
+        }
+        assertThat(valid).as("valid 1, 2, 3 and 4 byte characters among them").isGreaterThan(20_000);
+    }
+
     /** Random bytes, valid text, or valid text with one byte changed or its last byte cut. */
     private static byte[] randomCandidate(Random random) {
         int mode = random.nextInt(3);
