@@ -106,7 +106,7 @@ final class ConnectionTimers {
      */
     void watchCompression(PerMessageDeflateExtension deflate) {
         long period = config.compressionIdleRelease().toNanos();
-        if (period > 0 && compressionIdle == null) {
+        if (compressionIdle == null) {
             watchedDeflate = deflate;
             deflate.compressedSinceLastLook(); // this period starts now
             compressionIdle = loop().schedule(this::checkCompressionIdle, period);

@@ -616,6 +616,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      * the connection has compressed nothing for the endpoint's compressionIdleRelease. Loop only.
      */
     private void watchCompressionContext() {
+        if (config.compressionIdleRelease().isZero()) {
+            return; // never released: no timer holder to make, no extension to look up per send
+        }
         if ((timers == null || !timers.watchingCompression()) && engine instanceof WebSocketProtocol p) {
             PerMessageDeflateExtension deflate = p.extension(PerMessageDeflateExtension.class);
             if (deflate != null && deflate.holdsOwnCompressor()) {

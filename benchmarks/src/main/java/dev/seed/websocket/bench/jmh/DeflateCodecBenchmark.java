@@ -53,7 +53,7 @@ public class DeflateCodecBenchmark {
     /** Seed of the corpus. */
     static final long SEED = 1;
     /** zlib's default memLevel, the one {@link Deflater} uses: the same hash table size for ours. */
-    static final int MEM_LEVEL = 8;
+    static final int MEM_LEVEL = DeflateEncoder.DEFAULT_MEM_LEVEL;
     /** The empty stored block a sync flush ends with; permessage-deflate does not send it. */
     private static final int TAIL = 4;
 

@@ -69,6 +69,12 @@ public final class DeflateEncoder implements MessageEncoder {
     private final Lz77Matcher matcher;
 
     /**
+     * zlib's default memLevel: 2^min(windowBits, 15) hash heads, as many heads as window
+     * positions up to the full window, which keeps the chains short at every window size.
+     */
+    public static final int DEFAULT_MEM_LEVEL = 8;
+
+    /**
      * An encoder that keeps its window, chains and heads between calls (6 * 2^windowBits bytes at
      * most); see {@link #DeflateEncoder(int, int, int, boolean)}.
      *

@@ -26,8 +26,6 @@ public final class LentCodecs {
     /** Kinds by window: index 0 to 6 our windows of 9 to 15 bits, 7 the JDK's zlib. */
     private static final int KINDS = 8;
     private static final int JDK = 7;
-    /** zlib's memLevel for lent encoders: they keep no state between messages, so the hash table need not be big. */
-    static final int MEM_LEVEL = 8;
 
     private static final ThreadLocal<LentCodecs> PER_THREAD = ThreadLocal.withInitial(LentCodecs::new);
 
@@ -50,7 +48,7 @@ public final class LentCodecs {
         int index = kind(jdk, windowBits) * 10 + level;
         MessageEncoder e = codecs.encoders[index];
         if (e == null) {
-            e = jdk ? new JdkDeflateEncoder(level) : new DeflateEncoder(windowBits, level, MEM_LEVEL);
+            e = jdk ? new JdkDeflateEncoder(level) : new DeflateEncoder(windowBits, level, DeflateEncoder.DEFAULT_MEM_LEVEL);
             codecs.encoders[index] = e;
         }
         return e;

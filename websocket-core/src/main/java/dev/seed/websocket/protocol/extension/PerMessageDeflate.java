@@ -403,7 +403,7 @@ public final class PerMessageDeflate implements ExtensionFactory {
     public static ByteBuffer compressStandalone(ByteBuffer payload, int level, int windowBits) {
         checkLevel(level);
         MessageEncoder encoder = windowBits == MAX_WINDOW_BITS ? new JdkDeflateEncoder(level)
-                : new DeflateEncoder(windowBits, level, PerMessageDeflateExtension.MEM_LEVEL);
+                : new DeflateEncoder(windowBits, level, DeflateEncoder.DEFAULT_MEM_LEVEL);
         DeflateOutput out = new DeflateOutput(payload.remaining() / 2 + 64);
         try {
             encoder.compress(payload.duplicate(), out, Integer.MAX_VALUE);

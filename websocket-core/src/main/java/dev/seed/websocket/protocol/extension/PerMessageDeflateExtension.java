@@ -50,11 +50,6 @@ public final class PerMessageDeflateExtension implements Extension {
     /** Section 7.2.1 and 7.2.2: the empty stored block a sync flush ends with. */
     private static final byte[] EMPTY_BLOCK_TAIL = {0x00, 0x00, (byte) 0xff, (byte) 0xff};
 
-    /**
-     * zlib's memLevel for our own dedicated compressors: 2^min(bits, 8 + 7) hash heads, i.e. as
-     * many heads as window positions, which keeps the chains short at every window size.
-     */
-    static final int MEM_LEVEL = 8;
 
     /** Compressed output and inflated chunks of the thread's current call (an event loop's); reused. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -585,7 +580,7 @@ public final class PerMessageDeflateExtension implements Extension {
         // WINDOWED keeps only the window's history between messages and rebuilds the chains
         // from it in the thread's arrays (DeflateEncoder's compact form): 2^bits bytes kept.
         e = zlibEncoder ? new JdkDeflateEncoder(compressionLevel)
-                : new DeflateEncoder(localMaxWindowBits, compressionLevel, MEM_LEVEL, compactEncoder);
+                : new DeflateEncoder(localMaxWindowBits, compressionLevel, DeflateEncoder.DEFAULT_MEM_LEVEL, compactEncoder);
         encoder = e;
         compressedRecently = true;
         return e;
