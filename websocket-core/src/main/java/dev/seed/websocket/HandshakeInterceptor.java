@@ -3,7 +3,8 @@ package dev.seed.websocket;
 /**
  * Sees every upgrade request that passed the RFC checks and the origin check, before the server
  * answers it: the place for authentication. It may refuse with a status, add response headers or
- * put attributes on the connection to be. Runs on the event loop: it must not block.
+ * put attributes on the connection to be. Runs on the event loop: it must not block (see
+ * {@link AsyncHandshakeInterceptor} for one that does I/O).
  */
 @FunctionalInterface
 public interface HandshakeInterceptor {
@@ -32,5 +33,11 @@ public interface HandshakeInterceptor {
          * then address every connection of that user ({@code WebSocketServer.connectionsOfUser}).
          */
         void userId(String userId);
+
+        /**
+         * Says who is authenticated on this connection ({@link WebSocketConnection#principal()});
+         * unless {@link #userId} is also called, the principal's name becomes the user id.
+         */
+        void principal(java.security.Principal principal);
     }
 }

@@ -51,4 +51,13 @@ public interface HandshakeRequest {
     default String routeTemplate() {
         return null;
     }
+
+    /**
+     * The user the hosting web server authenticated for this request (Spring Security behind a
+     * servlet container, {@code HttpServletRequest.getUserPrincipal()}), or null: always null on
+     * our own port, where a handshake interceptor authenticates.
+     */
+    default java.security.Principal principal() {
+        return null;
+    }
 }

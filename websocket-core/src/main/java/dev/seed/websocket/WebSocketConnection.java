@@ -193,6 +193,16 @@ public interface WebSocketConnection {
     String userId();
 
     /**
+     * Who is authenticated on this connection, or null when anonymous: the web server's user when
+     * the connection came through a servlet container (Spring Security), or the principal a
+     * handshake interceptor set ({@link HandshakeInterceptor.UpgradeResponse#principal}). Server
+     * side; null on a client.
+     */
+    default java.security.Principal principal() {
+        return null;
+    }
+
+    /**
      * Subscribes this connection to a topic of its server (see {@code WebSocketServer.publish});
      * false when it is not open. A client connection throws UnsupportedOperationException.
      */

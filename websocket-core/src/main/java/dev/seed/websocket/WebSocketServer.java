@@ -77,9 +77,25 @@ public final class WebSocketServer implements AutoCloseable {
         return this;
     }
 
-    /** The port the server listens on (the chosen one when 0 was configured). */
+    /**
+     * The port the server listens on (the chosen one when 0 was configured). Throws
+     * IllegalStateException for a server that does not listen ({@link Builder#listen}).
+     */
     public int port() {
-        return running().address().getPort();
+        InetSocketAddress a = running().address();
+        if (a == null) {
+            throw new IllegalStateException("This server does not listen on a port of its own (listen(false))");
+        }
+        return a.getPort();
+    }
+
+    /**
+     * The way in for upgrade requests that another web server received on its own port (a
+     * servlet container): the same routes, checks, limits and connections as this server's own
+     * port. See {@link HostedUpgrades}.
+     */
+    public HostedUpgrades hostedUpgrades() {
+        return running().hostedUpgrades();
     }
 
     /** The address the server listens on. */
@@ -289,7 +305,9 @@ public final class WebSocketServer implements AutoCloseable {
         private final Router router = new Router();
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private boolean requireOrigin;
-        private HandshakeInterceptor interceptor;
+        private AsyncHandshakeInterceptor interceptor;
+        private Duration interceptorTimeout = Duration.ofSeconds(5);
+        private boolean listen = true;
         private int maxConnections;
         private int maxConnectionsPerAddress;
         private Duration maxLifetime;
@@ -373,7 +391,35 @@ public final class WebSocketServer implements AutoCloseable {
 
         /** Sees every upgrade request before it is answered (authentication). */
         public Builder interceptor(HandshakeInterceptor interceptor) {
+            this.interceptor = interceptor == null ? null : AsyncHandshakeInterceptor.of(interceptor);
+            return this;
+        }
+
+        /**
+         * As {@link #interceptor(HandshakeInterceptor)}, for an interceptor that completes later
+         * (authentication that does I/O); see {@link AsyncHandshakeInterceptor}.
+         */
+        public Builder asyncInterceptor(AsyncHandshakeInterceptor interceptor) {
             this.interceptor = interceptor;
+            return this;
+        }
+
+        /** How long an {@link AsyncHandshakeInterceptor} may take before the request is refused with 408 (default 5 s). */
+        public Builder interceptorTimeout(Duration timeout) {
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("interceptorTimeout must be positive: " + timeout);
+            }
+            this.interceptorTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Whether the server binds its own port (default true). False: it binds nothing, and
+         * upgrades reach it through {@link WebSocketServer#hostedUpgrades()}, from a web server
+         * that shares its port (a servlet container: see the websocket-servlet module).
+         */
+        public Builder listen(boolean listen) {
+            this.listen = listen;
             return this;
         }
 
@@ -564,8 +610,8 @@ public final class WebSocketServer implements AutoCloseable {
                 throw new IllegalArgumentException("A server needs at least one route");
             }
             EndpointConfig config = endpointConfig();
-            ServerSettings settings = new ServerSettings(host, port, backlog, router, Set.copyOf(allowedOrigins),
-                    requireOrigin, interceptor, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
+            ServerSettings settings = new ServerSettings(host, port, listen, backlog, router, Set.copyOf(allowedOrigins),
+                    requireOrigin, interceptor, interceptorTimeout, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
                     socketFilter, channel, EnumSet.copyOf(versions), List.copyOf(ticks), List.copyOf(shutdownHooks),
                     refusalFormat, originCheck, originCheckTimeout, clusterSettings());
             return new WebSocketServer(config, settings);

@@ -21,6 +21,7 @@ import dev.seed.websocket.protocol.handshake.HttpResponse;
 import dev.seed.websocket.protocol.handshake.HttpResponseParser;
 import dev.seed.websocket.transport.EventLoop;
 import dev.seed.websocket.transport.SocketTransport;
+import dev.seed.websocket.transport.Transport;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -40,7 +41,7 @@ import javax.net.ssl.SSLHandshakeException;
  * 4.1): optional HTTP CONNECT tunnel, optional TLS, the upgrade request, the response's
  * validation, redirects. Then hands the transport to a {@link WsConnection}. Loop thread only.
  */
-final class ClientUpgrade implements SocketTransport.Handler {
+final class ClientUpgrade implements Transport.Handler {
 
     private enum Phase { CONNECTING, PROXY, HANDSHAKE, REFUSAL_BODY, HIXIE_CHALLENGE, DONE }
 

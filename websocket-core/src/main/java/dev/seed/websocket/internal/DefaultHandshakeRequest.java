@@ -27,11 +27,20 @@ public final class DefaultHandshakeRequest implements HandshakeRequest {
     private final List<String> subprotocols;
     private final Map<String, String> pathVariables;
     private final InetSocketAddress remoteAddress;
+    /** The web server's authenticated user (a servlet container's), or null. */
+    private final java.security.Principal principal;
     /** A client's view: the server's 101 answer, set once before the connection opens; else null. */
     private volatile HandshakeResponse response;
 
     public DefaultHandshakeRequest(URI uri, String path, String query, HttpHeaders httpHeaders, Map<String, String> cookies,
             String origin, Map<String, String> pathVariables, InetSocketAddress remoteAddress) {
+        this(uri, path, query, httpHeaders, cookies, origin, pathVariables, remoteAddress, null);
+    }
+
+    private DefaultHandshakeRequest(URI uri, String path, String query, HttpHeaders httpHeaders,
+            Map<String, String> cookies, String origin, Map<String, String> pathVariables,
+            InetSocketAddress remoteAddress, java.security.Principal principal) {
+        this.principal = principal;
         this.uri = uri;
         this.path = path;
         this.query = query;
@@ -50,8 +59,19 @@ public final class DefaultHandshakeRequest implements HandshakeRequest {
     /** The view of a request a server received: the URI from its Host header and target. */
     static DefaultHandshakeRequest ofServerRequest(HttpRequest request, Map<String, String> pathVariables,
             InetSocketAddress remoteAddress) {
+        return ofServerRequest(request, pathVariables, remoteAddress, null);
+    }
+
+    /** As above, with the user the hosting web server authenticated (or null). */
+    static DefaultHandshakeRequest ofServerRequest(HttpRequest request, Map<String, String> pathVariables,
+            InetSocketAddress remoteAddress, java.security.Principal principal) {
         return new DefaultHandshakeRequest(serverUri(request), request.path(), request.query(), request.headers(),
-                request.cookies(), request.origin(), pathVariables, remoteAddress);
+                request.cookies(), request.origin(), pathVariables, remoteAddress, principal);
+    }
+
+    @Override
+    public java.security.Principal principal() {
+        return principal;
     }
 
     private static URI serverUri(HttpRequest request) {

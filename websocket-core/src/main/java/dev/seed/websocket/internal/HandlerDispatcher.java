@@ -1,6 +1,6 @@
 package dev.seed.websocket.internal;
 
-import dev.seed.websocket.transport.SocketTransport;
+import dev.seed.websocket.transport.Transport;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -20,7 +20,7 @@ final class HandlerDispatcher {
             AtomicLongFieldUpdater.newUpdater(HandlerDispatcher.class, "waitingBytes");
 
     private final WsConnection connection;
-    private final SocketTransport transport;
+    private final Transport transport;
     private final Executor executor;
     private final long limit;
     /** Bytes of events handed to the executor and not yet handled, {@link #EVENT_OVERHEAD} each included. */
@@ -28,7 +28,7 @@ final class HandlerDispatcher {
     /** Whether the connection stopped reading because the handler fell behind. Written on the loop. */
     private volatile boolean readsPaused;
 
-    HandlerDispatcher(WsConnection connection, SocketTransport transport, Executor executor, long limit) {
+    HandlerDispatcher(WsConnection connection, Transport transport, Executor executor, long limit) {
         this.connection = connection;
         this.transport = transport;
         this.executor = new SerialExecutor(executor);

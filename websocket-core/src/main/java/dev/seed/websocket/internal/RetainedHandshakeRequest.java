@@ -29,9 +29,12 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
     private final String routeTemplate;
     /** Whose connection this is, as a handshake interceptor said; null when none did. */
     private final String userId;
+    /** Who is authenticated (the web server's user, or an interceptor's); null when anonymous. */
+    private final java.security.Principal principal;
 
     private RetainedHandshakeRequest(byte[] head, Map<String, String> pathVariables,
-            InetSocketAddress remoteAddress, String routeTemplate, String userId) {
+            InetSocketAddress remoteAddress, String routeTemplate, String userId, java.security.Principal principal) {
+        this.principal = principal;
         this.head = head;
         this.pathVariables = pathVariables;
         this.remoteAddress = remoteAddress;
@@ -52,12 +55,12 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
     /** Keeps what {@link HandshakeRequest} needs of a request a server accepted. */
     static RetainedHandshakeRequest of(HttpRequest request, Map<String, String> pathVariables,
             InetSocketAddress remoteAddress) {
-        return of(request, pathVariables, remoteAddress, null, null);
+        return of(request, pathVariables, remoteAddress, null, null, null);
     }
 
     /** As {@link #of(HttpRequest, Map, InetSocketAddress)}, with the template of the route that took it. */
     static RetainedHandshakeRequest of(HttpRequest request, Map<String, String> pathVariables,
-            InetSocketAddress remoteAddress, String routeTemplate, String userId) {
+            InetSocketAddress remoteAddress, String routeTemplate, String userId, java.security.Principal principal) {
         StringBuilder sb = new StringBuilder(256).append(request.target()).append(CRLF);
         for (Map.Entry<String, String> field : request.headers()) {
             // Field names hold no ':' and values no CR or LF (RFC 7230 section 3.2), so the
@@ -65,7 +68,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
             sb.append(field.getKey()).append(": ").append(field.getValue()).append(CRLF);
         }
         return new RetainedHandshakeRequest(sb.toString().getBytes(StandardCharsets.UTF_8), Map.copyOf(pathVariables),
-                remoteAddress, routeTemplate, userId);
+                remoteAddress, routeTemplate, userId, principal);
     }
 
     /** The full view, parsed again from {@link #head}. */
@@ -82,7 +85,12 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
             start = end + CRLF.length();
         }
         HttpRequest request = new HttpRequest("GET", target, headers);
-        return DefaultHandshakeRequest.ofServerRequest(request, pathVariables, remoteAddress);
+        return DefaultHandshakeRequest.ofServerRequest(request, pathVariables, remoteAddress, principal);
+    }
+
+    @Override
+    public java.security.Principal principal() {
+        return principal;
     }
 
     @Override

@@ -16,6 +16,12 @@ import dev.seed.websocket.protocol.handshake.ServerHandshake;
 import dev.seed.websocket.transport.EventLoop;
 import dev.seed.websocket.transport.EventLoopGroup;
 import dev.seed.websocket.transport.SocketTransport;
+import dev.seed.websocket.transport.Transport;
+import dev.seed.websocket.protocol.Hixie76Protocol;
+import dev.seed.websocket.protocol.ProtocolEngine;
+import dev.seed.websocket.protocol.Role;
+import dev.seed.websocket.protocol.WebSocketProtocol;
+import dev.seed.websocket.protocol.handshake.WebSocketVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -63,6 +69,8 @@ public final class ServerRuntime implements ConnectionOwner {
     private EventLoop acceptLoop;
     private volatile boolean accepting;
     private volatile InetSocketAddress boundAddress;
+    /** The way in for a web server that shares its port; null while this server listens itself. */
+    private volatile HostedServerUpgrades hosted;
 
     /** The public face of this server, given to ticks and shutdown hooks. */
     private final WebSocketServer server;
@@ -95,7 +103,7 @@ public final class ServerRuntime implements ConnectionOwner {
         return settings.refusalFormat();
     }
 
-    HandshakeInterceptor interceptor() {
+    dev.seed.websocket.AsyncHandshakeInterceptor interceptor() {
         return settings.interceptor();
     }
 
@@ -113,6 +121,14 @@ public final class ServerRuntime implements ConnectionOwner {
         // the broker first: a cluster that cannot be reached fails the start before a socket is bound
         cluster.start();
         group = new EventLoopGroup(config.eventLoops(), "websocket-server");
+        acceptLoop = group.loops().get(0);
+        if (!settings.listen()) {
+            // Upgrades come through hostedUpgrades() from the web server that owns the port.
+            hosted = new HostedServerUpgrades(this);
+            accepting = true;
+            startTicks();
+            return;
+        }
         InetSocketAddress address = settings.host() == null
                 ? new InetSocketAddress(settings.port()) : new InetSocketAddress(settings.host(), settings.port());
         try {
@@ -140,7 +156,6 @@ public final class ServerRuntime implements ConnectionOwner {
             throw new UncheckedIOException(message, e);
         }
         accepting = true;
-        acceptLoop = group.loops().get(0);
         CompletableFuture<Void> registered = new CompletableFuture<>();
         acceptLoop.execute(() -> {
             try {
@@ -151,6 +166,10 @@ public final class ServerRuntime implements ConnectionOwner {
             }
         });
         registered.join();
+        startTicks();
+    }
+
+    private void startTicks() {
         // Once per period for the server, each tick on a loop of its own (round robin).
         for (ServerSettings.Tick tick : settings.ticks()) {
             EventLoop loop = group.next();
@@ -173,7 +192,33 @@ public final class ServerRuntime implements ConnectionOwner {
         }, tick.every().toNanos());
     }
 
-    /** The bound address (with the chosen port when 0 was asked). */
+    /** Upgrades received by the web server this server is hosted in (see {@code listen(false)}). */
+    public dev.seed.websocket.HostedUpgrades hostedUpgrades() {
+        HostedServerUpgrades h = hosted;
+        if (h == null) {
+            throw new IllegalStateException("This server listens on its own port; hosted upgrades need listen(false)");
+        }
+        return h;
+    }
+
+    /** Counts an upgrade request that came through the hosting web server, as accept() counts a socket. */
+    void hostedRequestArrived(InetSocketAddress remote) {
+        accepted.incrementAndGet();
+        if (remote != null && remote.getAddress() != null) {
+            perAddress.computeIfAbsent(remote.getAddress(), a -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    /** Releases what {@link #hostedRequestArrived} counted (a refusal, or an upgrade that did not happen). */
+    void hostedRequestEnded(InetSocketAddress remote) {
+        released(remote);
+    }
+
+    EventLoop nextLoop() {
+        return group.next();
+    }
+
+    /** The bound address (with the chosen port when 0 was asked; null when the server does not listen). */
     public InetSocketAddress address() {
         return boundAddress;
     }
@@ -291,8 +336,28 @@ public final class ServerRuntime implements ConnectionOwner {
         config.connectionListeners().onHandshakeRefused(ConnectionListener.Side.SERVER, status);
     }
 
-    void handshakeEnded(SocketTransport transport) {
+    void handshakeEnded(Transport transport) {
         released(transport.remoteAddress());
+    }
+
+    /**
+     * Opens the WebSocket connection of an accepted request over {@code transport}, whose 101 is
+     * sent (or given to the hosting web server). Loop thread. {@code rest}: bytes read after the
+     * request, if any.
+     */
+    WsConnection open(UpgradeDecision.Accepted accepted, Transport transport, ByteBuffer rest,
+            java.security.Principal hostPrincipal) {
+        ServerHandshake.Accepted handshake = accepted.handshake();
+        WsConnection connection = new WsConnection(transport, config, ConnectionListener.Side.SERVER,
+                accepted.match().route().handler(), accepted.retained(hostPrincipal), handshake.subprotocol(),
+                accepted.extensionNames(), settings.maxLifetime(), this);
+        accepted.interception().attributes.forEach(connection::attribute);
+        ProtocolEngine engine = handshake.version() == WebSocketVersion.HIXIE_76
+                ? new Hixie76Protocol(connection, connection, config.protocol().maxMessageSize())
+                : new WebSocketProtocol(Role.SERVER, config.protocol(), handshake.extensions(), connection, connection);
+        connectionOpened(connection);
+        connection.open(engine, rest);
+        return connection;
     }
 
     void connectionOpened(WsConnection c) {
@@ -310,7 +375,7 @@ public final class ServerRuntime implements ConnectionOwner {
 
     private void released(java.net.SocketAddress address) {
         accepted.decrementAndGet();
-        if (address instanceof InetSocketAddress a) {
+        if (address instanceof InetSocketAddress a && a.getAddress() != null) {
             AtomicInteger n = perAddress.get(a.getAddress());
             if (n != null && n.decrementAndGet() <= 0) {
                 perAddress.remove(a.getAddress(), n);

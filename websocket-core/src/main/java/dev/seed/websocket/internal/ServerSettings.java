@@ -1,6 +1,6 @@
 package dev.seed.websocket.internal;
 
-import dev.seed.websocket.HandshakeInterceptor;
+import dev.seed.websocket.AsyncHandshakeInterceptor;
 import dev.seed.websocket.OriginCheck;
 import dev.seed.websocket.RefusalFormat;
 import dev.seed.websocket.WebSocketServer;
@@ -18,11 +18,13 @@ import java.util.function.Predicate;
 public record ServerSettings(
         String host,
         int port,
+        boolean listen,
         int backlog,
         Router router,
         Set<String> allowedOrigins,
         boolean requireOrigin,
-        HandshakeInterceptor interceptor,
+        AsyncHandshakeInterceptor interceptor,
+        Duration interceptorTimeout,
         int maxConnections,
         int maxConnectionsPerAddress,
         Duration maxLifetime,

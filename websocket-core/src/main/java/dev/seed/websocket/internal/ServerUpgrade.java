@@ -17,6 +17,7 @@ import dev.seed.websocket.protocol.handshake.ServerHandshake;
 import dev.seed.websocket.protocol.handshake.WebSocketVersion;
 import dev.seed.websocket.transport.EventLoop;
 import dev.seed.websocket.transport.SocketTransport;
+import dev.seed.websocket.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ import java.util.concurrent.CompletableFuture;
  * HTTP error and closes, or answers 101 and hands the transport to a {@link WsConnection}.
  * Loop thread only.
  */
-final class ServerUpgrade implements SocketTransport.Handler {
+final class ServerUpgrade implements Transport.Handler {
 
     private final ServerRuntime server;
     private final SocketTransport transport;
@@ -43,8 +44,6 @@ final class ServerUpgrade implements SocketTransport.Handler {
     private boolean answered;
     /** Whether the transport now belongs to a WebSocket connection. */
     private boolean upgraded;
-    /** Whether the origin check decided (or timed out): the first of the two wins. Loop only. */
-    private boolean originDecided;
 
     ServerUpgrade(ServerRuntime server, SocketTransport transport) {
         this.server = server;
@@ -93,150 +92,41 @@ final class ServerUpgrade implements SocketTransport.Handler {
 
     private void handle(HttpRequest request, ByteBuffer rest) {
         answered = true;
-        Router.Match match = server.router().match(request.path());
-        if (match == null) {
-            reject(404, "No WebSocket endpoint at this path.");
-            return;
-        }
-        String origin = request.origin();
-        if (!server.originAllowed(origin)) {
-            reject(403, "Origin not allowed.");
-            return;
-        }
-        OriginCheck check = server.settings().originCheck();
-        if (check == null) {
-            upgrade(request, match, rest);
-            return;
-        }
-        CompletableFuture<Boolean> decision;
-        try {
-            DefaultHandshakeRequest view = DefaultHandshakeRequest.ofServerRequest(request, match.variables(),
-                    (InetSocketAddress) transport.remoteAddress());
-            decision = check.check(origin, view).toCompletableFuture();
-        } catch (RuntimeException e) {
-            reject(500, "Origin check failed.");
-            return;
-        }
-        if (decision.isDone()) {
-            originDecided(decision, request, match, rest);
-            return;
-        }
-        // Decided later (on another thread): the rest of the read is the loop's buffer, keep a copy.
-        // The origin check's own limit replaces the handshake timer meanwhile (408 either way).
-        ByteBuffer kept = LentBuffers.copy(rest);
+        // From here the decision bounds itself: its asynchronous steps have their own timeouts.
         timer.cancel();
-        timer = loop.schedule(() -> {
-            if (!originDecided && !transport.isClosed()) {
-                originDecided = true;
-                reject(408, "Origin check timed out.");
-            }
-        }, server.settings().originCheckTimeout().toNanos());
-        decision.whenComplete((ok, e) -> {
+        CompletableFuture<UpgradeDecision.Verdict> verdict = new UpgradeDecision(server, server.handshake(), request,
+                (InetSocketAddress) transport.remoteAddress(), transport.secure(), null).decide();
+        if (verdict.isDone()) {
+            decided(verdict.join(), rest);
+            return;
+        }
+        // Decided later, on another thread: the rest of the read is the loop's buffer, keep a copy.
+        ByteBuffer kept = LentBuffers.copy(rest);
+        verdict.thenAccept(v -> {
             try {
-                loop.execute(() -> {
-                    timer.cancel();
-                    originDecided(decision, request, match, kept);
-                });
+                loop.execute(() -> decided(v, kept));
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                // the server stopped meanwhile: the socket goes with it
+                if (v instanceof UpgradeDecision.Accepted a) {
+                    a.abandon(); // the server stopped meanwhile: the socket goes with it
+                }
             }
         });
     }
 
-    /** The origin check answered (on the loop): upgrade, or refuse. */
-    private void originDecided(CompletableFuture<Boolean> decision, HttpRequest request, Router.Match match,
-            ByteBuffer rest) {
-        if (originDecided || transport.isClosed()) {
+    /** The verdict, on the loop: the refusal, or the 101 and the connection. */
+    private void decided(UpgradeDecision.Verdict verdict, ByteBuffer rest) {
+        if (verdict instanceof UpgradeDecision.Refused r) {
+            refuse(r.response(), r.response().status());
             return;
         }
-        originDecided = true;
-        Boolean ok;
-        try {
-            ok = decision.join();
-        } catch (RuntimeException e) {
-            reject(500, "Origin check failed.");
+        UpgradeDecision.Accepted accepted = (UpgradeDecision.Accepted) verdict;
+        if (transport.isClosed()) {
+            accepted.abandon();
             return;
         }
-        if (!Boolean.TRUE.equals(ok)) {
-            reject(403, "Origin not allowed.");
-            return;
-        }
-        upgrade(request, match, rest);
-    }
-
-    /** The request passed the route and origin checks: capacity, the handshake, the interceptor, the upgrade. */
-    private void upgrade(HttpRequest request, Router.Match match, ByteBuffer rest) {
-        InetSocketAddress remote = (InetSocketAddress) transport.remoteAddress();
-        String capacity = server.capacityRefusal(remote);
-        if (capacity != null) {
-            reject(503, capacity);
-            return;
-        }
-        ServerHandshake.Accepted accepted;
-        try {
-            accepted = server.handshake().accept(request, match.route().subprotocols(), transport.secure());
-        } catch (HandshakeException e) {
-            server.handshakeRefused(e.status());
-            refuse(e.toResponse(json()), e.status());
-            return;
-        }
-        DefaultHandshakeRequest view = DefaultHandshakeRequest.ofServerRequest(request, match.variables(), remote);
-        Interception interception = new Interception();
-        HandshakeInterceptor interceptor = server.interceptor();
-        if (interceptor != null) {
-            try {
-                interceptor.beforeUpgrade(view, interception);
-            } catch (RuntimeException e) {
-                closeExtensions(accepted);
-                reject(500, "Handshake interceptor failed.");
-                return;
-            }
-            if (interception.status != 0) {
-                closeExtensions(accepted);
-                // the interceptor's headers go with its refusal (WWW-Authenticate, Retry-After)
-                HttpHeaders extra = new HttpHeaders();
-                try {
-                    interception.headers.forEach((name, values) -> values.forEach(v -> extra.add(name, v)));
-                } catch (RuntimeException e) {
-                    reject(500, "Handshake interceptor failed.");
-                    return;
-                }
-                reject(interception.status, interception.message, extra);
-                return;
-            }
-            try {
-                // Header names and values are checked here: one with a line break or a control
-                // character refuses the upgrade instead of breaking the answer.
-                interception.headers.forEach((name, values) -> values.forEach(v -> accepted.responseHeaders().add(name, v)));
-            } catch (RuntimeException e) {
-                closeExtensions(accepted);
-                reject(500, "Handshake interceptor failed.");
-                return;
-            }
-        }
-        transport.write(accepted.responseBytes());
-        List<String> extensionNames = new ArrayList<>();
-        for (Extension e : accepted.extensions()) {
-            extensionNames.add(e.parameters().toString());
-        }
+        transport.write(accepted.handshake().responseBytes());
         upgraded = true;
-        timer.cancel();
-        WsConnection connection = new WsConnection(transport, server.config(), ConnectionListener.Side.SERVER,
-                match.route().handler(), RetainedHandshakeRequest.of(request, match.variables(), remote,
-                        match.route().path().pattern(), interception.userId),
-                accepted.subprotocol(), extensionNames, server.maxLifetime(),
-                server);
-        interception.attributes.forEach(connection::attribute);
-        ProtocolEngine engine = accepted.version() == WebSocketVersion.HIXIE_76
-                ? new Hixie76Protocol(connection, connection, server.config().protocol().maxMessageSize())
-                : new WebSocketProtocol(Role.SERVER, server.config().protocol(), accepted.extensions(), connection,
-                        connection);
-        server.connectionOpened(connection);
-        connection.open(engine, rest);
-    }
-
-    private static void closeExtensions(ServerHandshake.Accepted accepted) {
-        accepted.extensions().forEach(Extension::close);
+        server.open(accepted, transport, rest, null);
     }
 
     private void reject(int status, String message) {
@@ -280,38 +170,4 @@ final class ServerUpgrade implements SocketTransport.Handler {
             server.handshakeEnded(transport);
         }
     }
-
-    /** What the interceptor decided. */
-    private static final class Interception implements HandshakeInterceptor.UpgradeResponse {
-        int status;
-        String message;
-        final Map<String, List<String>> headers = new LinkedHashMap<>();
-        final Map<String, Object> attributes = new LinkedHashMap<>();
-        String userId;
-
-        @Override
-        public void reject(int status, String message) {
-            if (status < 400 || status > 599) {
-                throw new IllegalArgumentException("A refusal status is 4xx or 5xx: " + status);
-            }
-            this.status = status;
-            this.message = message == null ? "Refused." : message;
-        }
-
-        @Override
-        public void header(String name, String value) {
-            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-
-        @Override
-        public void attribute(String name, Object value) {
-            attributes.put(name, value);
-        }
-
-        @Override
-        public void userId(String userId) {
-            this.userId = userId;
-        }
-    }
-
 }

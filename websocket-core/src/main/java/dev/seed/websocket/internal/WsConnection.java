@@ -24,7 +24,7 @@ import dev.seed.websocket.protocol.WireFormat;
 import dev.seed.websocket.protocol.extension.Extension;
 import dev.seed.websocket.protocol.extension.PerMessageDeflateExtension;
 import dev.seed.websocket.transport.EventLoop;
-import dev.seed.websocket.transport.SocketTransport;
+import dev.seed.websocket.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.io.OutputStream;
@@ -53,10 +53,10 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * <p>Longer than most classes here (about 800 lines) because it is the one place where three
  * interfaces meet, each implemented in a few lines: the public {@link WebSocketConnection}, the
  * engine's {@link ProtocolListener} and {@link ProtocolOutput}, and the transport's
- * {@link SocketTransport.Handler}.
+ * {@link Transport.Handler}.
  */
 public final class WsConnection implements WebSocketConnection, ProtocolListener, ProtocolOutput,
-        SocketTransport.Handler {
+        Transport.Handler {
 
     private static final System.Logger LOG = System.getLogger(WsConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
@@ -72,7 +72,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** Number of {@link #id()}, which is built when asked for (an idle connection stays small). */
     private final long idNumber;
-    private final SocketTransport transport;
+    private final Transport transport;
     private final EndpointConfig config;
     private final Side side;
     private final WebSocketHandler handler;
@@ -126,7 +126,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     /** What a held flow keeps (a paused reading, sends waiting behind a message in parts); null until needed. Loop only. */
     private FlowState flow;
 
-    public WsConnection(SocketTransport transport, EndpointConfig config, Side side, WebSocketHandler handler,
+    public WsConnection(Transport transport, EndpointConfig config, Side side, WebSocketHandler handler,
             HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
             ConnectionOwner owner) {
         this.idNumber = IDS.incrementAndGet();
@@ -865,7 +865,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         }
         if (before == 0 && !finished) {
             engine.pauseReceiving();
-            transport.pauseReads(SocketTransport.PAUSED_BY_APPLICATION, true);
+            transport.pauseReads(Transport.PAUSED_BY_APPLICATION, true);
         }
     }
 
@@ -898,7 +898,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             transport.flushSoon();
         }
         if (p.reasons == 0 && !finished) {
-            transport.pauseReads(SocketTransport.PAUSED_BY_APPLICATION, false);
+            transport.pauseReads(Transport.PAUSED_BY_APPLICATION, false);
         }
     }
 
@@ -1110,6 +1110,11 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     @Override
+    public java.security.Principal principal() {
+        return request == null ? null : request.principal();
+    }
+
+    @Override
     public HandshakeResponse handshakeResponse() {
         // a client's request view keeps it (no field on every connection)
         return request instanceof DefaultHandshakeRequest d ? d.response() : null;
@@ -1266,8 +1271,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public javax.net.ssl.SSLSession tlsSession() {
-        javax.net.ssl.SSLEngine engine = transport.tls();
-        return engine == null ? null : engine.getSession();
+        return transport.tlsSession();
     }
 
     @Override

@@ -23,27 +23,13 @@ import javax.net.ssl.SSLException;
  * A TLS connection holds a buffer only for a partial record read or an unfinished write, and
  * gives it back when it empties.
  */
-public final class SocketTransport implements EventLoop.IoHandler {
+public final class SocketTransport implements Transport, EventLoop.IoHandler {
 
     /** Most buffers handed to one gathering write. */
     private static final int MAX_GATHER = 64;
     /** Reads per readiness event before giving other channels a turn. */
     private static final int MAX_READS_PER_EVENT = 4;
 
-    /** Receives what the transport reads and its end. All calls on the loop thread. */
-    public interface Handler {
-        /** TCP (and, with TLS, the TLS handshake) is established. */
-        void onConnected();
-
-        /** Plaintext from the peer, valid during the call only; consume it all. */
-        void onData(ByteBuffer data);
-
-        /** The peer ended its side of the stream (FIN, or TLS close_notify). */
-        void onEof();
-
-        /** The transport is closed; {@code cause} is null for an orderly close. Called once. */
-        void onClosed(Throwable cause);
-    }
 
     private final EventLoop loop;
     private final SocketChannel channel;
@@ -94,6 +80,11 @@ public final class SocketTransport implements EventLoop.IoHandler {
     /** The TLS engine, or null. */
     public SSLEngine tls() {
         return tls == null ? null : tls.engine();
+    }
+
+    @Override
+    public javax.net.ssl.SSLSession tlsSession() {
+        return tls == null ? null : tls.engine().getSession();
     }
 
     /** Whether the connection is over TLS. */
@@ -546,9 +537,6 @@ public final class SocketTransport implements EventLoop.IoHandler {
             close(null);
         }
     }
-
-    /** {@link #pauseReads}: the connection stopped delivering (inbound flow control, a slow handler). */
-    public static final int PAUSED_BY_APPLICATION = 1;
 
     /**
      * Stops or resumes reading (inbound backpressure) for one reason, a PAUSED_BY_ bit: reading

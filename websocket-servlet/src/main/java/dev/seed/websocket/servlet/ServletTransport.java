@@ -1,0 +1,353 @@
+package dev.seed.websocket.servlet;
+
+import dev.seed.websocket.transport.EventLoop;
+import dev.seed.websocket.transport.Transport;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.WebConnection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A servlet container's upgraded connection ({@link WebConnection}) as a {@link Transport}: the
+ * sibling of our {@code SocketTransport}, feeding the same WebSocket connection. The container owns
+ * the socket (and TLS); we use its non-blocking streams (Servlet 6.1 section 5.7) from our loop.
+ *
+ * <p>Threads: every stream call ({@code isReady}, {@code read}, {@code write}, {@code flush},
+ * {@code close}) is made on the loop, so no two run at once. The container's callbacks
+ * ({@code onDataAvailable}, {@code onWritePossible}, {@code onAllDataRead}, {@code onError}) arrive
+ * on its own threads and only schedule work on the loop. The container promises one callback after
+ * each {@code isReady()} that returned false, which is what resumes reading and writing.
+ *
+ * <p>No half-close: a WebConnection closes both ways, so "shut down output" closes the connection
+ * once everything queued is written and flushed (the server closes the TCP connection first,
+ * RFC 6455 section 7.1.1, as the containers' own WebSocket implementations do).
+ */
+final class ServletTransport implements Transport, ReadListener, WriteListener {
+
+    /** What one read may take; the loop's array, reused by every connection of the loop. */
+    private static final int READ_SIZE = 64 * 1024;
+    private static final ThreadLocal<byte[]> READ_ARRAY = ThreadLocal.withInitial(() -> new byte[READ_SIZE]);
+    /** Reads per task before other connections of the loop get a turn. */
+    private static final int MAX_READS_PER_TASK = 4;
+
+    private final EventLoop loop;
+    private final WebConnection connection;
+    private final ServletInputStream in;
+    private final ServletOutputStream out;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    private final boolean secure;
+    private Handler handler;
+
+    /** Outgoing buffers and, between them, futures completed once what precedes is handed over. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>(8);
+    private volatile long queuedBytes;
+    /** Written since the last flush: the container may hold it in its own buffer until flushed. */
+    private boolean unflushed;
+    /** The buffer at the head of the queue that the container is writing, or null. */
+    private ByteBuffer writing;
+    /** Its size when it was handed over. */
+    private int writingBytes;
+    private boolean flushScheduled;
+    private boolean closeRequested;
+    private boolean eof;
+    private boolean closed;
+    private int readsPaused;
+
+    private final Runnable readTask = this::readTask;
+    private final Runnable flushTask = this::flush;
+    private final Runnable scheduledFlushTask = this::scheduledFlush;
+
+    ServletTransport(EventLoop loop, WebConnection connection, InetSocketAddress remote, InetSocketAddress local,
+            boolean secure) throws IOException {
+        this.loop = loop;
+        this.connection = connection;
+        this.in = connection.getInputStream();
+        this.out = connection.getOutputStream();
+        this.remote = remote;
+        this.local = local;
+        this.secure = secure;
+    }
+
+    /** Registers the listeners: from now on the container reports readiness. Container thread, once. */
+    void listen() {
+        in.setReadListener(this);
+        out.setWriteListener(this);
+    }
+
+    // ------------------------------------------------------------------ container callbacks
+
+    @Override
+    public void onDataAvailable() {
+        onLoop(readTask);
+    }
+
+    @Override
+    public void onAllDataRead() {
+        onLoop(this::endOfInput);
+    }
+
+    @Override
+    public void onWritePossible() {
+        onLoop(flushTask);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        onLoop(() -> close(t));
+    }
+
+    /** Runs a container callback's work on the loop; a stopped loop (server stopped) closes the connection. */
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            try {
+                connection.close();
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private void readTask() {
+        if (closed || eof || readsPaused != 0 || handler == null) {
+            return;
+        }
+        byte[] array = READ_ARRAY.get();
+        try {
+            for (int i = 0; i < MAX_READS_PER_TASK; i++) {
+                if (!in.isReady()) {
+                    return; // the container calls onDataAvailable (or onAllDataRead) later
+                }
+                int n = in.read(array, 0, array.length);
+                if (n < 0) {
+                    endOfInput();
+                    return;
+                }
+                if (n > 0) {
+                    handler.onData(ByteBuffer.wrap(array, 0, n));
+                }
+                if (closed || readsPaused != 0) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            close(e);
+            return;
+        }
+        // more may be waiting: come back after the other tasks of this turn
+        loop.execute(readTask);
+    }
+
+    private void endOfInput() {
+        if (eof || closed) {
+            return;
+        }
+        eof = true;
+        handler.onEof();
+    }
+
+    @Override
+    public void pauseReads(int reason, boolean paused) {
+        int before = readsPaused;
+        readsPaused = paused ? before | reason : before & ~reason;
+        if (before != 0 && readsPaused == 0 && !closed) {
+            loop.execute(readTask);
+        }
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (closed || closeRequested) {
+            return;
+        }
+        queue.add(data);
+        queuedBytes += data.remaining();
+    }
+
+    @Override
+    public void completeAfterQueued(CompletableFuture<Void> done) {
+        if (closed) {
+            done.completeExceptionally(new ClosedChannelException());
+        } else if (queue.isEmpty()) {
+            done.complete(null);
+        } else {
+            queue.add(done);
+        }
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    @Override
+    public int queueLength() {
+        return queue.size();
+    }
+
+    @Override
+    public void flushSoon() {
+        if (flushScheduled || closed) {
+            return;
+        }
+        flushScheduled = true;
+        loop.afterTurn(scheduledFlushTask);
+    }
+
+    private void scheduledFlush() {
+        flushScheduled = false;
+        flush();
+    }
+
+    /**
+     * Hands what is queued to the container while it takes it; then flushes; then closes if asked.
+     * A buffer stays at the head of the queue (ours) until the container is done with it: a
+     * non-blocking write may keep a reference to it until {@code isReady()} is true again, so
+     * nothing after it completes and nobody reuses it meanwhile.
+     */
+    @SuppressWarnings("unchecked")
+    private void flush() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (!out.isReady()) {
+                return; // the last write is still under way: onWritePossible comes
+            }
+            if (writing != null) {
+                queue.poll(); // the container is done with it
+                queuedBytes -= writingBytes;
+                writing = null;
+            }
+            Object head;
+            while ((head = queue.peek()) != null) {
+                if (head instanceof CompletableFuture<?> f) {
+                    queue.poll();
+                    ((CompletableFuture<Void>) f).complete(null);
+                    continue;
+                }
+                ByteBuffer b = (ByteBuffer) head;
+                writing = b;
+                writingBytes = b.remaining();
+                writeToContainer(b);
+                unflushed = true;
+                if (!out.isReady()) {
+                    return; // under way: onWritePossible comes
+                }
+                queue.poll();
+                queuedBytes -= writingBytes;
+                writing = null;
+            }
+            if (unflushed) {
+                unflushed = false;
+                out.flush();
+                if (!out.isReady()) {
+                    return;
+                }
+            }
+            if (closeRequested) {
+                close(null);
+            }
+        } catch (IOException | RuntimeException e) {
+            close(e);
+        }
+    }
+
+    /** One buffer to the container: a heap buffer as its array range, a direct one as it is. */
+    private void writeToContainer(ByteBuffer b) throws IOException {
+        if (b.hasArray()) {
+            out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+            b.position(b.limit());
+        } else {
+            out.write(b);
+        }
+    }
+
+    @Override
+    public void shutdownOutputAfterFlush() {
+        if (closed || closeRequested) {
+            return;
+        }
+        closeRequested = true;
+        flush();
+    }
+
+    // ------------------------------------------------------------------ state
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public void handler(Handler handler) {
+        this.handler = handler;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            connection.close();
+        } catch (Exception ignored) {
+            // closing anyway
+        }
+        ClosedChannelException failure = new ClosedChannelException();
+        if (cause != null) {
+            failure.initCause(cause);
+        }
+        Object o;
+        while ((o = queue.poll()) != null) {
+            if (o instanceof CompletableFuture<?> f) {
+                f.completeExceptionally(failure);
+            }
+        }
+        queuedBytes = 0;
+        if (handler != null) {
+            handler.onClosed(cause);
+        }
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public boolean secure() {
+        return secure;
+    }
+
+    @Override
+    public SSLSession tlsSession() {
+        return null; // the container runs TLS; its session is not ours to see
+    }
+}

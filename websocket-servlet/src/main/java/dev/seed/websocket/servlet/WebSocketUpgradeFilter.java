@@ -1,0 +1,151 @@
+package dev.seed.websocket.servlet;
+
+import dev.seed.websocket.HostedUpgrades;
+import dev.seed.websocket.WebSocketServer;
+import dev.seed.websocket.protocol.handshake.HttpHeaders;
+import dev.seed.websocket.protocol.handshake.HttpRequest;
+import dev.seed.websocket.protocol.handshake.HttpResponse;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Enumeration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Serves a {@link WebSocketServer}'s routes on a servlet container's own port. Put it after the
+ * application's security filters (it is the end of the chain for the requests it takes): a
+ * WebSocket upgrade request for one of the server's routes gets the server's answer, a 101
+ * followed by the Servlet API's HTTP upgrade into a {@link ServletTransport} on one of the
+ * server's loops, or the server's HTTP refusal (404, 403, 400, 426, 503, an interceptor's status
+ * with its body); every other request goes on down the chain untouched.
+ *
+ * <p>A request is a WebSocket request when its path (within the servlet context) is a route and
+ * it carries {@code Upgrade: websocket} or a {@code Sec-WebSocket-Key} or
+ * {@code Sec-WebSocket-Version} field: a malformed handshake to a route then gets the RFC's
+ * answer, while a plain GET of the same path stays the application's.
+ *
+ * <p>The server must be built with {@code listen(false)} and started. The container's request
+ * thread waits for the server's decision, which an origin check or an asynchronous interceptor
+ * may delay up to its timeout; the server's event loops never wait.
+ */
+public class WebSocketUpgradeFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(WebSocketUpgradeFilter.class.getName());
+
+    private final transient WebSocketServer server;
+
+    public WebSocketUpgradeFilter(WebSocketServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String path = pathWithinContext(request);
+        if (!looksLikeWebSocket(request) || !server.isRunning() || !server.hostedUpgrades().isRoute(path)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        upgrade(request, response, path);
+    }
+
+    /** Whether the request asks for a WebSocket, well-formed or not (RFC 6455 section 4.1 fields). */
+    static boolean looksLikeWebSocket(HttpServletRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
+            return true;
+        }
+        return request.getHeader("Sec-WebSocket-Key") != null || request.getHeader("Sec-WebSocket-Version") != null;
+    }
+
+    private void upgrade(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+        HostedUpgrades hosted = server.hostedUpgrades();
+        HttpRequest parsed;
+        try {
+            parsed = toHttpRequest(request, path);
+        } catch (IllegalArgumentException e) {
+            // a field the container let through that RFC 7230 does not (our port answers the same)
+            write(response, HttpResponse.refusal(400, "Malformed request: " + e.getMessage()));
+            return;
+        }
+        InetSocketAddress remote = address(request.getRemoteAddr(), request.getRemotePort());
+        HostedUpgrades.Answer answer = hosted.answer(parsed, remote, request.isSecure(), request.getUserPrincipal())
+                .join();
+        if (!answer.accepted()) {
+            write(response, answer.response());
+            return;
+        }
+        try {
+            HttpResponse switching = answer.response();
+            response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+            for (Map.Entry<String, String> field : switching.headers()) {
+                response.addHeader(field.getKey(), field.getValue());
+            }
+            WebSocketUpgradeHandler handler = request.upgrade(WebSocketUpgradeHandler.class);
+            handler.prepare(answer, remote, address(request.getLocalAddr(), request.getLocalPort()),
+                    request.isSecure());
+        } catch (IOException | ServletException | RuntimeException e) {
+            answer.abandon();
+            LOG.log(Level.WARNING, "The container refused the HTTP upgrade of " + path, e);
+            if (!response.isCommitted()) {
+                response.reset();
+                write(response, HttpResponse.refusal(500, "The upgrade failed."));
+            }
+        }
+    }
+
+    /** The request as our handshake reads it: method, target within the context, version and fields. */
+    static HttpRequest toHttpRequest(HttpServletRequest request, String path) {
+        String query = request.getQueryString();
+        HttpHeaders headers = new HttpHeaders();
+        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+                headers.add(name, values.nextElement());
+            }
+        }
+        String target = query == null ? path : path + "?" + query;
+        return new HttpRequest(request.getMethod(), target, request.getProtocol(), headers, new byte[0]);
+    }
+
+    /** The undecoded path after the context path: what the routes match, as on our own port. */
+    static String pathWithinContext(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        String path = context != null && !context.isEmpty() && uri.startsWith(context)
+                ? uri.substring(context.length()) : uri;
+        return path.isEmpty() ? "/" : path;
+    }
+
+    private static void write(HttpServletResponse response, HttpResponse answer) throws IOException {
+        response.setStatus(answer.status());
+        for (Map.Entry<String, String> field : answer.headers()) {
+            String name = field.getKey();
+            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Connection")) {
+                continue; // the container's to set
+            }
+            response.addHeader(name, field.getValue());
+        }
+        byte[] body = answer.body();
+        response.setContentLength(body.length);
+        if (body.length > 0) {
+            response.getOutputStream().write(body);
+        }
+    }
+
+    private static InetSocketAddress address(String ip, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(ip), port); // a literal: no look-up
+        } catch (java.net.UnknownHostException | RuntimeException e) {
+            return InetSocketAddress.createUnresolved(String.valueOf(ip), Math.max(0, port));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.seed.websocket.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.seed.websocket.WebSocketClient;
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.WebSocketServer;
+import dev.seed.websocket.it.RecordingHandler;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Our routes on a container's port: echo, compression, refusals, and the application's pages beside them. */
+class ContainerEchoTest {
+
+    private WebSocketServer server;
+    private Container container;
+    private WebSocketClient client;
+
+    private void start(Container.Kind kind) throws Exception {
+        server = WebSocketServer.builder().listen(false)
+                .extensions("permessage-deflate; client_max_window_bits")
+                .route("/echo/{room}", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        c.sendText(c.request().pathVariables().get("room") + ":" + text);
+                    }
+
+                    @Override
+                    public void onBinary(WebSocketConnection c, ByteBuffer data) {
+                        c.sendBinary(data);
+                    }
+                })
+                .build().start();
+        container = Container.start(kind, List.of(new WebSocketUpgradeFilter(server)));
+        client = WebSocketClient.builder().extensions("permessage-deflate; client_max_window_bits").build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (container != null) {
+            container.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void echoesTextAndBinaryWithCompression(Container.Kind kind) throws Exception {
+        start(kind);
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + container.port() + "/echo/lobby"), h)
+                .get(10, TimeUnit.SECONDS);
+        assertThat(c.extensions()).anyMatch(e -> e.startsWith("permessage-deflate"));
+        String big = "x".repeat(200_000);
+        for (int i = 0; i < 50; i++) {
+            c.sendText("hello " + i);
+        }
+        c.sendText(big);
+        byte[] bin = new byte[300_000];
+        new java.util.Random(1).nextBytes(bin);
+        c.sendBinary(ByteBuffer.wrap(bin));
+        for (int i = 0; i < 50; i++) {
+            RecordingHandler.Event e = h.next();
+            assertThat(e.type()).as("event %s", e.value()).isEqualTo("text");
+            assertThat(e.text()).isEqualTo("lobby:hello " + i);
+        }
+        assertThat(h.next().text()).isEqualTo("lobby:" + big);
+        assertThat(h.next().bytes()).isEqualTo(bin);
+        assertThat(server.connections()).hasSize(1);
+        c.close(1000, "bye");
+        assertThat(h.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void otherRequestsReachTheApplication(Container.Kind kind) throws Exception {
+        start(kind);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + container.port() + "/echo/lobby")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).isEqualTo("page");
+    }
+}
