@@ -21,11 +21,12 @@ import javax.net.ssl.SSLSession;
  * sibling of our {@code SocketTransport}, feeding the same WebSocket connection. The container owns
  * the socket (and TLS); we use its non-blocking streams (Servlet 6.1 section 5.7) from our loop.
  *
- * <p>Threads: every stream call ({@code isReady}, {@code read}, {@code write}, {@code flush},
- * {@code close}) is made on the loop, so no two run at once. The container's callbacks
- * ({@code onDataAvailable}, {@code onWritePossible}, {@code onAllDataRead}, {@code onError}) arrive
- * on its own threads and only schedule work on the loop. The container promises one callback after
- * each {@code isReady()} that returned false, which is what resumes reading and writing.
+ * <p>Threads: output ({@code isReady}, {@code write}, {@code flush}, {@code close}) runs on the
+ * loop; input is read on the container's thread in {@code onDataAvailable} and handed to the loop
+ * in order (see {@link #readAvailable}). The other callbacks ({@code onWritePossible},
+ * {@code onAllDataRead}, {@code onError}) only schedule work on the loop. The container promises
+ * one callback after each {@code isReady()} that returned false, which is what resumes reading
+ * and writing.
  *
  * <p>No half-close: a WebConnection closes both ways, so "shut down output" closes the connection
  * once everything queued is written and flushed (the server closes the TCP connection first,
@@ -33,11 +34,9 @@ import javax.net.ssl.SSLSession;
  */
 final class ServletTransport implements Transport, ReadListener, WriteListener {
 
-    /** What one read may take; the loop's array, reused by every connection of the loop. */
-    private static final int READ_SIZE = 64 * 1024;
+    /** What one read may take, in a reading thread's array (each read is copied out of it). */
+    private static final int READ_SIZE = 16 * 1024;
     private static final ThreadLocal<byte[]> READ_ARRAY = ThreadLocal.withInitial(() -> new byte[READ_SIZE]);
-    /** Reads per task before other connections of the loop get a turn. */
-    private static final int MAX_READS_PER_TASK = 4;
 
     private final EventLoop loop;
     private final WebConnection connection;
@@ -60,10 +59,20 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
     private boolean flushScheduled;
     private boolean closeRequested;
     private boolean eof;
-    private boolean closed;
+    /** Read by the container's reading thread too. */
+    private volatile boolean closed;
     private int readsPaused;
+    /**
+     * Whether the container has called onWritePossible once: output waits for it. Tomcat dispatches
+     * the first onWritePossible and onDataAvailable itself after setWriteListener and
+     * setReadListener; an isReady() from another thread before that can make it drop both.
+     */
+    private volatile boolean writable;
+    /** {@code readsPaused != 0}, for the container's reading thread. */
+    private volatile boolean paused;
+    /** Whether the reading thread stopped for a pause (so the resume must read). */
+    private volatile boolean stoppedWhilePaused;
 
-    private final Runnable readTask = this::readTask;
     private final Runnable flushTask = this::flush;
     private final Runnable scheduledFlushTask = this::scheduledFlush;
 
@@ -88,7 +97,7 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
 
     @Override
     public void onDataAvailable() {
-        onLoop(readTask);
+        readAvailable();
     }
 
     @Override
@@ -98,6 +107,7 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
 
     @Override
     public void onWritePossible() {
+        writable = true; // (volatile) before the task that reads it
         onLoop(flushTask);
     }
 
@@ -121,34 +131,45 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
 
     // ------------------------------------------------------------------ reading
 
-    private void readTask() {
-        if (closed || eof || readsPaused != 0 || handler == null) {
-            return;
-        }
+    /**
+     * Reads what the container has, on the thread that called {@code onDataAvailable}: each read
+     * is copied and handed to the loop in order. Reading stays on the container's thread because
+     * Tomcat's upgraded input stream caches {@code isReady()}'s answer without a lock: a
+     * {@code false} computed on another thread can overwrite the {@code true} of a concurrent
+     * {@code onDataAvailable}, and no callback would come again. While the connection has paused
+     * reading this stops before asking {@code isReady()}, so no callback is pending, and
+     * {@link #pauseReads} resumes it on the loop.
+     */
+    private void readAvailable() {
         byte[] array = READ_ARRAY.get();
         try {
-            for (int i = 0; i < MAX_READS_PER_TASK; i++) {
+            while (!closed) {
+                if (paused) {
+                    stoppedWhilePaused = true;
+                    return;
+                }
                 if (!in.isReady()) {
                     return; // the container calls onDataAvailable (or onAllDataRead) later
                 }
                 int n = in.read(array, 0, array.length);
                 if (n < 0) {
-                    endOfInput();
+                    onLoop(this::endOfInput);
                     return;
                 }
                 if (n > 0) {
-                    handler.onData(ByteBuffer.wrap(array, 0, n));
-                }
-                if (closed || readsPaused != 0) {
-                    return;
+                    byte[] chunk = java.util.Arrays.copyOf(array, n);
+                    onLoop(() -> deliver(chunk));
                 }
             }
         } catch (IOException | RuntimeException e) {
-            close(e);
-            return;
+            onLoop(() -> close(e));
         }
-        // more may be waiting: come back after the other tasks of this turn
-        loop.execute(readTask);
+    }
+
+    private void deliver(byte[] chunk) {
+        if (!closed && !eof && handler != null) {
+            handler.onData(ByteBuffer.wrap(chunk));
+        }
     }
 
     private void endOfInput() {
@@ -163,8 +184,10 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
     public void pauseReads(int reason, boolean paused) {
         int before = readsPaused;
         readsPaused = paused ? before | reason : before & ~reason;
-        if (before != 0 && readsPaused == 0 && !closed) {
-            loop.execute(readTask);
+        this.paused = readsPaused != 0;
+        if (before != 0 && readsPaused == 0 && !closed && stoppedWhilePaused) {
+            stoppedWhilePaused = false;
+            readAvailable(); // no container callback is pending: the reading stopped before isReady()
         }
     }
 
@@ -221,9 +244,10 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
      * nothing after it completes and nobody reuses it meanwhile.
      */
     @SuppressWarnings("unchecked")
+
     private void flush() {
-        if (closed) {
-            return;
+        if (closed || !writable) {
+            return; // the container's first onWritePossible (after setWriteListener) starts output
         }
         try {
             if (!out.isReady()) {

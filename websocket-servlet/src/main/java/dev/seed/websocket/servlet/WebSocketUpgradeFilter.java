@@ -125,8 +125,13 @@ public class WebSocketUpgradeFilter extends HttpFilter {
         return path.isEmpty() ? "/" : path;
     }
 
+    /**
+     * A refusal, then the end of the connection (as on our own port): a client that asked for a
+     * WebSocket and got an error does not expect to reuse the connection for HTTP.
+     */
     private static void write(HttpServletResponse response, HttpResponse answer) throws IOException {
         response.setStatus(answer.status());
+        response.setHeader("Connection", "close");
         for (Map.Entry<String, String> field : answer.headers()) {
             String name = field.getKey();
             if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Connection")) {

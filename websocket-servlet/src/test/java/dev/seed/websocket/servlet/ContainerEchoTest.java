@@ -87,6 +87,24 @@ class ContainerEchoTest {
 
     @ParameterizedTest
     @EnumSource(Container.Kind.class)
+    void connectionsOneAfterAnotherOnEveryLoop(Container.Kind kind) throws Exception {
+        start(kind);
+        for (int i = 0; i < 6; i++) {
+            RecordingHandler h = new RecordingHandler();
+            WebSocketConnection c = client.connect(URI.create("ws://127.0.0.1:" + container.port() + "/echo/r" + i), h)
+                    .get(10, TimeUnit.SECONDS);
+            c.sendText("m");
+            RecordingHandler.Event e = h.next();
+            assertThat(e).as("connection %d", i).isNotNull();
+            assertThat(e.type()).as("connection %d: %s", i, e.value()).isEqualTo("text");
+            assertThat(e.text()).isEqualTo("r" + i + ":m");
+            c.close(1000, "bye");
+            assertThat(h.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
     void otherRequestsReachTheApplication(Container.Kind kind) throws Exception {
         start(kind);
         HttpClient http = HttpClient.newHttpClient();

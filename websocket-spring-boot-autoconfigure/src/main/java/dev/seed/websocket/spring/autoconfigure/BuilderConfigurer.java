@@ -37,7 +37,7 @@ final class BuilderConfigurer {
         if (properties.getAddress() != null) {
             builder.host(properties.getAddress().getHostAddress());
         }
-        builder.port(properties.getPort())
+        builder.port(properties.listenPort())
                 .backlog(properties.getBacklog())
                 .allowedOrigins(properties.getAllowedOrigins())
                 .requireOrigin(properties.isRequireOrigin())

@@ -363,8 +363,15 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
         /** The address to bind (unset: all interfaces). */
         private InetAddress address;
 
-        /** The port to listen on (0: a free port, published as local.websocket.server.port). */
-        private int port = 8081;
+        /** The port of the server's own listener (0: a free port; published as local.websocket.server.port). Default 8081. */
+        private Integer port;
+
+        /**
+         * Whether the routes are served on the servlet web server's own port and paths instead
+         * (server.port, server.ssl, behind its filters and Spring Security), through the Servlet
+         * API's HTTP upgrade. Tomcat only; websocket.server.port must then be unset.
+         */
+        private boolean shareWebServerPort;
 
         /** The listen backlog: connections the operating system queues before they are accepted. */
         private int backlog = 1024;
@@ -412,11 +419,28 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
             this.address = address;
         }
 
-        public int getPort() {
+        public boolean isShareWebServerPort() {
+            return shareWebServerPort;
+        }
+
+        public void setShareWebServerPort(boolean shareWebServerPort) {
+            this.shareWebServerPort = shareWebServerPort;
+        }
+
+        /** The port of the server's own listener when none is set. */
+        public static final int DEFAULT_PORT = 8081;
+
+        /** The configured port, or null when websocket.server.port is not set. */
+        public Integer getPort() {
             return port;
         }
 
-        public void setPort(int port) {
+        /** The port our own listener binds: the configured one, else {@link #DEFAULT_PORT}. */
+        public int listenPort() {
+            return port != null ? port : DEFAULT_PORT;
+        }
+
+        public void setPort(Integer port) {
             this.port = port;
         }
 

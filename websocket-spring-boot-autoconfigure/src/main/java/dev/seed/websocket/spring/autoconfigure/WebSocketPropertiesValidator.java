@@ -51,7 +51,7 @@ final class WebSocketPropertiesValidator {
         cluster(properties.getCluster());
         WebSocketProperties.Server server = properties.getServer();
         endpoint("server", server);
-        if (server.getPort() < 0 || server.getPort() > 65535) {
+        if (server.getPort() != null && (server.getPort() < 0 || server.getPort() > 65535)) {
             reject("server.port", server.getPort(), "It must be 0-65535 (0: a free port).");
         }
         if (server.getBacklog() < 1) {

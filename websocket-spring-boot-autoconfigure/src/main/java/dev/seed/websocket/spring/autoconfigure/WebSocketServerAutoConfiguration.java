@@ -18,11 +18,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration of the WebSocket server: its own port, one route per {@link WsHandler} bean,
+ * Auto-configuration of the WebSocket server: its own port, or the servlet web server's (Tomcat,
+ * {@code websocket.server.share-web-server-port}), one route per {@link WsHandler} bean,
  * options from {@code websocket.server.*}, then {@link WebSocketServerCustomizer} beans; started
  * and stopped by {@link WebSocketServerLifecycle}. Without a {@code @WsHandler} bean, or with
  * {@code websocket.server.enabled=false}, no server is made and no port opened. Every bean backs
@@ -33,6 +35,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnBooleanProperty(name = "websocket.server.enabled", matchIfMissing = true)
 @ConditionalOnBean(annotation = WsHandler.class)
 @EnableConfigurationProperties(WebSocketProperties.class)
+@Import(WebSocketServletHostingConfiguration.class)
 public final class WebSocketServerAutoConfiguration {
 
     /** Name of the bean that holds the server's handler executor. */
@@ -60,9 +63,13 @@ public final class WebSocketServerAutoConfiguration {
             @Qualifier(HANDLER_EXECUTOR_BEAN) WebSocketHandlerExecutor handlerExecutor,
             ObjectProvider<SslBundles> sslBundles, ObjectProvider<WebSocketServerCustomizer> customizers,
             ObjectProvider<OriginCheck> originCheck, ObjectProvider<WebSocketHandlerDecorator> decorators,
-            ObjectProvider<Broker> broker, ObjectProvider<PresenceManager> presence) {
+            ObjectProvider<Broker> broker, ObjectProvider<PresenceManager> presence,
+            ObjectProvider<WebSocketHosting> hosting) {
         WebSocketServer.Builder builder = WebSocketServer.builder();
         BuilderConfigurer.server(builder, properties.getServer(), handlerExecutor, sslBundles.getIfAvailable());
+        if (hosting.getIfAvailable() != null) {
+            builder.listen(false); // the web server's port: see WebSocketServletHostingConfiguration
+        }
         cluster(builder, properties.getCluster(), broker.getIfUnique(), presence.getIfUnique());
         originCheck.ifUnique(builder::originCheck); // an OriginCheck bean decides on origins after the allow-list
         for (WebSocketRoute route : routes.routes()) {
@@ -103,9 +110,9 @@ public final class WebSocketServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     WebSocketServerLifecycle webSocketServerLifecycle(WebSocketServer server, WebSocketProperties properties,
-            ApplicationEventPublisher events, Environment environment) {
+            ApplicationEventPublisher events, Environment environment, ObjectProvider<WebSocketHosting> hosting) {
         return new WebSocketServerLifecycle(server, properties.getServer().getShutdownGrace(),
-                properties.getServer().getPort(), events,
-                environment instanceof ConfigurableEnvironment c ? c : null);
+                properties.getServer().listenPort(), events,
+                environment instanceof ConfigurableEnvironment c ? c : null, hosting.getIfAvailable());
     }
 }

@@ -45,10 +45,18 @@ public class WebSocketServerLifecycle implements SmartLifecycle {
     private final int configuredPort;
     private final ApplicationEventPublisher events;
     private final ConfigurableEnvironment environment;
+    /** Set when the routes are served on the servlet web server's port; null for our own port. */
+    private final WebSocketHosting hosting;
     private volatile boolean running;
 
     public WebSocketServerLifecycle(WebSocketServer server, Duration shutdownGrace, int configuredPort,
             ApplicationEventPublisher events, ConfigurableEnvironment environment) {
+        this(server, shutdownGrace, configuredPort, events, environment, null);
+    }
+
+    public WebSocketServerLifecycle(WebSocketServer server, Duration shutdownGrace, int configuredPort,
+            ApplicationEventPublisher events, ConfigurableEnvironment environment, WebSocketHosting hosting) {
+        this.hosting = hosting;
         this.server = server;
         this.shutdownGrace = shutdownGrace;
         this.configuredPort = configuredPort;
@@ -69,9 +77,20 @@ public class WebSocketServerLifecycle implements SmartLifecycle {
             throw new WebSocketClusterStartException(e);
         }
         running = true;
-        int port = server.port();
-        LOG.log(Level.INFO, "WebSocket server started on port {0}", Integer.toString(port));
-        publishPort(port);
+        if (hosting != null) {
+            // the web server runs already (it starts in an earlier phase): its port is ours
+            String webPort = environment == null ? null : environment.getProperty("local.server.port");
+            LOG.log(Level.INFO, "WebSocket routes served on the web server''s port {0} ({1},"
+                    + " websocket.server.share-web-server-port)", webPort == null ? "(none)" : webPort,
+                    hosting.container());
+            if (webPort != null) {
+                publishPort(Integer.parseInt(webPort));
+            }
+        } else {
+            int port = server.port();
+            LOG.log(Level.INFO, "WebSocket server started on its own port {0}", Integer.toString(port));
+            publishPort(port);
+        }
         events.publishEvent(new WebSocketServerInitializedEvent(server));
     }
 

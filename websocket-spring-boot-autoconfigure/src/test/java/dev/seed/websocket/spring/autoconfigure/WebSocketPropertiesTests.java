@@ -70,7 +70,8 @@ class WebSocketPropertiesTests {
 
     @Test
     void defaultPortIs8081() {
-        assertThat(new WebSocketProperties().getServer().getPort()).isEqualTo(8081);
+        assertThat(new WebSocketProperties().getServer().getPort()).isNull();
+        assertThat(new WebSocketProperties().getServer().listenPort()).isEqualTo(8081);
     }
 
     @Test

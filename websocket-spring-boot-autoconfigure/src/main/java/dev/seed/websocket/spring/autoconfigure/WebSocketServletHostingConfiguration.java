@@ -1,0 +1,59 @@
+package dev.seed.websocket.spring.autoconfigure;
+
+import dev.seed.websocket.WebSocketServer;
+import dev.seed.websocket.servlet.WebSocketUpgradeFilter;
+import jakarta.servlet.DispatcherType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/**
+ * One port: the routes on the servlet web server's own port, as Spring Boot serves
+ * {@code management.*} endpoints on {@code server.port}. Applies to a servlet application on
+ * Tomcat (Boot's default web server) that sets {@code websocket.server.share-web-server-port=true}
+ * (and not {@code websocket.server.port}, which would ask for a port of their own). The upgrade filter comes after Spring Security's filter
+ * chain (order -100) and the other filters of Boot, so an upgrade request is authenticated like
+ * any request; it ends the chain only for WebSocket requests to a route.
+ *
+ * <p>Jetty 12.1 is not hosted: its Servlet HTTP upgrade hands the upgraded stream the HTTP
+ * request's end of input (a GET has no body), so the stream reads as ended at once; on Jetty
+ * the routes keep their own port. A reactive application keeps its own port too.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(name = {"dev.seed.websocket.servlet.WebSocketUpgradeFilter",
+        "org.springframework.boot.web.servlet.FilterRegistrationBean", "org.apache.catalina.startup.Tomcat"})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnBooleanProperty(name = "websocket.server.share-web-server-port")
+class WebSocketServletHostingConfiguration {
+
+    /** Where the upgrade filter sits: after Spring Security's chain (-100) and Boot's own filters. */
+    static final int FILTER_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+    @Bean
+    WebSocketHosting webSocketHosting(org.springframework.core.env.Environment environment) {
+        String port = environment.getProperty("websocket.server.port");
+        if (port != null) {
+            throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
+                    "websocket.server.port", port, "websocket.server.share-web-server-port=true serves the routes on"
+                            + " the web server's port (server.port): remove websocket.server.port, or set"
+                            + " share-web-server-port to false for a port of their own.");
+        }
+        return new WebSocketHosting("Tomcat");
+    }
+
+    @Bean
+    FilterRegistrationBean<WebSocketUpgradeFilter> webSocketUpgradeFilter(WebSocketServer server) {
+        FilterRegistrationBean<WebSocketUpgradeFilter> registration =
+                new FilterRegistrationBean<>(new WebSocketUpgradeFilter(server));
+        registration.setName("webSocketUpgradeFilter");
+        registration.setOrder(FILTER_ORDER);
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        registration.setAsyncSupported(true);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+}
