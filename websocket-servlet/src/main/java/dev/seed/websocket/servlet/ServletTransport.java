@@ -158,7 +158,11 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
                 }
                 if (n > 0) {
                     byte[] chunk = java.util.Arrays.copyOf(array, n);
-                    onLoop(() -> deliver(chunk));
+                    if (loop.inLoop()) { // the resume after a pause reads on the loop
+                        deliver(chunk);
+                    } else {
+                        onLoop(() -> deliver(chunk));
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -339,6 +343,9 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
         } catch (Exception ignored) {
             // closing anyway
         }
+        // The container notices closed streams only in its next dispatch for the connection,
+        // which a silent peer never causes (see ContainerSockets).
+        ContainerSockets.closeSocket(connection);
         ClosedChannelException failure = new ClosedChannelException();
         if (cause != null) {
             failure.initCause(cause);

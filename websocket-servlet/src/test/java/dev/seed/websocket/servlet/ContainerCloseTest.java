@@ -1,0 +1,103 @@
+package dev.seed.websocket.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.seed.websocket.WebSocketConnection;
+import dev.seed.websocket.WebSocketHandler;
+import dev.seed.websocket.WebSocketServer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The end of a hosted connection on the wire (RFC 6455 section 7.1.1: the server closes the TCP
+ * connection first): after the close handshake, and when the peer never answers our Close.
+ */
+class ContainerCloseTest {
+
+    private WebSocketServer server;
+    private Container container;
+    private final CompletableFuture<WebSocketConnection> opened = new CompletableFuture<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = WebSocketServer.builder().listen(false).closeTimeout(Duration.ofMillis(500))
+                .route("/r", new WebSocketHandler() {
+                    @Override
+                    public void onOpen(WebSocketConnection c) {
+                        opened.complete(c);
+                    }
+                })
+                .build().start();
+        container = Container.start(Container.Kind.TOMCAT, List.of(new WebSocketUpgradeFilter(server)));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        container.close();
+        server.stop();
+    }
+
+    /** A raw peer past the handshake: the 101's head is read, nothing else. */
+    private Socket handshake() throws Exception {
+        Socket s = new Socket("127.0.0.1", container.port());
+        s.setSoTimeout(5000);
+        s.getOutputStream().write(("GET /r HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).as("the 101's head").isNotNegative();
+            head.write(b);
+        }
+        assertThat(head.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
+        return s;
+    }
+
+    /** Reads until the server ends the stream; fails if it has not within the socket's timeout. */
+    private static byte[] readToEnd(Socket s) throws Exception {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buf = new byte[1024];
+        try {
+            for (int n; (n = s.getInputStream().read(buf)) >= 0; ) {
+                all.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not close the TCP connection; received " + all.size() + " bytes");
+        }
+        return all.toByteArray();
+    }
+
+    @Test
+    void afterThePeersCloseTheServerAnswersAndClosesTheConnection() throws Exception {
+        try (Socket s = handshake()) {
+            s.setSoTimeout(3000); // well below our client's 5 s wait for the server's FIN
+            OutputStream out = s.getOutputStream();
+            out.write(new byte[] {(byte) 0x88, (byte) 0x82, 1, 2, 3, 4, (byte) (0x03 ^ 1), (byte) (0xE8 ^ 2)});
+            out.flush();
+            byte[] answer = readToEnd(s);
+            assertThat(answer).startsWith((byte) 0x88, (byte) 0x02, (byte) 0x03, (byte) 0xE8); // Close 1000
+        }
+    }
+
+    @Test
+    void aPeerThatNeverAnswersOurCloseIsDisconnectedAfterTheCloseTimeout() throws Exception {
+        try (Socket s = handshake()) {
+            opened.get(5, TimeUnit.SECONDS).close(1001, "going");
+            byte[] answer = readToEnd(s); // the peer stays silent: 500 ms close timeout, then the end
+            assertThat(answer[0]).isEqualTo((byte) 0x88);
+        }
+    }
+}
