@@ -17,7 +17,8 @@ class StartupBanner {
     void ready(ApplicationReadyEvent event) {
         Environment env = event.getApplicationContext().getEnvironment();
         String webHost = host(env.getProperty("server.address"));
-        String wsHost = host(env.getProperty("websocket.server.address"));
+        // the routes are on the web server's address unless they have a port (and address) of their own
+        String wsHost = host(env.getProperty("websocket.server.address", env.getProperty("server.address")));
         String webPort = env.getProperty("local.server.port", env.getProperty("server.port", "8080"));
         String wsPort = env.getProperty("local.websocket.server.port", "?");
         log.info("""

@@ -60,7 +60,7 @@ class SettingsTableTest {
                 checked.add(key);
             }
         }
-        assertThat(checked).contains("websocket.server.port", "websocket.server.max-message-size",
+        assertThat(checked).contains("websocket.server.extensions", "websocket.server.max-message-size",
                 "sample.chat.burst", "sample.chat.messages-per-second");
     }
 

@@ -9,8 +9,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /config.json}: what the page needs to reach the WebSocket server, which listens on a port
- * of its own, and the timings it should use.
+ * {@code /config.json}: what the page needs to reach the WebSocket routes (the web server's port,
+ * unless websocket.server.port gives them one of their own), and the timings it should use.
  */
 @RestController
 public class ClientConfigController {

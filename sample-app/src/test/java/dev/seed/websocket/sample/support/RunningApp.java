@@ -12,9 +12,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The sample application started in this JVM as a user would run it, on loopback ports of its
- * own (the web server's and the WebSocket server's), with the page's origin allowed. It can be
- * stopped (every peer gets 1001) and started again on the same ports.
+ * The sample application started in this JVM as a user would run it, on a loopback port of its
+ * own shared by page, actuator and WebSocket routes (or, with {@link #launchOnTwoPorts}, the
+ * WebSocket server on a second port), with the page's origin allowed. It can be stopped (every
+ * peer gets 1001) and started again on the same ports.
  */
 public final class RunningApp implements AutoCloseable {
 
@@ -29,11 +30,24 @@ public final class RunningApp implements AutoCloseable {
         this.extraArgs = List.copyOf(extraArgs);
     }
 
-    /** Starts the app on two free loopback ports; {@code args} are more command line properties. */
+    /** Starts the app on one free loopback port; {@code args} are more command line properties. */
     public static RunningApp launch(String... args) {
+        int port = freePort();
+        RunningApp app = new RunningApp(port, port, List.of(args));
+        app.start();
+        return app;
+    }
+
+    /** Starts the app with the WebSocket server on a port of its own (websocket.server.port). */
+    public static RunningApp launchOnTwoPorts(String... args) {
         RunningApp app = new RunningApp(freePort(), freePort(), List.of(args));
         app.start();
         return app;
+    }
+
+    /** Whether the WebSocket routes share the web server's port. */
+    public boolean onePort() {
+        return webPort == websocketPort;
     }
 
     /** Starts (again) on the same ports. */
@@ -44,10 +58,12 @@ public final class RunningApp implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(
                 "--server.address=127.0.0.1",
                 "--server.port=" + webPort,
-                "--websocket.server.address=127.0.0.1",
-                "--websocket.server.port=" + websocketPort,
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN"));
+        if (!onePort()) {
+            args.add("--websocket.server.address=127.0.0.1");
+            args.add("--websocket.server.port=" + websocketPort);
+        }
         args.addAll(extraArgs);
         // main(): the application's class, not the test runner's (AOT mode finds its initializer by it)
         context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)

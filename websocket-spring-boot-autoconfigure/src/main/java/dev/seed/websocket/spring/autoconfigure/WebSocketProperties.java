@@ -363,15 +363,20 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
         /** The address to bind (unset: all interfaces). */
         private InetAddress address;
 
-        /** The port of the server's own listener (0: a free port; published as local.websocket.server.port). Default 8081. */
+        /**
+         * A port of the routes' own (0: a free port; published as local.websocket.server.port).
+         * Unset: the servlet web server's port when there is one (Tomcat, see
+         * share-web-server-port), else 8081.
+         */
         private Integer port;
 
         /**
-         * Whether the routes are served on the servlet web server's own port and paths instead
-         * (server.port, server.ssl, behind its filters and Spring Security), through the Servlet
-         * API's HTTP upgrade. Tomcat only; websocket.server.port must then be unset.
+         * Whether, while websocket.server.port is unset, the routes are served on the servlet web
+         * server's own port and paths (server.port, server.ssl, behind its filters and Spring
+         * Security) through the Servlet API's HTTP upgrade. Tomcat only; false: a port of their
+         * own (8081).
          */
-        private boolean shareWebServerPort;
+        private boolean shareWebServerPort = true;
 
         /** The listen backlog: connections the operating system queues before they are accepted. */
         private int backlog = 1024;

@@ -23,8 +23,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration of the WebSocket server: its own port, or the servlet web server's (Tomcat,
- * {@code websocket.server.share-web-server-port}), one route per {@link WsHandler} bean,
+ * Auto-configuration of the WebSocket server: the servlet web server's port (Tomcat, while
+ * {@code websocket.server.port} is unset) or its own, one route per {@link WsHandler} bean,
  * options from {@code websocket.server.*}, then {@link WebSocketServerCustomizer} beans; started
  * and stopped by {@link WebSocketServerLifecycle}. Without a {@code @WsHandler} bean, or with
  * {@code websocket.server.enabled=false}, no server is made and no port opened. Every bean backs

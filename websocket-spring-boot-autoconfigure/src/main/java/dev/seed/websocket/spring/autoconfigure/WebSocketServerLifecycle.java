@@ -80,18 +80,35 @@ public class WebSocketServerLifecycle implements SmartLifecycle {
         if (hosting != null) {
             // the web server runs already (it starts in an earlier phase): its port is ours
             String webPort = environment == null ? null : environment.getProperty("local.server.port");
-            LOG.log(Level.INFO, "WebSocket routes served on the web server''s port {0} ({1},"
-                    + " websocket.server.share-web-server-port)", webPort == null ? "(none)" : webPort,
+            LOG.log(Level.INFO, "WebSocket routes served on the web server''s port {0} ({1}); set"
+                    + " websocket.server.port for a port of their own", webPort == null ? "(none)" : webPort,
                     hosting.container());
             if (webPort != null) {
                 publishPort(Integer.parseInt(webPort));
             }
         } else {
             int port = server.port();
-            LOG.log(Level.INFO, "WebSocket server started on its own port {0}", Integer.toString(port));
+            LOG.log(Level.INFO, "WebSocket server started on its own port {0}{1}", Integer.toString(port),
+                    whyOwnPort());
             publishPort(port);
         }
         events.publishEvent(new WebSocketServerInitializedEvent(server));
+    }
+
+    /**
+     * Why an application with a web server has a second port although websocket.server.port is
+     * unset: the routes share only a Tomcat servlet web server's port.
+     */
+    private String whyOwnPort() {
+        if (environment == null || environment.containsProperty("websocket.server.port")
+                || environment.getProperty("local.server.port") == null) {
+            return "";
+        }
+        if (!environment.getProperty("websocket.server.share-web-server-port", Boolean.class, true)) {
+            return " (websocket.server.share-web-server-port is false)";
+        }
+        return " (websocket.server.port is unset, but the routes share the web server's port only on a"
+                + " Tomcat servlet web server; this one is reactive or Jetty)";
     }
 
     private WebSocketServerStartException startFailure(UncheckedIOException e) {

@@ -8,14 +8,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * One port: the routes on the servlet web server's own port, as Spring Boot serves
- * {@code management.*} endpoints on {@code server.port}. Applies to a servlet application on
- * Tomcat (Boot's default web server) that sets {@code websocket.server.share-web-server-port=true}
- * (and not {@code websocket.server.port}, which would ask for a port of their own). The upgrade filter comes after Spring Security's filter
+ * {@code management.*} endpoints on {@code server.port} unless {@code management.server.port} is
+ * set. Applies to a servlet application on Tomcat (Boot's default web server) that does not set
+ * {@code websocket.server.port} (and does not turn {@code websocket.server.share-web-server-port}
+ * off). The upgrade filter comes after Spring Security's filter
  * chain (order -100) and the other filters of Boot, so an upgrade request is authenticated like
  * any request; it ends the chain only for WebSocket requests to a route.
  *
@@ -27,21 +32,15 @@ import org.springframework.core.Ordered;
 @ConditionalOnClass(name = {"dev.seed.websocket.servlet.WebSocketUpgradeFilter",
         "org.springframework.boot.web.servlet.FilterRegistrationBean", "org.apache.catalina.startup.Tomcat"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnBooleanProperty(name = "websocket.server.share-web-server-port")
+@ConditionalOnBooleanProperty(name = "websocket.server.share-web-server-port", matchIfMissing = true)
+@Conditional(WebSocketServletHostingConfiguration.PortNotSet.class)
 class WebSocketServletHostingConfiguration {
 
     /** Where the upgrade filter sits: after Spring Security's chain (-100) and Boot's own filters. */
     static final int FILTER_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
     @Bean
-    WebSocketHosting webSocketHosting(org.springframework.core.env.Environment environment) {
-        String port = environment.getProperty("websocket.server.port");
-        if (port != null) {
-            throw new org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException(
-                    "websocket.server.port", port, "websocket.server.share-web-server-port=true serves the routes on"
-                            + " the web server's port (server.port): remove websocket.server.port, or set"
-                            + " share-web-server-port to false for a port of their own.");
-        }
+    WebSocketHosting webSocketHosting() {
         return new WebSocketHosting("Tomcat");
     }
 
@@ -55,5 +54,13 @@ class WebSocketServletHostingConfiguration {
         registration.setAsyncSupported(true);
         registration.addUrlPatterns("/*");
         return registration;
+    }
+
+    /** {@code websocket.server.port} is not set: the routes have no port of their own. */
+    static final class PortNotSet implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !context.getEnvironment().containsProperty("websocket.server.port");
+        }
     }
 }

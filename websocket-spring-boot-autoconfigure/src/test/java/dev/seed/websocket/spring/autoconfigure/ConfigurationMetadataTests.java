@@ -51,8 +51,10 @@ class ConfigurationMetadataTests {
                 .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         List<java.util.Map<String, Object>> properties = JsonPath.read(json, "$.properties[?(@.name =~ /websocket\\..*/)]");
         assertThat(properties).hasSizeGreaterThan(50);
-        // no default: all interfaces, one loop per core, no SSL bundle, a random instance id
+        // no default: all interfaces, one loop per core, no SSL bundle, a random instance id, the
+        // web server's port (or 8081 without one)
         java.util.Set<String> noDefault = java.util.Set.of("websocket.server.address", "websocket.server.event-loops",
+                "websocket.server.port",
                 "websocket.client.event-loops", "websocket.server.ssl.bundle", "websocket.client.ssl.bundle",
                 "websocket.cluster.instance-id");
         for (java.util.Map<String, Object> p : properties) {

@@ -51,7 +51,9 @@ public class WebSocketEndpoint {
             described.add(new RouteDescriptor(r.path(), r.beanName(), r.beanType().getName(), r.subprotocols(),
                     counts[i]));
         }
-        return new ServerDescriptor(running, running ? server.port() : null, total, described);
+        // the port of the server's own listener; null while it shares the web server's
+        Integer port = running && server.address() != null ? server.address().getPort() : null;
+        return new ServerDescriptor(running, port, total, described);
     }
 
     /** The route the engine's router picks for {@code path}: an exact route first, then templates in order. */

@@ -4,7 +4,10 @@ import dev.seed.websocket.WebSocketServer;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-/** Up while the WebSocket server listens, with its port and open connection count; down otherwise. */
+/**
+ * Up while the WebSocket server runs, with its port (or "web server" when the routes share the
+ * web server's) and open connection count; down otherwise.
+ */
 public class WebSocketHealthIndicator extends AbstractHealthIndicator {
 
     private final WebSocketServer server;
@@ -17,7 +20,9 @@ public class WebSocketHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         if (server.isRunning()) {
-            builder.up().withDetail("port", server.port()).withDetail("connections", server.connections().size());
+            java.net.InetSocketAddress address = server.address();
+            builder.up().withDetail("port", address != null ? (Object) address.getPort() : "web server")
+                    .withDetail("connections", server.connections().size());
         } else {
             builder.down().withDetail("reason", "not listening");
         }

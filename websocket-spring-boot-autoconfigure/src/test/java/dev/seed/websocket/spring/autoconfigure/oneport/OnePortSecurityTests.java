@@ -42,11 +42,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A user's application: Spring MVC on Tomcat, Spring Security with HTTP Basic and form login,
- * two WebSocket routes on the web server's own port (websocket.server.share-web-server-port).
+ * two WebSocket routes and no websocket.server.port: the routes are on the web server's own port.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"server.address=127.0.0.1", "websocket.server.share-web-server-port=true",
-                "websocket.server.allowed-origins=http://127.0.0.1"})
+        properties = {"server.address=127.0.0.1", "websocket.server.allowed-origins=http://127.0.0.1"})
 class OnePortSecurityTests {
 
     @SpringBootApplication
