@@ -89,6 +89,11 @@ final class UpgradeDecision {
         if (match == null) {
             return refuse(404, "No WebSocket endpoint at this path.");
         }
+        if (request.headers().getAll("Origin").size() > 1) {
+            // RFC 6454 section 7.3: one Origin field (a browser never sends two); with two, the
+            // allow-list would judge one of them while the peer claims the other
+            return refuse(400, "More than one Origin header.");
+        }
         String origin = request.origin();
         if (!server.originAllowed(origin)) {
             return refuse(403, "Origin not allowed.");

@@ -56,6 +56,21 @@ class AccessControlTest {
     }
 
     @Test
+    void aRequestWithTwoOriginsIsRefusedWith400WhicheverComesFirst() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0)
+                .allowedOrigins("https://app.example")
+                .route("/echo", new EchoHandler()).build().start();
+        for (List<String> origins : List.of(List.of("Origin: https://app.example", "Origin: https://evil.example"),
+                List.of("Origin: https://evil.example", "Origin: https://app.example"))) {
+            try (RawPeer raw = new RawPeer(server.port())) {
+                RawPeer.Response r = raw.handshake("/echo", origins.toArray(String[]::new));
+                assertThat(r.status()).as(origins.toString()).isEqualTo(400);
+                assertThat(r.body()).isEqualTo("More than one Origin header.\n");
+            }
+        }
+    }
+
+    @Test
     void anAuthenticatingInterceptorRefusesWithOneAnswerWhateverPartFailed() throws Exception {
         server = WebSocketServer.builder().host("127.0.0.1").port(0)
                 .interceptor((request, response) -> {
