@@ -23,7 +23,8 @@ import java.util.Map;
  * application's security filters (it is the end of the chain for the requests it takes): a
  * WebSocket upgrade request for one of the server's routes gets the server's answer, a 101
  * followed by the Servlet API's HTTP upgrade into a {@link ServletTransport} on one of the
- * server's loops, or the server's HTTP refusal (404, 403, 400, 426, 503, an interceptor's status
+ * server's loops (on Jetty 12, Jetty's own connection upgrade into a {@link JettyTransport}: its
+ * Servlet upgrade cannot carry a WebSocket), or the server's HTTP refusal (404, 403, 400, 426, 503, an interceptor's status
  * with its body); every other request goes on down the chain untouched.
  *
  * <p>A request is a WebSocket request when its path (within the servlet context) is a route and
@@ -88,6 +89,9 @@ public class WebSocketUpgradeFilter extends HttpFilter {
             response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
             for (Map.Entry<String, String> field : switching.headers()) {
                 response.addHeader(field.getKey(), field.getValue());
+            }
+            if (JettyUpgrade.applies(request) && JettyUpgrade.prepare(request, answer)) {
+                return; // Jetty swaps our connection in once the 101 is written
             }
             WebSocketUpgradeHandler handler = request.upgrade(WebSocketUpgradeHandler.class);
             handler.prepare(answer, remote, address(request.getLocalAddr(), request.getLocalPort()),

@@ -1,5 +1,6 @@
 package dev.seed.websocket.servlet;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,12 +9,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A real servlet container on a free loopback port, with the given filters in front of a servlet
@@ -22,7 +29,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
 abstract class Container implements AutoCloseable {
 
     enum Kind {
-        TOMCAT
+        TOMCAT, JETTY
     }
 
     /** The application's own pages: 200 "page" for any request that reaches it. */
@@ -39,7 +46,7 @@ abstract class Container implements AutoCloseable {
     abstract int port();
 
     static Container start(Kind kind, List<Filter> filters) throws Exception {
-        return new OnTomcat(filters);
+        return kind == Kind.TOMCAT ? new OnTomcat(filters) : new OnJetty(filters);
     }
 
     static final class OnTomcat extends Container {
@@ -81,6 +88,35 @@ abstract class Container implements AutoCloseable {
         public void close() throws Exception {
             tomcat.stop();
             tomcat.destroy();
+        }
+    }
+
+    static final class OnJetty extends Container {
+        private final Server server = new Server();
+        private final ServerConnector connector = new ServerConnector(server);
+
+        OnJetty(List<Filter> filters) throws Exception {
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/");
+            for (Filter f : filters) {
+                context.addFilter(new FilterHolder(f), "/*", EnumSet.of(DispatcherType.REQUEST));
+            }
+            context.addServlet(new ServletHolder(new PageServlet()), "/");
+            server.setHandler(context);
+            server.start();
+        }
+
+        @Override
+        int port() {
+            return connector.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.stop();
         }
     }
 }

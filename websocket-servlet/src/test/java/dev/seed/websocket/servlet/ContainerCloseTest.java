@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The end of a hosted connection on the wire (RFC 6455 section 7.1.1: the server closes the TCP
@@ -29,8 +29,7 @@ class ContainerCloseTest {
     private Container container;
     private final CompletableFuture<WebSocketConnection> opened = new CompletableFuture<>();
 
-    @BeforeEach
-    void start() throws Exception {
+    void start(Container.Kind kind) throws Exception {
         server = WebSocketServer.builder().listen(false).closeTimeout(Duration.ofMillis(500))
                 .route("/r", new WebSocketHandler() {
                     @Override
@@ -39,13 +38,17 @@ class ContainerCloseTest {
                     }
                 })
                 .build().start();
-        container = Container.start(Container.Kind.TOMCAT, List.of(new WebSocketUpgradeFilter(server)));
+        container = Container.start(kind, List.of(new WebSocketUpgradeFilter(server)));
     }
 
     @AfterEach
     void stop() throws Exception {
-        container.close();
-        server.stop();
+        if (container != null) {
+            container.close();
+        }
+        if (server != null) {
+            server.stop();
+        }
     }
 
     /** A raw peer past the handshake: the 101's head is read, nothing else. */
@@ -80,8 +83,10 @@ class ContainerCloseTest {
         return all.toByteArray();
     }
 
-    @Test
-    void afterThePeersCloseTheServerAnswersAndClosesTheConnection() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void afterThePeersCloseTheServerAnswersAndClosesTheConnection(Container.Kind kind) throws Exception {
+        start(kind);
         try (Socket s = handshake()) {
             s.setSoTimeout(3000); // well below our client's 5 s wait for the server's FIN
             OutputStream out = s.getOutputStream();
@@ -92,8 +97,10 @@ class ContainerCloseTest {
         }
     }
 
-    @Test
-    void aPeerThatNeverAnswersOurCloseIsDisconnectedAfterTheCloseTimeout() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aPeerThatNeverAnswersOurCloseIsDisconnectedAfterTheCloseTimeout(Container.Kind kind) throws Exception {
+        start(kind);
         try (Socket s = handshake()) {
             opened.get(5, TimeUnit.SECONDS).close(1001, "going");
             byte[] answer = readToEnd(s); // the peer stays silent: 500 ms close timeout, then the end

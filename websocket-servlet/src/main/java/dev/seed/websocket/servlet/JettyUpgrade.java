@@ -1,0 +1,48 @@
+package dev.seed.websocket.servlet;
+
+import dev.seed.websocket.HostedUpgrades;
+import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.HttpStream;
+
+/**
+ * The upgrade on Jetty 12 (ee11): the request is given the connection Jetty swaps in once the 101
+ * is written ({@code HttpStream.UPGRADE_CONNECTION_ATTRIBUTE}, as Jetty's own WebSocket does),
+ * instead of the Servlet upgrade, which on Jetty 12.1 hands the upgraded stream the HTTP
+ * request's end of input. Loaded only when the request is Jetty's.
+ */
+final class JettyUpgrade {
+
+    private JettyUpgrade() {
+    }
+
+    /** Whether {@code request} is Jetty 12 ee11's, and its classes are here. */
+    static boolean applies(HttpServletRequest request) {
+        return request.getClass().getName().startsWith("org.eclipse.jetty.ee11.") && JETTY_PRESENT;
+    }
+
+    private static final boolean JETTY_PRESENT = present("org.eclipse.jetty.server.HttpStream")
+            && present("org.eclipse.jetty.ee11.servlet.ServletContextRequest");
+
+    private static boolean present(String name) {
+        try {
+            Class.forName(name, false, JettyUpgrade.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Arranges the switch; the caller sets the 101's status and fields and returns. False: not Jetty after all. */
+    static boolean prepare(HttpServletRequest request, HostedUpgrades.Answer answer) {
+        ServletContextRequest core = ServletContextRequest.getServletContextRequest(request);
+        if (core == null) {
+            return false;
+        }
+        var connection = core.getConnectionMetaData().getConnection();
+        JettyTransport transport = new JettyTransport(answer, connection.getEndPoint(), core.getComponents().getExecutor(),
+                request.isSecure());
+        core.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, transport);
+        return true;
+    }
+}
