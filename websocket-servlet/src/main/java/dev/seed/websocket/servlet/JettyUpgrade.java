@@ -1,6 +1,8 @@
 package dev.seed.websocket.servlet;
 
 import dev.seed.websocket.HostedUpgrades;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.HttpStream;
@@ -16,9 +18,17 @@ final class JettyUpgrade {
     private JettyUpgrade() {
     }
 
-    /** Whether {@code request} is Jetty 12 ee11's, and its classes are here. */
+    /** Whether {@code request} (under any wrappers, Spring Security's among them) is Jetty 12 ee11's. */
     static boolean applies(HttpServletRequest request) {
-        return request.getClass().getName().startsWith("org.eclipse.jetty.ee11.") && JETTY_PRESENT;
+        return JETTY_PRESENT && unwrap(request).getClass().getName().startsWith("org.eclipse.jetty.ee11.");
+    }
+
+    private static ServletRequest unwrap(ServletRequest request) {
+        ServletRequest r = request;
+        while (r instanceof ServletRequestWrapper w) {
+            r = w.getRequest();
+        }
+        return r;
     }
 
     private static final boolean JETTY_PRESENT = present("org.eclipse.jetty.server.HttpStream")
@@ -35,7 +45,7 @@ final class JettyUpgrade {
 
     /** Arranges the switch; the caller sets the 101's status and fields and returns. False: not Jetty after all. */
     static boolean prepare(HttpServletRequest request, HostedUpgrades.Answer answer) {
-        ServletContextRequest core = ServletContextRequest.getServletContextRequest(request);
+        ServletContextRequest core = ServletContextRequest.getServletContextRequest(unwrap(request));
         if (core == null) {
             return false;
         }

@@ -43,6 +43,17 @@ abstract class Container implements AutoCloseable {
         }
     }
 
+    /** Wraps every request, as security filters do (Spring Security's request wrapper). */
+    static final class WrappingFilter extends jakarta.servlet.http.HttpFilter {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doFilter(HttpServletRequest req, HttpServletResponse res, jakarta.servlet.FilterChain chain)
+                throws IOException, jakarta.servlet.ServletException {
+            chain.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper(req), res);
+        }
+    }
+
     abstract int port();
 
     static Container start(Kind kind, List<Filter> filters) throws Exception {

@@ -40,7 +40,8 @@ class ContainerEchoTest {
                     }
                 })
                 .build().start();
-        container = Container.start(kind, List.of(new WebSocketUpgradeFilter(server)));
+        // behind a filter that wraps the request, as Spring Security's chain does
+        container = Container.start(kind, List.of(new Container.WrappingFilter(), new WebSocketUpgradeFilter(server)));
         client = WebSocketClient.builder().extensions("permessage-deflate; client_max_window_bits").build();
     }
 

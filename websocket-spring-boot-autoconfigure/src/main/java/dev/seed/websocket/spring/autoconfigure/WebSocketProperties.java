@@ -365,7 +365,7 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
 
         /**
          * A port of the routes' own (0: a free port; published as local.websocket.server.port).
-         * Unset: the servlet web server's port when there is one (Tomcat, see
+         * Unset: the servlet web server's port when there is one (Tomcat or Jetty, see
          * share-web-server-port), else 8081.
          */
         private Integer port;
@@ -373,8 +373,8 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
         /**
          * Whether, while websocket.server.port is unset, the routes are served on the servlet web
          * server's own port and paths (server.port, server.ssl, behind its filters and Spring
-         * Security) through the Servlet API's HTTP upgrade. Tomcat only; false: a port of their
-         * own (8081).
+         * Security) through the Servlet API's HTTP upgrade (Jetty: its own connection upgrade).
+         * Tomcat and Jetty 12; false: a port of their own (8081).
          */
         private boolean shareWebServerPort = true;
 

@@ -23,7 +23,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration of the WebSocket server: the servlet web server's port (Tomcat, while
+ * Auto-configuration of the WebSocket server: the servlet web server's port (Tomcat, Jetty, while
  * {@code websocket.server.port} is unset) or its own, one route per {@link WsHandler} bean,
  * options from {@code websocket.server.*}, then {@link WebSocketServerCustomizer} beans; started
  * and stopped by {@link WebSocketServerLifecycle}. Without a {@code @WsHandler} bean, or with

@@ -97,7 +97,7 @@ public class WebSocketServerLifecycle implements SmartLifecycle {
 
     /**
      * Why an application with a web server has a second port although websocket.server.port is
-     * unset: the routes share only a Tomcat servlet web server's port.
+     * unset: the routes share only a Tomcat or Jetty servlet web server's port.
      */
     private String whyOwnPort() {
         if (environment == null || environment.containsProperty("websocket.server.port")
@@ -108,7 +108,7 @@ public class WebSocketServerLifecycle implements SmartLifecycle {
             return " (websocket.server.share-web-server-port is false)";
         }
         return " (websocket.server.port is unset, but the routes share the web server's port only on a"
-                + " Tomcat servlet web server; this one is reactive or Jetty)";
+                + " Tomcat or Jetty servlet web server; this one is reactive)";
     }
 
     private WebSocketServerStartException startFailure(UncheckedIOException e) {

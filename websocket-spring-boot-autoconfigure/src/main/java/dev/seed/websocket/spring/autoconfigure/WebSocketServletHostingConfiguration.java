@@ -18,22 +18,21 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * One port: the routes on the servlet web server's own port, as Spring Boot serves
  * {@code management.*} endpoints on {@code server.port} unless {@code management.server.port} is
- * set. Applies to a servlet application on Tomcat (Boot's default web server) that does not set
- * {@code websocket.server.port} (and does not turn {@code websocket.server.share-web-server-port}
- * off). The upgrade filter comes after Spring Security's filter
+ * set. Applies to a servlet application on Tomcat (Boot's default web server) or Jetty 12 that
+ * does not set {@code websocket.server.port} (and does not turn
+ * {@code websocket.server.share-web-server-port} off). The upgrade filter comes after Spring Security's filter
  * chain (order -100) and the other filters of Boot, so an upgrade request is authenticated like
  * any request; it ends the chain only for WebSocket requests to a route.
  *
- * <p>Jetty 12.1 is not hosted: its Servlet HTTP upgrade hands the upgraded stream the HTTP
- * request's end of input (a GET has no body), so the stream reads as ended at once; on Jetty
- * the routes keep their own port. A reactive application keeps its own port too.
+ * <p>A reactive application keeps its own port.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = {"dev.seed.websocket.servlet.WebSocketUpgradeFilter",
-        "org.springframework.boot.web.servlet.FilterRegistrationBean", "org.apache.catalina.startup.Tomcat"})
+        "org.springframework.boot.web.servlet.FilterRegistrationBean"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBooleanProperty(name = "websocket.server.share-web-server-port", matchIfMissing = true)
-@Conditional(WebSocketServletHostingConfiguration.PortNotSet.class)
+@Conditional({WebSocketServletHostingConfiguration.SupportedContainer.class,
+        WebSocketServletHostingConfiguration.PortNotSet.class})
 class WebSocketServletHostingConfiguration {
 
     /** Where the upgrade filter sits: after Spring Security's chain (-100) and Boot's own filters. */
@@ -41,7 +40,7 @@ class WebSocketServletHostingConfiguration {
 
     @Bean
     WebSocketHosting webSocketHosting() {
-        return new WebSocketHosting("Tomcat");
+        return new WebSocketHosting(SupportedContainer.TOMCAT.equals(SupportedContainer.present()) ? "Tomcat" : "Jetty");
     }
 
     @Bean
@@ -54,6 +53,28 @@ class WebSocketServletHostingConfiguration {
         registration.setAsyncSupported(true);
         registration.addUrlPatterns("/*");
         return registration;
+    }
+
+    /** The servlet web server is one we upgrade on: Tomcat, or Jetty 12 (ee11). */
+    static final class SupportedContainer implements Condition {
+        static final String TOMCAT = "org.apache.catalina.startup.Tomcat";
+        static final String JETTY = "org.eclipse.jetty.ee11.servlet.ServletContextRequest";
+
+        /** The class that says which container Boot starts (Tomcat first, as Boot picks it), or null. */
+        static String present() {
+            ClassLoader loader = WebSocketServletHostingConfiguration.class.getClassLoader();
+            for (String name : new String[] {TOMCAT, JETTY}) {
+                if (org.springframework.util.ClassUtils.isPresent(name, loader)) {
+                    return name;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return present() != null;
+        }
     }
 
     /** {@code websocket.server.port} is not set: the routes have no port of their own. */

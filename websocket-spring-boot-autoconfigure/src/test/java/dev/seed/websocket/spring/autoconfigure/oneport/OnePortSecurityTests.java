@@ -41,7 +41,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A user's application: Spring MVC on Tomcat, Spring Security with HTTP Basic and form login,
+ * A user's application: Spring MVC on Tomcat (on Jetty in websocket-spring-boot-jetty-tests, which
+ * runs this class again), Spring Security with HTTP Basic and form login,
  * two WebSocket routes and no websocket.server.port: the routes are on the web server's own port.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -123,6 +124,9 @@ class OnePortSecurityTests {
     @Autowired(required = false)
     WebSocketHosting hosting;
 
+    @Autowired
+    org.springframework.boot.web.server.context.WebServerApplicationContext context;
+
     private final WebSocketClient client = WebSocketClient.create();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -164,6 +168,8 @@ class OnePortSecurityTests {
     @Test
     void theRoutesShareTheWebServersPort() {
         assertThat(hosting).isNotNull();
+        // TomcatWebServer or JettyWebServer: the container that runs is the one named
+        assertThat(context.getWebServer().getClass().getSimpleName()).startsWith(hosting.container());
         assertThatThrownBy(server::port).isInstanceOf(IllegalStateException.class);
         assertThat(environment.getProperty("local.websocket.server.port", Integer.class)).isEqualTo(port);
     }
