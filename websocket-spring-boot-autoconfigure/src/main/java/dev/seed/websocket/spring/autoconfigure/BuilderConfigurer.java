@@ -46,6 +46,7 @@ final class BuilderConfigurer {
                 .maxLifetime(properties.getMaxLifetime().isZero() ? null : properties.getMaxLifetime())
                 .refusalFormat(properties.getRefusalFormat())
                 .originCheckTimeout(properties.getOriginCheckTimeout())
+                .interceptorTimeout(properties.getInterceptorTimeout())
                 .hybiDrafts(properties.getLegacy().isHybiDrafts())
                 .hixie76(properties.getLegacy().isHixie76());
     }

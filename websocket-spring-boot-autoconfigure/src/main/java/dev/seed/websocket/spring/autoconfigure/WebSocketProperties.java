@@ -405,6 +405,9 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
         /** How long an OriginCheck bean may take to decide before the request is refused with 408. */
         private Duration originCheckTimeout = Duration.ofSeconds(2);
 
+        /** How long an AsyncHandshakeInterceptor bean may take before the request is refused with 408. */
+        private Duration interceptorTimeout = Duration.ofSeconds(5);
+
         /** Pre-RFC protocol versions. */
         private final Legacy legacy = new Legacy();
 
@@ -503,6 +506,14 @@ public class WebSocketProperties implements InitializingBean, EnvironmentAware {
 
         public void setRefusalFormat(RefusalFormat refusalFormat) {
             this.refusalFormat = refusalFormat;
+        }
+
+        public Duration getInterceptorTimeout() {
+            return interceptorTimeout;
+        }
+
+        public void setInterceptorTimeout(Duration interceptorTimeout) {
+            this.interceptorTimeout = interceptorTimeout;
         }
 
         public Duration getOriginCheckTimeout() {

@@ -66,6 +66,7 @@ final class WebSocketPropertiesValidator {
                     "It is a server setting: a client presents the key store of its bundle when asked.");
         }
         positive("server.origin-check-timeout", server.getOriginCheckTimeout());
+        positive("server.interceptor-timeout", server.getInterceptorTimeout());
         if (server.getRefusalFormat() == null) {
             reject("server.refusal-format", null, "It must be text or json.");
         }

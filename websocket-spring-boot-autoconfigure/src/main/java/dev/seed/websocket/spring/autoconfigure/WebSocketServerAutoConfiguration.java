@@ -1,5 +1,7 @@
 package dev.seed.websocket.spring.autoconfigure;
 
+import dev.seed.websocket.AsyncHandshakeInterceptor;
+import dev.seed.websocket.HandshakeInterceptor;
 import dev.seed.websocket.OriginCheck;
 import dev.seed.websocket.WebSocketServer;
 import dev.seed.websocket.cluster.Broker;
@@ -64,7 +66,8 @@ public final class WebSocketServerAutoConfiguration {
             ObjectProvider<SslBundles> sslBundles, ObjectProvider<WebSocketServerCustomizer> customizers,
             ObjectProvider<OriginCheck> originCheck, ObjectProvider<WebSocketHandlerDecorator> decorators,
             ObjectProvider<Broker> broker, ObjectProvider<PresenceManager> presence,
-            ObjectProvider<WebSocketHosting> hosting) {
+            ObjectProvider<WebSocketHosting> hosting, ObjectProvider<HandshakeInterceptor> interceptor,
+            ObjectProvider<AsyncHandshakeInterceptor> asyncInterceptor) {
         WebSocketServer.Builder builder = WebSocketServer.builder();
         BuilderConfigurer.server(builder, properties.getServer(), handlerExecutor, sslBundles.getIfAvailable());
         if (hosting.getIfAvailable() != null) {
@@ -72,6 +75,9 @@ public final class WebSocketServerAutoConfiguration {
         }
         cluster(builder, properties.getCluster(), broker.getIfUnique(), presence.getIfUnique());
         originCheck.ifUnique(builder::originCheck); // an OriginCheck bean decides on origins after the allow-list
+        // a HandshakeInterceptor bean (or an AsyncHandshakeInterceptor for one that does I/O) sees each upgrade
+        interceptor.ifUnique(builder::interceptor);
+        asyncInterceptor.ifUnique(builder::asyncInterceptor);
         for (WebSocketRoute route : routes.routes()) {
             try {
                 dev.seed.websocket.WebSocketHandler handler = route.handler();

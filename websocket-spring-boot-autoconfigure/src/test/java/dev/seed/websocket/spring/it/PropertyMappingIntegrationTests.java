@@ -59,6 +59,44 @@ class PropertyMappingIntegrationTests {
         }
     }
 
+    @Test
+    void anAsyncInterceptorBeanWithItsTimeout() throws Exception {
+        try (ConfigurableApplicationContext app = new org.springframework.boot.builder.SpringApplicationBuilder(
+                TestApp.class, InterceptorConfig.class).web(org.springframework.boot.WebApplicationType.NONE)
+                .properties("websocket.server.port=0", "websocket.server.address=127.0.0.1",
+                        "websocket.server.interceptor-timeout=200ms")
+                .run()) {
+            try (RawPeer peer = new RawPeer(TestApp.port(app))) {
+                assertThat(peer.handshake("/echo", "X-Token: good")).startsWith("HTTP/1.1 101");
+            }
+            try (RawPeer peer = new RawPeer(TestApp.port(app))) {
+                assertThat(peer.handshake("/echo", "X-Token: bad")).startsWith("HTTP/1.1 401");
+            }
+            try (RawPeer peer = new RawPeer(TestApp.port(app))) {
+                assertThat(peer.handshake("/echo", "X-Token: slow")).startsWith("HTTP/1.1 408");
+            }
+        }
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class InterceptorConfig {
+        /** A token service that answers later: good upgrades, bad gets 401, slow never answers. */
+        @org.springframework.context.annotation.Bean
+        dev.seed.websocket.AsyncHandshakeInterceptor tokens() {
+            return (request, response) -> {
+                String token = request.header("X-Token");
+                if ("slow".equals(token)) {
+                    return new java.util.concurrent.CompletableFuture<>();
+                }
+                return java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    if (!"good".equals(token)) {
+                        response.reject(401, "Unknown token.");
+                    }
+                }, java.util.concurrent.CompletableFuture.delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS));
+            };
+        }
+    }
+
     @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
     static class OriginCheckConfig {
         @org.springframework.context.annotation.Bean
