@@ -52,6 +52,14 @@ record BenchConfig(boolean quick, int rounds, long warmupMillis, long measureMil
                 latencyRate, serverCpu, List.copyOf(options), logDir);
     }
 
+    /** The same, with one more option for every server JVM. */
+    BenchConfig withServerJvmOption(String option) {
+        List<String> options = new java.util.ArrayList<>(serverJvmOptions);
+        options.add(option);
+        return new BenchConfig(quick, rounds, warmupMillis, measureMillis, idleConnections, deflateConnections,
+                latencyRate, serverCpu, List.copyOf(options), logDir);
+    }
+
     BenchConfig withRounds(int n) {
         return new BenchConfig(quick, n, warmupMillis, measureMillis, idleConnections, deflateConnections,
                 latencyRate, serverCpu, serverJvmOptions, logDir);

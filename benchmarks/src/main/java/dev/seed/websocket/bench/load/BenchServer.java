@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * Main class of a benchmark server process:
  * {@code BenchServer ours|netty [--deflate] [--mode SHARED|WINDOWED|FULL]}; {@code --mode} (ours
- * only) sets our {@link CompressionMode} and implies {@code --deflate}. Prints
+ * only) sets our {@link CompressionMode} and implies {@code --deflate}; or
+ * {@code BenchServer tomcat-ours|tomcat-jsr356|jetty} ({@link TomcatBenchServer}: our engine hosted
+ * on embedded Tomcat, or Tomcat's own WebSocket; {@link JettyBenchServer}: Jetty's own WebSocket;
+ * no options). Prints
  * {@code PORT <n>} once listening on 127.0.0.1, then serves until its standard input ends or
  * reads {@code quit}, and exits.
  */
@@ -29,6 +32,22 @@ public final class BenchServer {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("jetty")) {
+            serve(new JettyBenchServer());
+            return;
+        }
+        if (args.length == 1 && args[0].startsWith("tomcat-")) {
+            TomcatBenchServer.Kind kind = switch (args[0]) {
+                case "tomcat-ours" -> TomcatBenchServer.Kind.OURS;
+                case "tomcat-jsr356" -> TomcatBenchServer.Kind.JSR356;
+                default -> null;
+            };
+            if (kind == null) {
+                usage();
+            }
+            serve(new TomcatBenchServer(kind));
+            return;
+        }
         if (args.length < 1 || !(args[0].equals("ours") || args[0].equals("netty"))) {
             usage();
         }
@@ -45,7 +64,11 @@ public final class BenchServer {
                 usage();
             }
         }
-        Running server = ours ? new OurBenchServer(deflate, mode) : new NettyBenchServer(deflate);
+        serve(ours ? new OurBenchServer(deflate, mode) : new NettyBenchServer(deflate));
+    }
+
+    /** Prints the port, serves until standard input ends or says quit, then exits. */
+    private static void serve(Running server) throws Exception {
         System.out.println("PORT " + server.port());
         System.out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -59,7 +82,8 @@ public final class BenchServer {
     }
 
     private static void usage() {
-        System.err.println("usage: BenchServer ours|netty [--deflate] [--mode SHARED|WINDOWED|FULL]");
+        System.err.println("usage: BenchServer ours|netty [--deflate] [--mode SHARED|WINDOWED|FULL]"
+                + " | tomcat-ours | tomcat-jsr356 | jetty");
         System.exit(2);
     }
 }

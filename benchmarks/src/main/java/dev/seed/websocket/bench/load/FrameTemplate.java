@@ -53,6 +53,12 @@ final class FrameTemplate {
         return new FrameTemplate(WireFormat.B0_FLAG_FIN | WireFormat.OPCODE_TEXT, textPayload(size), size, copies);
     }
 
+    /** A Close frame with status 1000 (normal closure, RFC 6455 section 7.4.1) and no reason. */
+    static FrameTemplate close() {
+        return new FrameTemplate(WireFormat.B0_FLAG_FIN | WireFormat.OPCODE_CLOSE, new byte[] {0x03, (byte) 0xE8}, 2,
+                1);
+    }
+
     /** A binary message of {@code size} bytes. */
     static FrameTemplate binary(int size, int copies) {
         byte[] p = new byte[size];

@@ -56,6 +56,12 @@ final class GenConnection {
     long compressedReceived;
     /** The Sec-WebSocket-Extensions value the server answered; null when it answered none. */
     String negotiatedExtensions;
+    /** Whether to send a Close frame as soon as the handshake completes (handshake cycles). */
+    boolean closeOnOpen;
+    /** Whether the server's Close frame has arrived. */
+    boolean closeReceived;
+    /** When this connection was started (System.nanoTime), for handshake cycles. */
+    long startedAt;
     /** Send times (System.nanoTime) of messages in flight, oldest first: a ring. */
     private long[] sendTimes;
     private int timesHead;
@@ -183,6 +189,10 @@ final class GenConnection {
         if (firstMessageFill >= 0 && firstMessageFill == firstMessage.length) {
             firstMessageFill = Integer.MIN_VALUE; // captured: stop copying
         }
+        if (opcode == WireFormat.OPCODE_CLOSE) {
+            closeReceived = true;
+            return 0;
+        }
         // FIN is not checked: both servers send each echoed message as one frame.
         if (opcode == 1 || opcode == 2 || opcode == 0) {
             received++;
@@ -214,6 +224,9 @@ final class GenConnection {
                 checkResponse(response);
                 head = null;
                 state = OPEN;
+                if (closeOnOpen) {
+                    sendClose();
+                }
                 return true;
             }
         }
@@ -246,6 +259,17 @@ final class GenConnection {
             }
         }
         return null;
+    }
+
+    private static final FrameTemplate CLOSE = FrameTemplate.close();
+
+    /** Starts the closing handshake (RFC 6455 section 7.1.2): a Close frame, status 1000. */
+    void sendClose() throws IOException {
+        ByteBuffer frame = CLOSE.frames.duplicate();
+        channel.write(frame);
+        if (frame.hasRemaining()) { // a few bytes on a fresh connection: the socket takes them
+            throw new IOException("could not write a " + CLOSE.frameLength + "-byte Close frame at once");
+        }
     }
 
     static String acceptKey(String key) {

@@ -69,11 +69,11 @@ public final class JfrTop {
         return f.getMethod().getType().getName() + "." + f.getMethod().getName();
     }
 
-    /** The first frame in this project's or Netty's code: where an allocation was asked for. */
+    /** The first frame in this project's, Netty's or Tomcat's code: where an allocation was asked for. */
     private static String firstOwnFrame(List<RecordedFrame> frames) {
         for (RecordedFrame f : frames) {
             String type = f.getMethod().getType().getName();
-            if (type.startsWith("dev.seed.") || type.startsWith("io.netty.")) {
+            if (type.startsWith("dev.seed.") || type.startsWith("io.netty.") || type.startsWith("org.apache.")) {
                 return method(f) + ":" + f.getLineNumber();
             }
         }

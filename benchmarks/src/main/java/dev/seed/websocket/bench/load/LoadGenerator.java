@@ -37,6 +37,8 @@ final class LoadGenerator implements AutoCloseable {
     /** Called as each measured window starts and ends (to read the server's CPU time). */
     private Runnable windowStart = () -> { };
     private Runnable windowEnd = () -> { };
+    /** Called when a server closes a connection after its Close frame (handshake cycles); null: an error. */
+    private java.util.function.Consumer<GenConnection> closedAfterClose;
     /** Connections that received messages in this poll and may have sends to start. */
     private final List<GenConnection> touched = new ArrayList<>();
 
@@ -295,6 +297,100 @@ final class LoadGenerator implements AutoCloseable {
         return deliveries[1] / seconds;
     }
 
+    /** Result of a handshake run: complete cycles per second in the window, and their median and p99 time. */
+    record Cycles(double perSecond, long completed, double p50Micros, double p99Micros) {
+    }
+
+    /**
+     * Handshake cycles on {@code concurrency} connections at a time: each opens TCP to
+     * 127.0.0.1:{@code port}, sends the upgrade request for {@code path}, checks the 101 and its
+     * {@code Sec-WebSocket-Accept}, sends a Close frame (1000) and ends when the server has
+     * answered with its Close frame and closed TCP (RFC 6455 section 7.1.1: the server closes
+     * first); then the next cycle starts in its place. Counts the cycles that end in the measured
+     * window. Fails when a server refuses, resets, or leaves a cycle unfinished for
+     * {@code stallMillis}; cycles still open at the end are given a moment, then closed.
+     */
+    Cycles handshakes(int port, String path, int concurrency, long warmupMillis, long measureMillis,
+            long stallMillis) throws IOException {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+        List<GenConnection> active = new ArrayList<>(concurrency);
+        long[] completed = new long[1];
+        boolean[] measuring = new boolean[1];
+        long[] times = new long[1 << 20];
+        int[] timed = new int[1];
+        closedAfterClose = c -> {
+            c.close();
+            active.remove(c);
+            if (measuring[0]) {
+                completed[0]++;
+                if (timed[0] < times.length) {
+                    times[timed[0]++] = System.nanoTime() - c.startedAt;
+                }
+            }
+        };
+        MessageSink previous = sink;
+        sink = (c, n, t) -> { };
+        long begin = System.nanoTime();
+        long windowAt = begin + warmupMillis * 1_000_000L;
+        long end = windowAt + measureMillis * 1_000_000L;
+        long measureStart = 0;
+        long stallNanos = stallMillis * 1_000_000L;
+        try {
+            long now = begin;
+            while (now < end) {
+                while (active.size() < concurrency) {
+                    SocketChannel ch = SocketChannel.open();
+                    ch.configureBlocking(false);
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    GenConnection c = new GenConnection(ch, path, null);
+                    c.closeOnOpen = true;
+                    c.startedAt = now;
+                    c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+                    active.add(c);
+                    if (ch.connect(address)) {
+                        c.connected(port);
+                    }
+                }
+                poll(1, port);
+                now = System.nanoTime();
+                if (!measuring[0] && now >= windowAt) {
+                    measuring[0] = true;
+                    windowStart.run();
+                    measureStart = System.nanoTime();
+                }
+                GenConnection oldest = active.isEmpty() ? null : active.get(0);
+                if (oldest != null && now - oldest.startedAt > stallNanos) {
+                    throw new IOException("a handshake cycle did not finish within " + stallMillis + " ms (closed "
+                            + "by the server: " + oldest.closeReceived + ")");
+                }
+            }
+            double seconds = (System.nanoTime() - measureStart) / 1e9;
+            windowEnd.run();
+            measuring[0] = false;
+            // Let the cycles under way finish (they are not counted), then close what is left.
+            long drainUntil = System.nanoTime() + 1_000_000_000L;
+            while (!active.isEmpty() && System.nanoTime() < drainUntil) {
+                poll(5, port);
+            }
+            long[] sorted = Arrays.copyOf(times, timed[0]);
+            Arrays.sort(sorted);
+            return new Cycles(completed[0] / seconds, completed[0], percentile(sorted, 50) / 1e3,
+                    percentile(sorted, 99) / 1e3);
+        } finally {
+            closedAfterClose = null;
+            sink = previous;
+            close(new ArrayList<>(active));
+        }
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
     /** Stops queuing and lets what is in flight drain for a moment, so the next run starts clean. */
     private void stopSending(List<GenConnection> conns) throws IOException {
         sink = (c, n, t) -> { };
@@ -350,6 +446,10 @@ final class LoadGenerator implements AutoCloseable {
             readBuffer.clear();
             int n = c.channel.read(readBuffer);
             if (n < 0) {
+                if (c.closeReceived && closedAfterClose != null) {
+                    closedAfterClose.accept(c);
+                    return;
+                }
                 throw new IOException("the server closed a connection");
             }
             if (n == 0) {

@@ -23,22 +23,7 @@ final class OurBenchServer implements BenchServer.Running {
     /** {@code mode}: how permessage-deflate spends memory; null for the library's default. */
     OurBenchServer(boolean deflate, CompressionMode mode) {
         WebSocketServer[] self = new WebSocketServer[1];
-        WebSocketServer.Builder b = WebSocketServer.builder()
-                .host("127.0.0.1").port(0)
-                .eventLoops(1)
-                .backlog(4096)
-                .maxFrameSize(BenchServer.MAX_MESSAGE).maxMessageSize(BenchServer.MAX_MESSAGE)
-                .route("/echo", new WebSocketHandler() {
-                    @Override
-                    public void onText(WebSocketConnection c, String text) {
-                        c.sendText(text);
-                    }
-
-                    @Override
-                    public void onBinary(WebSocketConnection c, ByteBuffer data) {
-                        c.sendBinary(data);
-                    }
-                })
+        WebSocketServer.Builder b = builder()
                 .route("/broadcast", new WebSocketHandler() {
                     @Override
                     public void onText(WebSocketConnection c, String text) {
@@ -54,6 +39,29 @@ final class OurBenchServer implements BenchServer.Running {
         }
         server = b.build().start();
         self[0] = server;
+    }
+
+    /**
+     * The settings every benchmark run of our engine has, on its own port or hosted by a container:
+     * one event loop, 127.0.0.1, the benchmark's message size limit, {@code /echo}.
+     */
+    static WebSocketServer.Builder builder() {
+        return WebSocketServer.builder()
+                .host("127.0.0.1").port(0)
+                .eventLoops(1)
+                .backlog(4096)
+                .maxFrameSize(BenchServer.MAX_MESSAGE).maxMessageSize(BenchServer.MAX_MESSAGE)
+                .route("/echo", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        c.sendText(text);
+                    }
+
+                    @Override
+                    public void onBinary(WebSocketConnection c, ByteBuffer data) {
+                        c.sendBinary(data);
+                    }
+                });
     }
 
     @Override
