@@ -57,7 +57,16 @@ final class HostedServerUpgrades implements HostedUpgrades {
                 server.hostedRequestEnded(remote);
                 return new Refusal(r.response());
             }
-            return new Acceptance((UpgradeDecision.Accepted) v, server.nextLoop(), principal);
+            UpgradeDecision.Accepted accepted = (UpgradeDecision.Accepted) v;
+            EventLoop loop = server.isRunning() ? server.nextLoopOrNull() : null;
+            if (loop == null) { // the server stopped while an origin check or interceptor decided
+                accepted.abandon();
+                server.hostedRequestEnded(remote);
+                return new Refusal(HttpResponse.refusal(503, "Server is shutting down."));
+            }
+            Acceptance acceptance = new Acceptance(accepted, loop, principal);
+            acceptance.expireUnlessOpened(server.config().handshakeTimeout());
+            return acceptance;
         });
     }
 
@@ -110,13 +119,28 @@ final class HostedServerUpgrades implements HostedUpgrades {
             return loop;
         }
 
+        /**
+         * The hosting server may never hand the stream over (the peer left before the 101 was
+         * written: Jetty then never swaps the connection in, Tomcat never calls init): what the
+         * answer holds (its place in the connection limits, the extensions' state) is released
+         * after {@code within} unless it was opened by then.
+         */
+        void expireUnlessOpened(java.time.Duration within) {
+            try {
+                loop.scheduleFromAnyThread(this::abandon, within.toNanos());
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                abandon();
+            }
+        }
+
         @Override
         public void open(Transport transport) {
             if (!loop.inLoop()) {
                 throw new IllegalStateException("open runs on the answer's loop");
             }
             if (!settled.compareAndSet(false, true)) {
-                throw new IllegalStateException("already opened or abandoned");
+                transport.close(null); // abandoned meanwhile (expired): the stream goes too
+                return;
             }
             if (!server.isRunning() || transport.isClosed()) {
                 accepted.abandon();

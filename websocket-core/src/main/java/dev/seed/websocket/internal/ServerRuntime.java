@@ -64,7 +64,7 @@ public final class ServerRuntime implements ConnectionOwner {
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     /** Topics, users and broadcasts, through the broker. */
     private final ServerCluster cluster;
-    private EventLoopGroup group;
+    private volatile EventLoopGroup group;
     private ServerSocketChannel serverChannel;
     private EventLoop acceptLoop;
     private volatile boolean accepting;
@@ -214,8 +214,10 @@ public final class ServerRuntime implements ConnectionOwner {
         released(remote);
     }
 
-    EventLoop nextLoop() {
-        return group.next();
+    /** A loop for a hosted connection, or null once the server has stopped. */
+    EventLoop nextLoopOrNull() {
+        EventLoopGroup g = group;
+        return g == null ? null : g.next();
     }
 
     /** The bound address (with the chosen port when 0 was asked; null when the server does not listen). */

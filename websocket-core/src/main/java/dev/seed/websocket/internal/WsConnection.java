@@ -791,6 +791,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     @Override
+    public void closeTransportAfterFailure() {
+        transport.lingerAfterFlush();
+        armCloseTimer();
+    }
+
+    @Override
     public void onConnected() {
         // the handshake already happened
     }

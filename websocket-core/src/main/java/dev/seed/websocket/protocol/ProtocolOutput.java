@@ -30,4 +30,14 @@ public interface ProtocolOutput {
      * The transport flushes what is queued before it closes.
      */
     void closeTransport();
+
+    /**
+     * As {@link #closeTransport()}, after the engine failed the connection (section 7.1.7): the
+     * peer may still be writing, so a transport that cannot half-close keeps reading until the
+     * peer ends (or the close timer fires) rather than reset a connection whose Close the peer
+     * has not read yet.
+     */
+    default void closeTransportAfterFailure() {
+        closeTransport();
+    }
 }

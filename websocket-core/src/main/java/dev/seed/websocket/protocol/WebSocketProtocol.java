@@ -686,7 +686,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         }
         listener.onProtocolError(e);
         if (role == Role.SERVER) {
-            output.closeTransport();
+            output.closeTransportAfterFailure();
         }
     }
 

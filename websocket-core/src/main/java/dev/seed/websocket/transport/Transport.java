@@ -59,6 +59,17 @@ public interface Transport {
     void shutdownOutputAfterFlush();
 
     /**
+     * Ends our direction once everything queued is written and goes on reading what the peer
+     * still sends until it ends: a failed connection's peer may still be writing, and closing
+     * both directions then could reset the connection before the peer reads our Close. A
+     * half-close does exactly this; a stream without one (a servlet container's) stops writing
+     * and keeps reading. The connection's close timer bounds the wait.
+     */
+    default void lingerAfterFlush() {
+        shutdownOutputAfterFlush();
+    }
+
+    /**
      * Stops or resumes reading (inbound backpressure) for one reason, a PAUSED_BY_ bit: reading
      * resumes once no reason is left.
      */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Our server or our client, set up as a conformance suite expects of the endpoint under test: it
@@ -59,14 +60,23 @@ abstract class EndpointUnderTest implements AutoCloseable {
         }
     }
 
-    /** Our WebSocketServer with an echo route, permessage-deflate enabled. */
-    static final class Server extends EndpointUnderTest {
+    /**
+     * Our WebSocketServer with an echo route, permessage-deflate enabled, on its own loopback
+     * port. A subclass may serve the same server elsewhere (on a servlet container's port): it
+     * decides how the server listens and overrides {@link #port()}.
+     */
+    static class Server extends EndpointUnderTest {
         final WebSocketServer server;
         /** Close reports by the peer's port. */
         private final Map<Integer, CompletableFuture<CloseReport>> reports = new ConcurrentHashMap<>();
 
         Server() {
-            server = WebSocketServer.builder().host("127.0.0.1").port(0)
+            this(b -> b.host("127.0.0.1").port(0));
+        }
+
+        /** The same server, listening as {@code listening} sets it up (for instance {@code listen(false)}). */
+        Server(UnaryOperator<WebSocketServer.Builder> listening) {
+            server = listening.apply(WebSocketServer.builder())
                     .extensions("permessage-deflate; client_max_window_bits")
                     .compressionThreshold(0)
                     .route("/echo", new WebSocketHandler() {
@@ -97,6 +107,11 @@ abstract class EndpointUnderTest implements AutoCloseable {
             return reports.computeIfAbsent(port, p -> new CompletableFuture<>());
         }
 
+        /** The loopback port the wire peer connects to: the server's own. */
+        int port() {
+            return server.port();
+        }
+
         @Override
         String side() {
             return "server";
@@ -104,7 +119,7 @@ abstract class EndpointUnderTest implements AutoCloseable {
 
         @Override
         Session open(ConformanceCase cc) throws IOException {
-            WirePeer peer = WirePeer.connect(server.port(), "/echo", cc.offer());
+            WirePeer peer = WirePeer.connect(port(), "/echo", cc.offer());
             int port = peer.localPort();
             return new Session() {
                 @Override

@@ -3,7 +3,6 @@ package dev.seed.websocket.servlet;
 import jakarta.servlet.http.WebConnection;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 
 /**
  * Ends a container's upgraded connection now. {@code WebConnection.close()} only marks Tomcat's
@@ -24,17 +23,50 @@ final class ContainerSockets {
     /** Closes the socket under {@code connection} when the container is Tomcat. Any thread. */
     static void closeSocket(WebConnection connection) {
         try {
-            Object in = connection.getInputStream();
-            if (!in.getClass().getName().equals(TOMCAT_STREAM)) {
-                return;
+            Object socket = tomcatSocketWrapper(connection);
+            if (socket != null) {
+                socket.getClass().getMethod("close").invoke(socket);
             }
-            Field wrapper = in.getClass().getDeclaredField("socketWrapper");
-            wrapper.setAccessible(true);
-            Object socket = wrapper.get(in);
-            Method close = socket.getClass().getMethod("close");
-            close.invoke(socket);
         } catch (ReflectiveOperationException | RuntimeException | java.io.IOException e) {
             LOG.log(Level.DEBUG, "could not close the container's socket at once", e);
         }
+    }
+
+    /**
+     * Half-closes the socket under {@code connection} (our FIN, RFC 6455 section 7.1.1) when the
+     * container is Tomcat on NIO: the Servlet API has no half-close, and closing both ways while
+     * the peer's last frames are still unread would reset the connection (the peer could lose our
+     * Close). Call only once everything written is out of the container's buffers. False when not
+     * possible here.
+     */
+    static boolean shutdownOutput(WebConnection connection) {
+        try {
+            Object socket = tomcatSocketWrapper(connection);
+            if (socket == null) {
+                return false;
+            }
+            Object channel = socket.getClass().getMethod("getSocket").invoke(socket);
+            Object io = channel == null ? null : channel.getClass().getMethod("getIOChannel").invoke(channel);
+            if (io instanceof java.nio.channels.SocketChannel sc) {
+                sc.shutdownOutput();
+                return true;
+            }
+            return false;
+        } catch (ReflectiveOperationException | RuntimeException | java.io.IOException e) {
+            LOG.log(Level.DEBUG, "could not half-close the container's socket", e);
+            return false;
+        }
+    }
+
+    /** Tomcat's socket wrapper under {@code connection}, or null for another container. */
+    private static Object tomcatSocketWrapper(WebConnection connection)
+            throws java.io.IOException, ReflectiveOperationException {
+        Object in = connection.getInputStream();
+        if (!in.getClass().getName().equals(TOMCAT_STREAM)) {
+            return null;
+        }
+        Field wrapper = in.getClass().getDeclaredField("socketWrapper");
+        wrapper.setAccessible(true);
+        return wrapper.get(in);
     }
 }

@@ -61,9 +61,8 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
     /** Read by Jetty's reading thread too. */
     private volatile boolean closed;
     private int readsPaused;
-    private volatile boolean paused;
-    /** Whether reading stopped for a pause without asking Jetty for more (the resume asks). */
-    private volatile boolean stoppedWhilePaused;
+    /** When the reading thread stops and who starts it again. */
+    private final ReadGate gate = new ReadGate(true);
 
     private final Runnable flushTask = this::flush;
     private final Runnable scheduledFlushTask = this::scheduledFlush;
@@ -79,13 +78,18 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
         }
     };
 
-    JettyTransport(HostedUpgrades.Answer answer, EndPoint endPoint, Executor executor, boolean secure) {
+    /**
+     * {@code remote} and {@code local} are the request's (a forwarded client address included), as
+     * the upgrade counted them: the connection is released by the same address when it ends.
+     */
+    JettyTransport(HostedUpgrades.Answer answer, EndPoint endPoint, Executor executor, SocketAddress remote,
+            SocketAddress local, boolean secure) {
         super(endPoint, executor);
         this.answer = answer;
         this.loop = answer.loop();
         this.secure = secure;
-        this.remote = endPoint.getRemoteSocketAddress();
-        this.local = endPoint.getLocalSocketAddress();
+        this.remote = remote;
+        this.local = local;
     }
 
     // ------------------------------------------------------------------ Jetty's side
@@ -125,9 +129,8 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
         ByteBuffer buffer = READ_BUFFER.get();
         try {
             while (!closed) {
-                if (paused) {
-                    stoppedWhilePaused = true;
-                    return;
+                if (gate.park()) {
+                    return; // the loop asks Jetty for more (fillInterested) when it may read again
                 }
                 buffer.clear().limit(0);
                 int n = getEndPoint().fill(buffer);
@@ -140,6 +143,7 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
                     return;
                 }
                 byte[] chunk = Arrays.copyOfRange(buffer.array(), buffer.position(), buffer.limit());
+                gate.sent(chunk.length);
                 onLoop(() -> deliver(chunk));
             }
         } catch (IOException | RuntimeException e) {
@@ -171,6 +175,12 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
     private void deliver(byte[] chunk) {
         if (!closed && !eof && handler != null) {
             handler.onData(ByteBuffer.wrap(chunk));
+            // what the engine wrote in answer (a pong, a close) goes out with this turn's writes,
+            // as our socket transport flushes after each read
+            flushSoon();
+        }
+        if (gate.taken(chunk.length) && !closed) {
+            fillInterested();
         }
     }
 
@@ -189,12 +199,9 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
 
     @Override
     public void pauseReads(int reason, boolean pause) {
-        int before = readsPaused;
-        readsPaused = pause ? before | reason : before & ~reason;
-        paused = readsPaused != 0;
-        if (before != 0 && readsPaused == 0 && !closed && stoppedWhilePaused) {
-            stoppedWhilePaused = false;
-            fillInterested();
+        readsPaused = pause ? readsPaused | reason : readsPaused & ~reason;
+        if (gate.paused(readsPaused != 0) && !closed) {
+            fillInterested(); // Jetty calls onFillable again, after the chunks already handed over
         }
     }
 

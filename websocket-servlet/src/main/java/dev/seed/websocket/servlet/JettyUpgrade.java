@@ -44,14 +44,15 @@ final class JettyUpgrade {
     }
 
     /** Arranges the switch; the caller sets the 101's status and fields and returns. False: not Jetty after all. */
-    static boolean prepare(HttpServletRequest request, HostedUpgrades.Answer answer) {
+    static boolean prepare(HttpServletRequest request, HostedUpgrades.Answer answer, java.net.InetSocketAddress remote,
+            java.net.InetSocketAddress local) {
         ServletContextRequest core = ServletContextRequest.getServletContextRequest(unwrap(request));
         if (core == null) {
             return false;
         }
         var connection = core.getConnectionMetaData().getConnection();
         JettyTransport transport = new JettyTransport(answer, connection.getEndPoint(), core.getComponents().getExecutor(),
-                request.isSecure());
+                remote, local, request.isSecure());
         core.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, transport);
         return true;
     }

@@ -28,12 +28,15 @@ import javax.net.ssl.SSLSession;
  * one callback after each {@code isReady()} that returned false, which is what resumes reading
  * and writing.
  *
- * <p>No half-close: a WebConnection closes both ways, so "shut down output" closes the connection
- * once everything queued is written and flushed (the server closes the TCP connection first,
- * RFC 6455 section 7.1.1, as the containers' own WebSocket implementations do).
+ * <p>Half-close: the Servlet API has none; on Tomcat the transport half-closes the socket under
+ * the connection (see {@link ContainerSockets}) and reads until the peer ends, as our socket
+ * transport does; elsewhere it closes once everything queued is written (or, after a failure,
+ * stops writing and reads until the peer ends).
  */
 final class ServletTransport implements Transport, ReadListener, WriteListener {
 
+    /** How long a reading thread sleeps between looks at a backlog. */
+    private static final long BACKLOG_WAIT_NANOS = 200_000;
     /** What one read may take, in a reading thread's array (each read is copied out of it). */
     private static final int READ_SIZE = 16 * 1024;
     private static final ThreadLocal<byte[]> READ_ARRAY = ThreadLocal.withInitial(() -> new byte[READ_SIZE]);
@@ -58,6 +61,10 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
     private int writingBytes;
     private boolean flushScheduled;
     private boolean closeRequested;
+    /** Whether, once the output is done, we wait for the peer's end before closing (lingerAfterFlush). */
+    private boolean lingering;
+    /** Whether the output is done and we only wait for the peer's end. */
+    private boolean outputDone;
     private boolean eof;
     /** Read by the container's reading thread too. */
     private volatile boolean closed;
@@ -68,10 +75,9 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
      * setReadListener; an isReady() from another thread before that can make it drop both.
      */
     private volatile boolean writable;
-    /** {@code readsPaused != 0}, for the container's reading thread. */
-    private volatile boolean paused;
-    /** Whether the reading thread stopped for a pause (so the resume must read). */
-    private volatile boolean stoppedWhilePaused;
+    /** When the reading thread stops and who starts it again. */
+    private final ReadGate gate = new ReadGate(false);
+    private final Runnable readTask = this::readAvailable;
 
     private final Runnable flushTask = this::flush;
     private final Runnable scheduledFlushTask = this::scheduledFlush;
@@ -126,6 +132,7 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
             } catch (Exception ignored) {
                 // closing anyway
             }
+            ContainerSockets.closeSocket(connection);
         }
     }
 
@@ -136,17 +143,20 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
      * is copied and handed to the loop in order. Reading stays on the container's thread because
      * Tomcat's upgraded input stream caches {@code isReady()}'s answer without a lock: a
      * {@code false} computed on another thread can overwrite the {@code true} of a concurrent
-     * {@code onDataAvailable}, and no callback would come again. While the connection has paused
-     * reading this stops before asking {@code isReady()}, so no callback is pending, and
-     * {@link #pauseReads} resumes it on the loop.
+     * {@code onDataAvailable}, and no callback would come again. When the {@link ReadGate} stops
+     * it (a pause, a backlog) it stops before asking {@code isReady()}, so no callback is pending,
+     * and the loop starts it again with a task of its own (after the chunks already handed over).
      */
     private void readAvailable() {
         byte[] array = READ_ARRAY.get();
         try {
             while (!closed) {
-                if (paused) {
-                    stoppedWhilePaused = true;
+                if (gate.park()) {
                     return;
+                }
+                // a flood: this container thread waits (inside its callback) until the loop catches up
+                while (gate.backlogged() && !closed) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(BACKLOG_WAIT_NANOS);
                 }
                 if (!in.isReady()) {
                     return; // the container calls onDataAvailable (or onAllDataRead) later
@@ -158,11 +168,8 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
                 }
                 if (n > 0) {
                     byte[] chunk = java.util.Arrays.copyOf(array, n);
-                    if (loop.inLoop()) { // the resume after a pause reads on the loop
-                        deliver(chunk);
-                    } else {
-                        onLoop(() -> deliver(chunk));
-                    }
+                    gate.sent(n);
+                    onLoop(() -> deliver(chunk));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -173,6 +180,12 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
     private void deliver(byte[] chunk) {
         if (!closed && !eof && handler != null) {
             handler.onData(ByteBuffer.wrap(chunk));
+            // what the engine wrote in answer (a pong, a close) goes out with this turn's writes,
+            // as our socket transport flushes after each read
+            flushSoon();
+        }
+        if (gate.taken(chunk.length) && !closed) {
+            onLoop(readTask);
         }
     }
 
@@ -182,16 +195,16 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
         }
         eof = true;
         handler.onEof();
+        if (outputDone) {
+            close(null);
+        }
     }
 
     @Override
-    public void pauseReads(int reason, boolean paused) {
-        int before = readsPaused;
-        readsPaused = paused ? before | reason : before & ~reason;
-        this.paused = readsPaused != 0;
-        if (before != 0 && readsPaused == 0 && !closed && stoppedWhilePaused) {
-            stoppedWhilePaused = false;
-            readAvailable(); // no container callback is pending: the reading stopped before isReady()
+    public void pauseReads(int reason, boolean pause) {
+        readsPaused = pause ? readsPaused | reason : readsPaused & ~reason;
+        if (gate.paused(readsPaused != 0) && !closed) {
+            onLoop(readTask); // after the chunks already handed over: they stay in order
         }
     }
 
@@ -288,8 +301,14 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
                     return;
                 }
             }
-            if (closeRequested) {
-                close(null);
+            if (closeRequested && !outputDone) {
+                outputDone = true; // nothing more to write
+                // the FIN where the container lets us send it, and then read until the peer ends,
+                // as our socket transport does; else stop writing and wait (a failure) or close
+                boolean halfClosed = ContainerSockets.shutdownOutput(connection);
+                if (eof || !halfClosed && !lingering) {
+                    close(null);
+                }
             }
         } catch (IOException | RuntimeException e) {
             close(e);
@@ -304,6 +323,20 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
         } else {
             out.write(b);
         }
+    }
+
+    /**
+     * No half-close here: stop writing once what is queued is out, and keep reading (the
+     * connection drops what comes) until the peer ends; the connection's close timer bounds it.
+     */
+    @Override
+    public void lingerAfterFlush() {
+        if (closed || closeRequested) {
+            return;
+        }
+        lingering = true;
+        closeRequested = true;
+        flush();
     }
 
     @Override

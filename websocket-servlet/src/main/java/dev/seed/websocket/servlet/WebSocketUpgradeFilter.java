@@ -51,7 +51,9 @@ public class WebSocketUpgradeFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = pathWithinContext(request);
-        if (!looksLikeWebSocket(request) || !server.isRunning() || !server.hostedUpgrades().isRoute(path)) {
+        // HTTP/1.1 only: an HTTP/2 request (RFC 8441's extended CONNECT) is the container's business
+        if (!looksLikeWebSocket(request) || !request.getProtocol().startsWith("HTTP/1.")
+                || !server.isRunning() || !server.hostedUpgrades().isRoute(path)) {
             chain.doFilter(request, response);
             return;
         }
@@ -78,8 +80,14 @@ public class WebSocketUpgradeFilter extends HttpFilter {
             return;
         }
         InetSocketAddress remote = address(request.getRemoteAddr(), request.getRemotePort());
-        HostedUpgrades.Answer answer = hosted.answer(parsed, remote, request.isSecure(), request.getUserPrincipal())
-                .join();
+        HostedUpgrades.Answer answer;
+        try {
+            answer = hosted.answer(parsed, remote, request.isSecure(), request.getUserPrincipal()).join();
+        } catch (RuntimeException e) { // not expected: every failure of the decision is a refusal
+            LOG.log(Level.WARNING, "The upgrade decision failed for " + path, e);
+            write(response, HttpResponse.refusal(500, "The upgrade failed."));
+            return;
+        }
         if (!answer.accepted()) {
             write(response, answer.response());
             return;
@@ -90,12 +98,12 @@ public class WebSocketUpgradeFilter extends HttpFilter {
             for (Map.Entry<String, String> field : switching.headers()) {
                 response.addHeader(field.getKey(), field.getValue());
             }
-            if (JettyUpgrade.applies(request) && JettyUpgrade.prepare(request, answer)) {
+            InetSocketAddress local = address(request.getLocalAddr(), request.getLocalPort());
+            if (JettyUpgrade.applies(request) && JettyUpgrade.prepare(request, answer, remote, local)) {
                 return; // Jetty swaps our connection in once the 101 is written
             }
             WebSocketUpgradeHandler handler = request.upgrade(WebSocketUpgradeHandler.class);
-            handler.prepare(answer, remote, address(request.getLocalAddr(), request.getLocalPort()),
-                    request.isSecure());
+            handler.prepare(answer, remote, local, request.isSecure());
         } catch (IOException | ServletException | RuntimeException e) {
             answer.abandon();
             LOG.log(Level.WARNING, "The container refused the HTTP upgrade of " + path, e);

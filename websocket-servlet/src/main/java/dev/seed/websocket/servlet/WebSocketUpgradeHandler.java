@@ -78,5 +78,6 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
         } catch (Exception ignored) {
             // closing anyway
         }
+        ContainerSockets.closeSocket(connection); // Tomcat would keep the socket until its next dispatch
     }
 }

@@ -25,10 +25,12 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * A real servlet container on a free loopback port, with the given filters in front of a servlet
  * that answers every other request with 200 "page" (the web application sharing the port).
+ * Public for the tests of other packages that run core's suites on a container (the conformance
+ * cases, which use core's package-private test classes from their own package).
  */
-abstract class Container implements AutoCloseable {
+public abstract class Container implements AutoCloseable {
 
-    enum Kind {
+    public enum Kind {
         TOMCAT, JETTY
     }
 
@@ -54,9 +56,9 @@ abstract class Container implements AutoCloseable {
         }
     }
 
-    abstract int port();
+    public abstract int port();
 
-    static Container start(Kind kind, List<Filter> filters) throws Exception {
+    public static Container start(Kind kind, List<Filter> filters) throws Exception {
         return kind == Kind.TOMCAT ? new OnTomcat(filters) : new OnJetty(filters);
     }
 
@@ -91,7 +93,7 @@ abstract class Container implements AutoCloseable {
         }
 
         @Override
-        int port() {
+        public int port() {
             return connector.getLocalPort();
         }
 
@@ -121,7 +123,7 @@ abstract class Container implements AutoCloseable {
         }
 
         @Override
-        int port() {
+        public int port() {
             return connector.getLocalPort();
         }
 

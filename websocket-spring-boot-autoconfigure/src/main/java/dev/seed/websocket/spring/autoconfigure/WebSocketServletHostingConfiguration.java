@@ -71,9 +71,19 @@ class WebSocketServletHostingConfiguration {
             return null;
         }
 
+        /** An application context that runs an embedded web server (not a MOCK servlet environment). */
+        private static final String WEB_SERVER_CONTEXT = "org.springframework.boot.web.server.context.WebServerApplicationContext";
+
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return present() != null;
+            // A mock servlet environment (@SpringBootTest's default) has no port to share: the
+            // routes keep their own there, so a test can still connect to them.
+            ClassLoader loader = WebSocketServletHostingConfiguration.class.getClassLoader();
+            if (!org.springframework.util.ClassUtils.isPresent(WEB_SERVER_CONTEXT, loader)) {
+                return false;
+            }
+            Class<?> webServerContext = org.springframework.util.ClassUtils.resolveClassName(WEB_SERVER_CONTEXT, loader);
+            return present() != null && webServerContext.isInstance(context.getResourceLoader());
         }
     }
 
