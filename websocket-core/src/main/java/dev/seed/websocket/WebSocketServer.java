@@ -305,6 +305,7 @@ public final class WebSocketServer implements AutoCloseable {
         private final Router router = new Router();
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private boolean requireOrigin;
+        private boolean sameOriginOnly;
         private AsyncHandshakeInterceptor interceptor;
         private Duration interceptorTimeout = Duration.ofSeconds(5);
         private boolean listen = true;
@@ -386,6 +387,19 @@ public final class WebSocketServer implements AutoCloseable {
         /** Whether a request without an Origin header is refused with 403 (default false). */
         public Builder requireOrigin(boolean require) {
             this.requireOrigin = require;
+            return this;
+        }
+
+        /**
+         * With no {@link #allowedOrigins} list: whether a browser's request from another site is
+         * refused with 403, its Origin's host and port not those of its Host header (default
+         * false). The defence against cross-site WebSocket hijacking where the handshake is
+         * authenticated by cookies (RFC 6455 section 10.2): a page of another site can open a
+         * WebSocket with your user's cookies, and CORS does not apply. A request without Origin
+         * (not a browser's) still passes unless {@link #requireOrigin}.
+         */
+        public Builder sameOriginOnly(boolean sameOriginOnly) {
+            this.sameOriginOnly = sameOriginOnly;
             return this;
         }
 
@@ -611,7 +625,7 @@ public final class WebSocketServer implements AutoCloseable {
             }
             EndpointConfig config = endpointConfig();
             ServerSettings settings = new ServerSettings(host, port, listen, backlog, router, Set.copyOf(allowedOrigins),
-                    requireOrigin, interceptor, interceptorTimeout, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
+                    requireOrigin, sameOriginOnly, interceptor, interceptorTimeout, maxConnections, maxConnectionsPerAddress, maxLifetime, acceptFilter,
                     socketFilter, channel, EnumSet.copyOf(versions), List.copyOf(ticks), List.copyOf(shutdownHooks),
                     refusalFormat, originCheck, originCheckTimeout, clusterSettings());
             return new WebSocketServer(config, settings);

@@ -323,15 +323,45 @@ public final class ServerRuntime implements ConnectionOwner {
      * the allow list is refused. A request without Origin comes from a non-browser client, which
      * could send any Origin it likes: it is let through unless the server requires Origin.
      */
-    boolean originAllowed(String origin) {
+    boolean originAllowed(String origin, String host) {
         Set<String> allowed = settings.allowedOrigins();
         if (origin == null) {
             return !settings.requireOrigin();
         }
-        if (allowed.isEmpty() || allowed.contains("*")) {
+        if (allowed.isEmpty()) {
+            return !settings.sameOriginOnly() || sameOrigin(origin, host);
+        }
+        if (allowed.contains("*")) {
             return true;
         }
         return allowed.contains(origin.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Whether {@code origin} (RFC 6454: scheme "://" host [":" port]) names the host and port of
+     * the request's Host field; the scheme's default port may be left out on either side.
+     */
+    static boolean sameOrigin(String origin, String host) {
+        if (host == null) {
+            return false;
+        }
+        int sep = origin.indexOf("://");
+        if (sep < 0) {
+            return false; // "null" (an opaque origin) or malformed: not ours
+        }
+        String scheme = origin.substring(0, sep).toLowerCase(java.util.Locale.ROOT);
+        String defaultPort = scheme.equals("https") ? ":443" : scheme.equals("http") ? ":80" : null;
+        if (defaultPort == null) {
+            return false;
+        }
+        String a = origin.substring(sep + 3).toLowerCase(java.util.Locale.ROOT);
+        String b = host.trim().toLowerCase(java.util.Locale.ROOT);
+        return withoutPort(a, defaultPort).equals(withoutPort(b, defaultPort));
+    }
+
+    private static String withoutPort(String authority, String defaultPort) {
+        return authority.endsWith(defaultPort) ? authority.substring(0, authority.length() - defaultPort.length())
+                : authority;
     }
 
     void handshakeRefused(int status) {

@@ -23,6 +23,7 @@ public record ServerSettings(
         Router router,
         Set<String> allowedOrigins,
         boolean requireOrigin,
+        boolean sameOriginOnly,
         AsyncHandshakeInterceptor interceptor,
         Duration interceptorTimeout,
         int maxConnections,

@@ -95,7 +95,7 @@ final class UpgradeDecision {
             return refuse(400, "More than one Origin header.");
         }
         String origin = request.origin();
-        if (!server.originAllowed(origin)) {
+        if (!server.originAllowed(origin, request.header("Host"))) {
             return refuse(403, "Origin not allowed.");
         }
         OriginCheck check = server.settings().originCheck();

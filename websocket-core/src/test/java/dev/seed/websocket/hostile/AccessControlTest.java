@@ -56,6 +56,29 @@ class AccessControlTest {
     }
 
     @Test
+    void sameOriginOnlyRefusesOtherSitesAndLetsTheOwnPageAndNonBrowsersThrough() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).sameOriginOnly(true)
+                .route("/echo", new EchoHandler()).build().start();
+        int port = server.port();
+        // RawPeer sends Host: 127.0.0.1
+        for (String origin : List.of("Origin: https://evil.example", "Origin: http://127.0.0.1:1",
+                "Origin: null", "Origin: http://127.0.0.1.evil.example", "Origin: ftp://127.0.0.1")) {
+            try (RawPeer raw = new RawPeer(port)) {
+                assertThat(raw.handshake("/echo", origin).status()).as(origin).isEqualTo(403);
+            }
+        }
+        for (String origin : List.of("Origin: http://127.0.0.1", "Origin: HTTPS://127.0.0.1",
+                "Origin: http://127.0.0.1:80", "Origin: https://127.0.0.1:443")) {
+            try (RawPeer raw = new RawPeer(port)) {
+                assertThat(raw.handshake("/echo", origin).status()).as(origin).isEqualTo(101);
+            }
+        }
+        try (RawPeer raw = new RawPeer(port)) {
+            assertThat(raw.handshake("/echo").status()).as("no Origin: not a browser").isEqualTo(101);
+        }
+    }
+
+    @Test
     void aRequestWithTwoOriginsIsRefusedWith400WhicheverComesFirst() throws Exception {
         server = WebSocketServer.builder().host("127.0.0.1").port(0)
                 .allowedOrigins("https://app.example")

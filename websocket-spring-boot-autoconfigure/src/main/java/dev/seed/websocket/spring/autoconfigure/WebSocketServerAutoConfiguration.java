@@ -72,6 +72,9 @@ public final class WebSocketServerAutoConfiguration {
         BuilderConfigurer.server(builder, properties.getServer(), handlerExecutor, sslBundles.getIfAvailable());
         if (hosting.getIfAvailable() != null) {
             builder.listen(false); // the web server's port: see WebSocketServletHostingConfiguration
+            // The web application's cookies authenticate the handshake there: without an
+            // allowed-origins list, only the application's own pages may open a connection.
+            builder.sameOriginOnly(true);
         }
         cluster(builder, properties.getCluster(), broker.getIfUnique(), presence.getIfUnique());
         originCheck.ifUnique(builder::originCheck); // an OriginCheck bean decides on origins after the allow-list
