@@ -29,6 +29,36 @@ final class HostedServerUpgrades implements HostedUpgrades {
      */
     private final ServerHandshake handshake;
 
+    /**
+     * Accepted answers, oldest first, until {@link #sweep} finds them opened or past their
+     * deadline. The hosting server may never hand a stream over (the peer left before the 101
+     * was written: Jetty then never swaps the connection in, Tomcat never calls init): what such
+     * an answer holds (its place in the connection limits, the extensions' state) is released at
+     * its deadline. One sweep a second on one loop, instead of a timer (and a loop wake-up) for
+     * each upgrade.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Acceptance> pending =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Abandons the answers past their deadline; then again in a second, while the server runs. Loop. */
+    void sweep(EventLoop loop) {
+        long now = System.nanoTime();
+        Acceptance a;
+        while ((a = pending.peek()) != null && (a.settled.get() || now - a.deadline >= 0)) {
+            pending.poll();
+            a.abandon();
+        }
+        if (server.isRunning()) {
+            loop.schedule(() -> sweep(loop), SWEEP_EVERY_NANOS);
+        } else {
+            while ((a = pending.poll()) != null) {
+                a.abandon();
+            }
+        }
+    }
+
+    private static final long SWEEP_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     HostedServerUpgrades(ServerRuntime server) {
         this.server = server;
         Set<WebSocketVersion> versions = EnumSet.copyOf(server.handshake().versions());
@@ -64,8 +94,9 @@ final class HostedServerUpgrades implements HostedUpgrades {
                 server.hostedRequestEnded(remote);
                 return new Refusal(HttpResponse.refusal(503, "Server is shutting down."));
             }
-            Acceptance acceptance = new Acceptance(accepted, loop, principal);
-            acceptance.expireUnlessOpened(server.config().handshakeTimeout());
+            Acceptance acceptance = new Acceptance(accepted, loop, principal,
+                    System.nanoTime() + server.config().handshakeTimeout().toNanos());
+            pending.add(acceptance);
             return acceptance;
         });
     }
@@ -97,11 +128,14 @@ final class HostedServerUpgrades implements HostedUpgrades {
         private final EventLoop loop;
         private final Principal principal;
         private final AtomicBoolean settled = new AtomicBoolean();
+        /** When it is abandoned unless opened (System.nanoTime). */
+        private final long deadline;
 
-        Acceptance(UpgradeDecision.Accepted accepted, EventLoop loop, Principal principal) {
+        Acceptance(UpgradeDecision.Accepted accepted, EventLoop loop, Principal principal, long deadline) {
             this.accepted = accepted;
             this.loop = loop;
             this.principal = principal;
+            this.deadline = deadline;
         }
 
         @Override
@@ -117,20 +151,6 @@ final class HostedServerUpgrades implements HostedUpgrades {
         @Override
         public EventLoop loop() {
             return loop;
-        }
-
-        /**
-         * The hosting server may never hand the stream over (the peer left before the 101 was
-         * written: Jetty then never swaps the connection in, Tomcat never calls init): what the
-         * answer holds (its place in the connection limits, the extensions' state) is released
-         * after {@code within} unless it was opened by then.
-         */
-        void expireUnlessOpened(java.time.Duration within) {
-            try {
-                loop.scheduleFromAnyThread(this::abandon, within.toNanos());
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                abandon();
-            }
         }
 
         @Override

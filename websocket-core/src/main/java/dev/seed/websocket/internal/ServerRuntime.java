@@ -126,6 +126,9 @@ public final class ServerRuntime implements ConnectionOwner {
             // Upgrades come through hostedUpgrades() from the web server that owns the port.
             hosted = new HostedServerUpgrades(this);
             accepting = true;
+            HostedServerUpgrades h = hosted;
+            EventLoop sweeper = acceptLoop;
+            sweeper.execute(() -> h.sweep(sweeper));
             startTicks();
             return;
         }

@@ -20,12 +20,49 @@ final class ContainerSockets {
     private ContainerSockets() {
     }
 
+    /** The look-ups, made once per class (a connection's close must not pay for them). */
+    private static final ClassValue<Field> WRAPPER_FIELD = new ClassValue<>() {
+        @Override
+        protected Field computeValue(Class<?> type) {
+            try {
+                Field f = type.getDeclaredField("socketWrapper");
+                f.setAccessible(true);
+                return f;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+    };
+    private static final ClassValue<java.lang.reflect.Method[]> METHODS = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Method[] computeValue(Class<?> type) {
+            java.lang.reflect.Method[] m = new java.lang.reflect.Method[3];
+            try {
+                m[0] = type.getMethod("close");
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // none
+            }
+            try {
+                m[1] = type.getMethod("getSocket");
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // none
+            }
+            try {
+                m[2] = type.getMethod("getIOChannel");
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // none
+            }
+            return m;
+        }
+    };
+
     /** Closes the socket under {@code connection} when the container is Tomcat. Any thread. */
     static void closeSocket(WebConnection connection) {
         try {
             Object socket = tomcatSocketWrapper(connection);
-            if (socket != null) {
-                socket.getClass().getMethod("close").invoke(socket);
+            java.lang.reflect.Method close = socket == null ? null : METHODS.get(socket.getClass())[0];
+            if (close != null) {
+                close.invoke(socket);
             }
         } catch (ReflectiveOperationException | RuntimeException | java.io.IOException e) {
             LOG.log(Level.DEBUG, "could not close the container's socket at once", e);
@@ -45,8 +82,10 @@ final class ContainerSockets {
             if (socket == null) {
                 return false;
             }
-            Object channel = socket.getClass().getMethod("getSocket").invoke(socket);
-            Object io = channel == null ? null : channel.getClass().getMethod("getIOChannel").invoke(channel);
+            java.lang.reflect.Method getSocket = METHODS.get(socket.getClass())[1];
+            Object channel = getSocket == null ? null : getSocket.invoke(socket);
+            java.lang.reflect.Method getIo = channel == null ? null : METHODS.get(channel.getClass())[2];
+            Object io = getIo == null ? null : getIo.invoke(channel);
             if (io instanceof java.nio.channels.SocketChannel sc) {
                 sc.shutdownOutput();
                 return true;
@@ -65,8 +104,7 @@ final class ContainerSockets {
         if (!in.getClass().getName().equals(TOMCAT_STREAM)) {
             return null;
         }
-        Field wrapper = in.getClass().getDeclaredField("socketWrapper");
-        wrapper.setAccessible(true);
-        return wrapper.get(in);
+        Field wrapper = WRAPPER_FIELD.get(in.getClass());
+        return wrapper == null ? null : wrapper.get(in);
     }
 }
