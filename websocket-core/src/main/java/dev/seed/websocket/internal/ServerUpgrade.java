@@ -1,29 +1,15 @@
 package dev.seed.websocket.internal;
 
-import dev.seed.websocket.ConnectionListener;
-import dev.seed.websocket.HandshakeInterceptor;
-import dev.seed.websocket.OriginCheck;
-import dev.seed.websocket.protocol.ProtocolEngine;
-import dev.seed.websocket.protocol.Role;
-import dev.seed.websocket.protocol.WebSocketProtocol;
-import dev.seed.websocket.protocol.Hixie76Protocol;
-import dev.seed.websocket.protocol.extension.Extension;
 import dev.seed.websocket.protocol.handshake.HandshakeException;
 import dev.seed.websocket.protocol.handshake.HttpHeaders;
 import dev.seed.websocket.protocol.handshake.HttpRequest;
 import dev.seed.websocket.protocol.handshake.HttpRequestParser;
 import dev.seed.websocket.protocol.handshake.HttpResponse;
-import dev.seed.websocket.protocol.handshake.ServerHandshake;
-import dev.seed.websocket.protocol.handshake.WebSocketVersion;
 import dev.seed.websocket.transport.EventLoop;
 import dev.seed.websocket.transport.SocketTransport;
 import dev.seed.websocket.transport.Transport;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -121,16 +121,7 @@ class CompressionBombTest {
         try (RawPeer raw = new RawPeer(server.port())) {
             assertThat(raw.handshake("/bomb", "Sec-WebSocket-Extensions: permessage-deflate").status()).isEqualTo(101);
             long allocatedBefore = Resources.allocatedByServerLoops();
-            int part = 1000;
-            for (int off = 0; off < bomb.length; off += part) {
-                int end = Math.min(bomb.length, off + part);
-                int b0 = (off == 0 ? 0x42 : 0x00) | (end == bomb.length ? 0x80 : 0);
-                try {
-                    raw.sendFrame(b0, Arrays.copyOfRange(bomb, off, end), true);
-                } catch (java.io.IOException e) {
-                    break; // the server failed the connection already
-                }
-            }
+            sendInFragments(raw, bomb, 1000);
             RawPeer.Frame close = raw.readUntilClose();
             assertThat(close.closeCode()).isEqualTo(1009);
             assertThat(Resources.allocatedByServerLoops() - allocatedBefore).isLessThan(4L * LIMIT);
@@ -140,5 +131,21 @@ class CompressionBombTest {
         assertThat(error.type()).isEqualTo("error");
         assertThat(((ProtocolException) error.value()).closeCode()).isEqualTo(1009);
         serverSide.assertExhausted();
+    }
+
+    /**
+     * Sends {@code message} as one compressed binary message (RSV1 on the first frame) in masked
+     * fragments of {@code part} bytes, until the server fails the connection.
+     */
+    static void sendInFragments(RawPeer raw, byte[] message, int part) {
+        for (int off = 0; off < message.length; off += part) {
+            int end = Math.min(message.length, off + part);
+            int b0 = (off == 0 ? 0x42 : 0x00) | (end == message.length ? 0x80 : 0);
+            try {
+                raw.sendFrame(b0, Arrays.copyOfRange(message, off, end), true);
+            } catch (java.io.IOException e) {
+                return; // the server failed the connection already
+            }
+        }
     }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -48,8 +47,7 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
     /** Bytes Jetty had read past the request before the upgrade; delivered first. */
     private byte[] prefilled;
 
-    private final ArrayDeque<Object> queue = new ArrayDeque<>(8);
-    private volatile long queuedBytes;
+    private final OutgoingQueue queue = new OutgoingQueue();
     /** The buffers of the write under way (Jetty holds them until its callback), or null. */
     private ByteBuffer[] writing;
     /** Their bytes when the write started. */
@@ -64,7 +62,6 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
     /** When the reading thread stops and who starts it again. */
     private final ReadGate gate = new ReadGate(true);
 
-    private final Runnable flushTask = this::flush;
     private final Runnable scheduledFlushTask = this::scheduledFlush;
     private final Callback written = new Callback() {
         @Override
@@ -213,23 +210,20 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
             return;
         }
         queue.add(data);
-        queuedBytes += data.remaining();
     }
 
     @Override
     public void completeAfterQueued(CompletableFuture<Void> done) {
         if (closed) {
             done.completeExceptionally(new ClosedChannelException());
-        } else if (queue.isEmpty()) {
-            done.complete(null);
         } else {
-            queue.add(done);
+            queue.completeAfterQueued(done);
         }
     }
 
     @Override
     public long queuedBytes() {
-        return queuedBytes;
+        return queue.bytes();
     }
 
     @Override
@@ -252,17 +246,11 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
     }
 
     /** Starts one gathering write of what is queued, unless one is under way. */
-    @SuppressWarnings("unchecked")
     private void flush() {
         if (closed || writing != null) {
             return;
         }
-        Object head;
-        while ((head = queue.peek()) instanceof CompletableFuture<?> f) {
-            queue.poll();
-            ((CompletableFuture<Void>) f).complete(null);
-        }
-        if (queue.isEmpty()) {
+        if (queue.head() == null) {
             if (shutdownRequested && !outputShut) {
                 outputShut = true;
                 getEndPoint().shutdownOutput(); // the FIN after our last frame (RFC 6455 section 7.1.1)
@@ -272,22 +260,10 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
             }
             return;
         }
-        int n = 0;
-        ByteBuffer[] gather = new ByteBuffer[Math.min(MAX_GATHER, queue.size())];
-        for (Object o : queue) {
-            if (o instanceof ByteBuffer b) {
-                gather[n++] = b;
-                if (n == gather.length) {
-                    break;
-                }
-            } else {
-                break; // a completion marker: what precedes it is written first
-            }
-        }
-        writing = n == gather.length ? gather : Arrays.copyOf(gather, n);
+        writing = queue.headBuffers(MAX_GATHER);
         long bytes = 0;
-        for (int i = 0; i < n; i++) {
-            bytes += writing[i].remaining();
+        for (ByteBuffer w : writing) {
+            bytes += w.remaining();
         }
         writingBytes = bytes;
         getEndPoint().write(written, writing);
@@ -300,10 +276,7 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
         if (done == null || closed) {
             return;
         }
-        for (int i = 0; i < done.length; i++) {
-            queue.poll();
-        }
-        queuedBytes -= writingBytes;
+        queue.written(done.length, writingBytes);
         flush();
     }
 
@@ -348,17 +321,7 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
             return;
         }
         closed = true;
-        ClosedChannelException failure = new ClosedChannelException();
-        if (cause != null) {
-            failure.initCause(cause);
-        }
-        Object o;
-        while ((o = queue.poll()) != null) {
-            if (o instanceof CompletableFuture<?> f) {
-                f.completeExceptionally(failure);
-            }
-        }
-        queuedBytes = 0;
+        queue.failAll(cause);
         if (handler != null) {
             handler.onClosed(cause);
         }

@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLSession;
 
@@ -51,14 +50,11 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
     private Handler handler;
 
     /** Outgoing buffers and, between them, futures completed once what precedes is handed over. */
-    private final ArrayDeque<Object> queue = new ArrayDeque<>(8);
-    private volatile long queuedBytes;
+    private final OutgoingQueue queue = new OutgoingQueue();
     /** Written since the last flush: the container may hold it in its own buffer until flushed. */
     private boolean unflushed;
-    /** The buffer at the head of the queue that the container is writing, or null. */
-    private ByteBuffer writing;
-    /** Its size when it was handed over. */
-    private int writingBytes;
+    /** The size of the buffer at the head of the queue that the container is writing, or -1. */
+    private int writingBytes = -1;
     private boolean flushScheduled;
     private boolean closeRequested;
     /** Whether, once the output is done, we wait for the peer's end before closing (lingerAfterFlush). */
@@ -216,23 +212,20 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
             return;
         }
         queue.add(data);
-        queuedBytes += data.remaining();
     }
 
     @Override
     public void completeAfterQueued(CompletableFuture<Void> done) {
         if (closed) {
             done.completeExceptionally(new ClosedChannelException());
-        } else if (queue.isEmpty()) {
-            done.complete(null);
         } else {
-            queue.add(done);
+            queue.completeAfterQueued(done);
         }
     }
 
     @Override
     public long queuedBytes() {
-        return queuedBytes;
+        return queue.bytes();
     }
 
     @Override
@@ -256,12 +249,9 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
 
     /**
      * Hands what is queued to the container while it takes it; then flushes; then closes if asked.
-     * A buffer stays at the head of the queue (ours) until the container is done with it: a
-     * non-blocking write may keep a reference to it until {@code isReady()} is true again, so
-     * nothing after it completes and nobody reuses it meanwhile.
+     * A non-blocking write may keep a reference to its buffer until {@code isReady()} is true
+     * again: the buffer stays at the head of the queue until then (see {@link OutgoingQueue}).
      */
-    @SuppressWarnings("unchecked")
-
     private void flush() {
         if (closed || !writable) {
             return; // the container's first onWritePossible (after setWriteListener) starts output
@@ -270,29 +260,20 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
             if (!out.isReady()) {
                 return; // the last write is still under way: onWritePossible comes
             }
-            if (writing != null) {
-                queue.poll(); // the container is done with it
-                queuedBytes -= writingBytes;
-                writing = null;
+            if (writingBytes >= 0) {
+                queue.written(1, writingBytes); // the container is done with it
+                writingBytes = -1;
             }
-            Object head;
-            while ((head = queue.peek()) != null) {
-                if (head instanceof CompletableFuture<?> f) {
-                    queue.poll();
-                    ((CompletableFuture<Void>) f).complete(null);
-                    continue;
-                }
-                ByteBuffer b = (ByteBuffer) head;
-                writing = b;
+            ByteBuffer b;
+            while ((b = queue.head()) != null) {
                 writingBytes = b.remaining();
                 writeToContainer(b);
                 unflushed = true;
                 if (!out.isReady()) {
                     return; // under way: onWritePossible comes
                 }
-                queue.poll();
-                queuedBytes -= writingBytes;
-                writing = null;
+                queue.written(1, writingBytes);
+                writingBytes = -1;
             }
             if (unflushed) {
                 unflushed = false;
@@ -379,17 +360,7 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
         // The container notices closed streams only in its next dispatch for the connection,
         // which a silent peer never causes (see ContainerSockets).
         ContainerSockets.closeSocket(connection);
-        ClosedChannelException failure = new ClosedChannelException();
-        if (cause != null) {
-            failure.initCause(cause);
-        }
-        Object o;
-        while ((o = queue.poll()) != null) {
-            if (o instanceof CompletableFuture<?> f) {
-                f.completeExceptionally(failure);
-            }
-        }
-        queuedBytes = 0;
+        queue.failAll(cause);
         if (handler != null) {
             handler.onClosed(cause);
         }

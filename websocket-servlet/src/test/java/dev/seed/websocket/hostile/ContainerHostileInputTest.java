@@ -13,7 +13,6 @@ import dev.seed.websocket.servlet.WebSocketUpgradeFilter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -268,16 +267,7 @@ class ContainerHostileInputTest {
         byte[] bomb = CompressionBombTest.bomb(INFLATED);
         try (RawPeer raw = new RawPeer(port)) {
             assertThat(raw.handshake("/lie", "Sec-WebSocket-Extensions: permessage-deflate").status()).isEqualTo(101);
-            int part = 1000;
-            for (int off = 0; off < bomb.length; off += part) {
-                int end = Math.min(bomb.length, off + part);
-                int b0 = (off == 0 ? 0x42 : 0x00) | (end == bomb.length ? 0x80 : 0);
-                try {
-                    raw.sendFrame(b0, Arrays.copyOfRange(bomb, off, end), true);
-                } catch (java.io.IOException e) {
-                    break; // the server failed the connection already
-                }
-            }
+            CompressionBombTest.sendInFragments(raw, bomb, 1000);
             assertThat(raw.readUntilClose().closeCode()).isEqualTo(1009);
         }
         expectHandlerSawProtocolError(1009);
