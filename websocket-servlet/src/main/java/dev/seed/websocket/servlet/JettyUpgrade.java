@@ -1,8 +1,6 @@
 package dev.seed.websocket.servlet;
 
 import dev.seed.websocket.HostedUpgrades;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.HttpStream;
@@ -11,42 +9,17 @@ import org.eclipse.jetty.server.HttpStream;
  * The upgrade on Jetty 12 (ee11): the request is given the connection Jetty swaps in once the 101
  * is written ({@code HttpStream.UPGRADE_CONNECTION_ATTRIBUTE}, as Jetty's own WebSocket does),
  * instead of the Servlet upgrade, which on Jetty 12.1 hands the upgraded stream the HTTP
- * request's end of input. Loaded only when the request is Jetty's.
+ * request's end of input. Loaded only when the request is Jetty's ({@link ContainerKind}).
  */
 final class JettyUpgrade {
 
     private JettyUpgrade() {
     }
 
-    /** Whether {@code request} (under any wrappers, Spring Security's among them) is Jetty 12 ee11's. */
-    static boolean applies(HttpServletRequest request) {
-        return JETTY_PRESENT && unwrap(request).getClass().getName().startsWith("org.eclipse.jetty.ee11.");
-    }
-
-    private static ServletRequest unwrap(ServletRequest request) {
-        ServletRequest r = request;
-        while (r instanceof ServletRequestWrapper w) {
-            r = w.getRequest();
-        }
-        return r;
-    }
-
-    private static final boolean JETTY_PRESENT = present("org.eclipse.jetty.server.HttpStream")
-            && present("org.eclipse.jetty.ee11.servlet.ServletContextRequest");
-
-    private static boolean present(String name) {
-        try {
-            Class.forName(name, false, JettyUpgrade.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
-    }
-
     /** Arranges the switch; the caller sets the 101's status and fields and returns. False: not Jetty after all. */
     static boolean prepare(HttpServletRequest request, HostedUpgrades.Answer answer, java.net.InetSocketAddress remote,
             java.net.InetSocketAddress local) {
-        ServletContextRequest core = ServletContextRequest.getServletContextRequest(unwrap(request));
+        ServletContextRequest core = ServletContextRequest.getServletContextRequest(ContainerKind.unwrap(request));
         if (core == null) {
             return false;
         }

@@ -19,6 +19,10 @@ import javax.net.ssl.SSLSession;
  * A servlet container's upgraded connection ({@link WebConnection}) as a {@link Transport}: the
  * sibling of our {@code SocketTransport}, feeding the same WebSocket connection. The container owns
  * the socket (and TLS); we use its non-blocking streams (Servlet 6.1 section 5.7) from our loop.
+ * Containers other than Tomcat and Jetty get it (those two get {@link TomcatTransport} and
+ * {@link JettyTransport}); its tests run it on Tomcat. A pause relies on the container keeping
+ * the Servlet rule that {@code onDataAvailable} comes again only after {@code isReady()} said
+ * false (Tomcat does not: it dispatches again while data waits).
  *
  * <p>Threads: output ({@code isReady}, {@code write}, {@code flush}, {@code close}) runs on the
  * loop; input is read on the container's thread in {@code onDataAvailable} and handed to the loop
@@ -123,6 +127,7 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
         try {
             loop.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            closed = true; // a reading thread waiting out a backlog stops too
             try {
                 connection.close();
             } catch (Exception ignored) {

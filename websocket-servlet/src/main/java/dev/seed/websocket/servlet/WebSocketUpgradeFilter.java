@@ -22,10 +22,11 @@ import java.util.Map;
  * Serves a {@link WebSocketServer}'s routes on a servlet container's own port. Put it after the
  * application's security filters (it is the end of the chain for the requests it takes): a
  * WebSocket upgrade request for one of the server's routes gets the server's answer, a 101
- * followed by the Servlet API's HTTP upgrade into a {@link ServletTransport} on one of the
- * server's loops (on Jetty 12, Jetty's own connection upgrade into a {@link JettyTransport}: its
- * Servlet upgrade cannot carry a WebSocket), or the server's HTTP refusal (404, 403, 400, 426, 503, an interceptor's status
- * with its body); every other request goes on down the chain untouched.
+ * followed by the HTTP upgrade into a transport on one of the server's loops (on Tomcat its own
+ * upgrade handler kind into a {@link TomcatTransport}; on Jetty 12 its own connection upgrade into
+ * a {@link JettyTransport}, its Servlet upgrade cannot carry a WebSocket; elsewhere the Servlet
+ * API's into a {@link ServletTransport}), or the server's HTTP refusal (404, 403, 400, 426, 503,
+ * an interceptor's status with its body); every other request goes on down the chain untouched.
  *
  * <p>A request is a WebSocket request when its path (within the servlet context) is a route and
  * it carries {@code Upgrade: websocket} or a {@code Sec-WebSocket-Key} or
@@ -42,9 +43,16 @@ public class WebSocketUpgradeFilter extends HttpFilter {
     private static final System.Logger LOG = System.getLogger(WebSocketUpgradeFilter.class.getName());
 
     private final transient WebSocketServer server;
+    /** Whether every container gets the Servlet API's upgrade, Tomcat and Jetty too (tests of that path). */
+    private final boolean servletApiOnly;
 
     public WebSocketUpgradeFilter(WebSocketServer server) {
+        this(server, false);
+    }
+
+    WebSocketUpgradeFilter(WebSocketServer server, boolean servletApiOnly) {
         this.server = server;
+        this.servletApiOnly = servletApiOnly;
     }
 
     @Override
@@ -99,8 +107,13 @@ public class WebSocketUpgradeFilter extends HttpFilter {
                 response.addHeader(field.getKey(), field.getValue());
             }
             InetSocketAddress local = address(request.getLocalAddr(), request.getLocalPort());
-            if (JettyUpgrade.applies(request) && JettyUpgrade.prepare(request, answer, remote, local)) {
+            ContainerKind kind = servletApiOnly ? ContainerKind.OTHER : ContainerKind.of(request);
+            if (kind == ContainerKind.JETTY && JettyUpgrade.prepare(request, answer, remote, local)) {
                 return; // Jetty swaps our connection in once the 101 is written
+            }
+            if (kind == ContainerKind.TOMCAT) {
+                request.upgrade(TomcatUpgradeHandler.class).prepare(answer, remote, local, request.isSecure());
+                return; // Tomcat hands the handler its socket once the 101 is written
             }
             WebSocketUpgradeHandler handler = request.upgrade(WebSocketUpgradeHandler.class);
             handler.prepare(answer, remote, local, request.isSecure());

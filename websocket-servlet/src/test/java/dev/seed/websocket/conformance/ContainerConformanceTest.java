@@ -30,8 +30,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Every conformance case of every group of core's suite, in the server role, against our server
  * hosted on a servlet container's port, Tomcat and Jetty: built with {@code listen(false)} and
- * served through {@link WebSocketUpgradeFilter} (the Servlet API's HTTP upgrade on Tomcat, Jetty's
- * own connection upgrade on Jetty). The same echo route,
+ * served through {@link WebSocketUpgradeFilter} (Tomcat's own upgrade handler kind on Tomcat,
+ * Jetty's own connection upgrade on Jetty, and the Servlet API's upgrade, the path of every other
+ * container, on Tomcat). The same echo route,
  * extensions and close reporting as {@link EndpointUnderTest.Server}, and the same
  * {@link CaseRunner} with its exact expectations. The groups are found in core's test classes
  * (every concrete {@link ConformanceGroupTest}), so a group added there runs here too.
@@ -46,7 +47,7 @@ class ContainerConformanceTest {
         OnContainer(Container.Kind kind) throws Exception {
             super(b -> b.listen(false));
             try {
-                container = Container.start(kind, List.of(new WebSocketUpgradeFilter(server)));
+                container = Container.start(kind, List.of(Container.upgradeFilter(kind, server)));
             } catch (Exception | Error e) {
                 super.close();
                 throw e;
@@ -74,16 +75,18 @@ class ContainerConformanceTest {
 
     private OnContainer tomcat;
     private OnContainer jetty;
+    private OnContainer tomcatServletApi;
 
     @BeforeAll
     void startEndpoints() throws Exception {
         tomcat = new OnContainer(Container.Kind.TOMCAT);
         jetty = new OnContainer(Container.Kind.JETTY);
+        tomcatServletApi = new OnContainer(Container.Kind.TOMCAT_SERVLET_API);
     }
 
     @AfterAll
     void stopEndpoints() {
-        for (OnContainer c : new OnContainer[] {tomcat, jetty}) {
+        for (OnContainer c : new OnContainer[] {tomcat, jetty, tomcatServletApi}) {
             if (c != null) {
                 c.close();
             }
@@ -98,6 +101,12 @@ class ContainerConformanceTest {
     @TestFactory
     Stream<DynamicContainer> againstOurServerOnJetty() {
         return against(jetty);
+    }
+
+    /** The Servlet API's upgrade, which containers other than Tomcat and Jetty get, on Tomcat. */
+    @TestFactory
+    Stream<DynamicContainer> againstOurServerThroughTheServletApi() {
+        return against(tomcatServletApi);
     }
 
     private static Stream<DynamicContainer> against(OnContainer server) {

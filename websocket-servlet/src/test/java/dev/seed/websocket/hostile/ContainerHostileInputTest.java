@@ -36,7 +36,7 @@ class ContainerHostileInputTest {
 
     /** Where the server's routes are served. */
     enum Host {
-        OWN_PORT, TOMCAT, JETTY
+        OWN_PORT, TOMCAT, JETTY, TOMCAT_SERVLET_API
     }
 
     private static final int LIMIT = 1024 * 1024;
@@ -72,8 +72,8 @@ class ContainerHostileInputTest {
         if (host == Host.OWN_PORT) {
             return server.port();
         }
-        container = Container.start(host == Host.TOMCAT ? Container.Kind.TOMCAT : Container.Kind.JETTY,
-                List.of(new WebSocketUpgradeFilter(server)));
+        Container.Kind kind = Container.Kind.valueOf(host.name());
+        container = Container.start(kind, List.of(Container.upgradeFilter(kind, server)));
         return container.port();
     }
 

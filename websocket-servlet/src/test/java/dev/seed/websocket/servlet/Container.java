@@ -31,7 +31,16 @@ import org.eclipse.jetty.server.ServerConnector;
 public abstract class Container implements AutoCloseable {
 
     public enum Kind {
-        TOMCAT, JETTY
+        /** Tomcat, through its own upgrade handler kind (its socket wrapper). */
+        TOMCAT,
+        JETTY,
+        /** Tomcat through the Servlet API's upgrade and streams: the path every other container takes. */
+        TOMCAT_SERVLET_API
+    }
+
+    /** The upgrade filter in front of {@code server} as {@code kind} needs it. */
+    public static WebSocketUpgradeFilter upgradeFilter(Kind kind, dev.seed.websocket.WebSocketServer server) {
+        return new WebSocketUpgradeFilter(server, kind == Kind.TOMCAT_SERVLET_API);
     }
 
     /** The application's own pages: 200 "page" for any request that reaches it. */
@@ -59,7 +68,7 @@ public abstract class Container implements AutoCloseable {
     public abstract int port();
 
     public static Container start(Kind kind, List<Filter> filters) throws Exception {
-        return kind == Kind.TOMCAT ? new OnTomcat(filters) : new OnJetty(filters);
+        return kind == Kind.JETTY ? new OnJetty(filters) : new OnTomcat(filters);
     }
 
     static final class OnTomcat extends Container {

@@ -38,7 +38,7 @@ class ContainerCloseTest {
                     }
                 })
                 .build().start();
-        container = Container.start(kind, List.of(new WebSocketUpgradeFilter(server)));
+        container = Container.start(kind, List.of(Container.upgradeFilter(kind, server)));
     }
 
     @AfterEach

@@ -41,7 +41,7 @@ class ContainerEchoTest {
                 })
                 .build().start();
         // behind a filter that wraps the request, as Spring Security's chain does
-        container = Container.start(kind, List.of(new Container.WrappingFilter(), new WebSocketUpgradeFilter(server)));
+        container = Container.start(kind, List.of(new Container.WrappingFilter(), Container.upgradeFilter(kind, server)));
         client = WebSocketClient.builder().extensions("permessage-deflate; client_max_window_bits").build();
     }
 
