@@ -53,16 +53,18 @@ final class OutgoingQueue {
     }
 
     /**
-     * The buffers from the head up to the first marker, at most {@code max} (call {@link #head()}
-     * first): one gathering write's worth.
+     * Up to {@code max} buffers from the head (call {@link #head()} first), across the markers
+     * between them: one gathering write's worth. The markers stay until {@link #written}.
      */
     ByteBuffer[] headBuffers(int max) {
         int n = 0;
         for (Object o : items) {
-            if (!(o instanceof ByteBuffer) || n == max) {
+            if (n == max) {
                 break;
             }
-            n++;
+            if (o instanceof ByteBuffer) {
+                n++;
+            }
         }
         ByteBuffer[] out = new ByteBuffer[n];
         int i = 0;
@@ -70,15 +72,27 @@ final class OutgoingQueue {
             if (i == n) {
                 break;
             }
-            out[i++] = (ByteBuffer) o;
+            if (o instanceof ByteBuffer b) {
+                out[i++] = b;
+            }
         }
         return out;
     }
 
-    /** The container is done with the {@code count} buffers at the head, which held {@code written} bytes. */
+    /**
+     * The container is done with the {@code count} buffers at the head, which held {@code written}
+     * bytes: they leave the queue, and the markers between them are completed.
+     */
+    @SuppressWarnings("unchecked")
     void written(int count, long written) {
-        for (int i = 0; i < count; i++) {
-            items.poll();
+        int buffers = 0;
+        while (buffers < count) {
+            Object o = items.poll();
+            if (o instanceof CompletableFuture<?> f) {
+                ((CompletableFuture<Void>) f).complete(null);
+            } else {
+                buffers++;
+            }
         }
         bytes -= written;
     }

@@ -73,6 +73,7 @@ final class TomcatTransport implements Transport {
             if (startingWrite && loop.inLoop()) {
                 completedInline = true; // the loop goes on from flush()
             } else {
+
                 onLoop(writeDoneTask);
             }
         }
