@@ -103,6 +103,14 @@ public final class WebSocketServer implements AutoCloseable {
         return running().address();
     }
 
+    /**
+     * Whether {@code path} (a request target's path, without the query) matches one of the
+     * server's routes; the same before {@link #start()} and after a stop.
+     */
+    public boolean isRoute(String path) {
+        return settings.router().match(path) != null;
+    }
+
     /** Whether the server is started and accepting. */
     public boolean isRunning() {
         ServerRuntime r = runtime;

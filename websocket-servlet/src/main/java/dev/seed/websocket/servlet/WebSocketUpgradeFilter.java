@@ -60,13 +60,18 @@ public class WebSocketUpgradeFilter extends HttpFilter {
             throws IOException, ServletException {
         String path = pathWithinContext(request);
         // HTTP/1.1 only: an HTTP/2 request (RFC 8441's extended CONNECT) is the container's business
-        if (!looksLikeWebSocket(request) || !request.getProtocol().startsWith("HTTP/1.")
-                || !server.isRunning() || !server.hostedUpgrades().isRoute(path)) {
+        if (!looksLikeWebSocket(request) || !request.getProtocol().startsWith("HTTP/1.") || !server.isRoute(path)) {
             chain.doFilter(request, response);
+            return;
+        }
+        if (!server.isRunning()) { // not started yet, or stopped while the web server goes on
+            write(response, NOT_RUNNING);
             return;
         }
         upgrade(request, response, path);
     }
+
+    private static final HttpResponse NOT_RUNNING = HttpResponse.refusal(503, "The WebSocket server is not running.");
 
     /** Whether the request asks for a WebSocket, well-formed or not (RFC 6455 section 4.1 fields). */
     static boolean looksLikeWebSocket(HttpServletRequest request) {
@@ -78,7 +83,13 @@ public class WebSocketUpgradeFilter extends HttpFilter {
     }
 
     private void upgrade(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
-        HostedUpgrades hosted = server.hostedUpgrades();
+        HostedUpgrades hosted;
+        try {
+            hosted = server.hostedUpgrades();
+        } catch (IllegalStateException stopped) { // it stopped since the look above
+            write(response, NOT_RUNNING);
+            return;
+        }
         HttpRequest parsed;
         try {
             parsed = toHttpRequest(request, path);
@@ -141,13 +152,40 @@ public class WebSocketUpgradeFilter extends HttpFilter {
         return new HttpRequest(request.getMethod(), target, request.getProtocol(), headers, new byte[0]);
     }
 
-    /** The undecoded path after the context path: what the routes match, as on our own port. */
+    /**
+     * The undecoded path after the context path, without path parameters ({@code ;jsessionid=...},
+     * which the container leaves out of its own mapping too): what the routes match, as on our own
+     * port.
+     */
     static String pathWithinContext(HttpServletRequest request) {
-        String uri = request.getRequestURI();
-        String context = request.getContextPath();
+        String uri = withoutPathParameters(request.getRequestURI());
+        String context = withoutPathParameters(request.getContextPath());
         String path = context != null && !context.isEmpty() && uri.startsWith(context)
                 ? uri.substring(context.length()) : uri;
         return path.isEmpty() ? "/" : path;
+    }
+
+    /** {@code path} without the {@code ;parameters} of its segments (RFC 3986 section 3.3). */
+    static String withoutPathParameters(String path) {
+        if (path == null || path.indexOf(';') < 0) {
+            return path;
+        }
+        StringBuilder b = new StringBuilder(path.length());
+        int i = 0;
+        while (i < path.length()) {
+            char c = path.charAt(i);
+            if (c == ';') {
+                int slash = path.indexOf('/', i);
+                if (slash < 0) {
+                    break;
+                }
+                i = slash;
+            } else {
+                b.append(c);
+                i++;
+            }
+        }
+        return b.toString();
     }
 
     /**

@@ -106,6 +106,57 @@ class ContainerEchoTest {
 
     @ParameterizedTest
     @EnumSource(Container.Kind.class)
+    void pathParametersAreNotPartOfTheRoute(Container.Kind kind) throws Exception {
+        start(kind);
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(
+                URI.create("ws://127.0.0.1:" + container.port() + "/echo/lobby;jsessionid=A1B2C3"), h)
+                .get(10, TimeUnit.SECONDS);
+        c.sendText("hi");
+        assertThat(h.next().text()).isEqualTo("lobby:hi");
+        c.close(1000, "bye");
+        assertThat(h.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void beforeTheServerStartsAndAfterItStopsWebSocketRequestsToARouteGet503(Container.Kind kind) throws Exception {
+        server = WebSocketServer.builder().listen(false).route("/echo/{room}", new WebSocketHandler() {
+            @Override
+            public void onText(WebSocketConnection c, String text) {
+                c.sendText(text);
+            }
+        }).build();
+        container = Container.start(kind, List.of(Container.upgradeFilter(kind, server)));
+        client = WebSocketClient.builder().build();
+        URI uri = URI.create("ws://127.0.0.1:" + container.port() + "/echo/lobby");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest upgrade = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + container.port() + "/echo/lobby"))
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==").header("Sec-WebSocket-Version", "13").build();
+
+        HttpResponse<String> early = http.send(upgrade, HttpResponse.BodyHandlers.ofString());
+        assertThat(early.statusCode()).isEqualTo(503);
+        assertThat(early.body()).isEqualTo("The WebSocket server is not running.\n");
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + container.port() + "/echo/lobby")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).as("a plain GET of the path stays the application's").isEqualTo("page");
+
+        server.start();
+        RecordingHandler h = new RecordingHandler();
+        WebSocketConnection c = client.connect(uri, h).get(10, TimeUnit.SECONDS);
+        c.sendText("up");
+        assertThat(h.next().text()).isEqualTo("up");
+
+        assertThat(server.shutdown(java.time.Duration.ofSeconds(5))).as("closed within the grace").isTrue();
+        assertThat(h.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1001);
+        HttpResponse<String> late = http.send(upgrade, HttpResponse.BodyHandlers.ofString());
+        assertThat(late.statusCode()).isEqualTo(503);
+        assertThat(late.body()).isEqualTo("The WebSocket server is not running.\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
     void otherRequestsReachTheApplication(Container.Kind kind) throws Exception {
         start(kind);
         HttpClient http = HttpClient.newHttpClient();
