@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
  * Main class of a benchmark server process:
  * {@code BenchServer ours|netty [--deflate] [--mode SHARED|WINDOWED|FULL]}; {@code --mode} (ours
  * only) sets our {@link CompressionMode} and implies {@code --deflate}; or
- * {@code BenchServer tomcat-ours|tomcat-jsr356|jetty} ({@link TomcatBenchServer}: our engine hosted
- * on embedded Tomcat, or Tomcat's own WebSocket; {@link JettyBenchServer}: Jetty's own WebSocket;
- * no options). Prints
+ * {@code BenchServer tomcat-ours|tomcat-jsr356|jetty-ours|jetty} ({@link TomcatBenchServer}: our
+ * engine hosted on embedded Tomcat, or Tomcat's own WebSocket; {@link JettyBenchServer}: our engine
+ * hosted on embedded Jetty, or Jetty's own WebSocket; no options). Prints
  * {@code PORT <n>} once listening on 127.0.0.1, then serves until its standard input ends or
  * reads {@code quit}, and exits.
  */
@@ -32,8 +32,9 @@ public final class BenchServer {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && args[0].equals("jetty")) {
-            serve(new JettyBenchServer());
+        if (args.length == 1 && (args[0].equals("jetty") || args[0].equals("jetty-ours"))) {
+            boolean hosted = args[0].equals("jetty-ours");
+            serve(new JettyBenchServer(hosted ? JettyBenchServer.Kind.OURS : JettyBenchServer.Kind.OWN));
             return;
         }
         if (args.length == 1 && args[0].startsWith("tomcat-")) {
@@ -83,7 +84,7 @@ public final class BenchServer {
 
     private static void usage() {
         System.err.println("usage: BenchServer ours|netty [--deflate] [--mode SHARED|WINDOWED|FULL]"
-                + " | tomcat-ours | tomcat-jsr356 | jetty");
+                + " | tomcat-ours | tomcat-jsr356 | jetty-ours | jetty");
         System.exit(2);
     }
 }

@@ -13,12 +13,12 @@ import java.util.Locale;
 /**
  * The servlet container benchmark ({@code bin/bench containers}): our engine hosted on embedded
  * Tomcat through {@code WebSocketUpgradeFilter}, Tomcat's own JSR-356 WebSocket on the same
- * Tomcat, Jetty 12.1's own WebSocket (for reference) and our server on its own port, side by side
- * in one run. Each server is a JVM of its own
- * started by {@link ServerProcess} with the load benchmark's flags and CPU (taskset -c 1), driven
- * by the same {@link LoadGenerator} (this process, on CPU 0), in rounds that go through the
- * servers in turn (each round starting with the next server); each figure is the median of its
- * rounds. Scenarios:
+ * Tomcat, our engine hosted on embedded Jetty 12.1 through the same filter, Jetty's own WebSocket
+ * on the same Jetty, and our server on its own port, side by side in one run. Each server is a JVM
+ * of its own started by {@link ServerProcess} with the load benchmark's flags and CPU
+ * (taskset -c 1), driven by the same {@link LoadGenerator} (this process, on CPU 0), in rounds
+ * that go through the servers in turn (each round starting with the next server); each figure is
+ * the median of its rounds. Scenarios:
  *
  * <ul>
  *   <li>small: 100 connections x 32-byte text x 16 in flight, echoed messages/s;</li>
@@ -50,10 +50,11 @@ public final class ContainerBench {
 
     static final Server HOSTED = new Server("tomcat-ours", "ours on Tomcat");
     static final Server JSR356 = new Server("tomcat-jsr356", "Tomcat JSR-356");
+    static final Server JETTY_HOSTED = new Server("jetty-ours", "ours on Jetty");
     static final Server JETTY = new Server("jetty", "Jetty 12.1");
     static final Server OWN_PORT = new Server("ours", "ours, own port");
     /** In the table's order; the rounds go through them in this order too (each round starting one further). */
-    static final List<Server> SERVERS = List.of(HOSTED, JSR356, JETTY, OWN_PORT);
+    static final List<Server> SERVERS = List.of(HOSTED, JSR356, JETTY_HOSTED, JETTY, OWN_PORT);
 
     /** One line of the table: the median of each server's rounds, in {@link #SERVERS}' order. */
     record Row(String scenario, String metric, double[] medians, double[][] rounds) {
@@ -288,34 +289,35 @@ public final class ContainerBench {
                 config.serverCpu() == null ? "not pinned" : "taskset -c 0 (bin/bench)",
                 String.join(" ", config.serverJvmOptions())));
         sb.append(String.format(Locale.ROOT, "Tomcat %s, Jetty %s (embedded, default thread pools and connectors%s);"
-                + " our engine with one event loop in both of its columns.%n", tomcatVersion(), jettyVersion(),
+                + " our engine with one event loop in each of its columns.%n", tomcatVersion(), jettyVersion(),
                 config.serverJvmOptions().stream().anyMatch(o -> o.contains(TomcatBenchServer.SOCKET_BUFFER_PROPERTY))
                         ? ", but Tomcat's socket buffers as set" : ""));
         sb.append(String.format(Locale.ROOT, "Rounds: %d per server, in turn, %d ms measured each; figures are"
                 + " medians. Load average before %s, after %s. Took %.0f s.%n", config.rounds(),
                 config.measureMillis(), loadBefore, MachineFacts.loadAverage(), elapsedNanos / 1e9));
         sb.append('\n');
-        String format = "| %-52s | %-12s | %14s | %14s | %14s | %14s | %16s | %13s |%n";
-        sb.append(String.format(format, "scenario", "metric", HOSTED.label(), JSR356.label(), JETTY.label(),
-                OWN_PORT.label(), "Tomcat: ours/JSR", "on Tomcat/own"));
+        String format = "| %-52s | %-12s | %14s | %14s | %14s | %14s | %14s | %16s | %15s | %13s |%n";
+        sb.append(String.format(format, "scenario", "metric", HOSTED.label(), JSR356.label(), JETTY_HOSTED.label(),
+                JETTY.label(), OWN_PORT.label(), "Tomcat: ours/JSR", "Jetty: ours/own", "on Tomcat/own"));
         sb.append(String.format(format, "-".repeat(52), "-".repeat(12), "-".repeat(14), "-".repeat(14),
-                "-".repeat(14), "-".repeat(14), "-".repeat(16), "-".repeat(13)));
+                "-".repeat(14), "-".repeat(14), "-".repeat(14), "-".repeat(16), "-".repeat(15), "-".repeat(13)));
         int hosted = SERVERS.indexOf(HOSTED);
         int jsr = SERVERS.indexOf(JSR356);
+        int jettyHosted = SERVERS.indexOf(JETTY_HOSTED);
         int jetty = SERVERS.indexOf(JETTY);
         int own = SERVERS.indexOf(OWN_PORT);
         for (Row r : rows) {
             double[] v = r.medians();
             sb.append(String.format(Locale.ROOT, format, r.scenario(), r.metric(), number(v[hosted]),
-                    number(v[jsr]), number(v[jetty]), number(v[own]), ratio(v[hosted], v[jsr]),
-                    ratio(v[hosted], v[own])));
+                    number(v[jsr]), number(v[jettyHosted]), number(v[jetty]), number(v[own]),
+                    ratio(v[hosted], v[jsr]), ratio(v[jettyHosted], v[jetty]), ratio(v[hosted], v[own])));
         }
         sb.append('\n');
         sb.append("Tomcat: ours/JSR: our engine on Tomcat against Tomcat's own WebSocket on the same Tomcat (above 1:\n"
-                + "ours is faster). on Tomcat/own: our engine on Tomcat against our server on its own port (what the\n"
-                + "container costs; below 1: slower on Tomcat). x/CPU-s: the same rate per second of CPU the server\n"
-                + "process used in the window (user + system, all threads, from /proc). Jetty 12.1: Jetty's own\n"
-                + "WebSocket on embedded Jetty, for reference.\n");
+                + "ours is faster). Jetty: ours/own: our engine on Jetty against Jetty's own WebSocket on the same\n"
+                + "Jetty (above 1: ours is faster). on Tomcat/own: our engine on Tomcat against our server on its own\n"
+                + "port (what the container costs; below 1: slower on Tomcat). x/CPU-s: the same rate per second of\n"
+                + "CPU the server process used in the window (user + system, all threads, from /proc).\n");
         sb.append("Per-round values:\n");
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, "  %s, %s:", r.scenario(), r.metric()));

@@ -144,7 +144,7 @@ final class TomcatBenchServer implements BenchServer.Running {
         }
     }
 
-    /** The web application's other requests: 200 "page". */
+    /** The web application's other requests: 200 "page" (on Jetty too, {@link JettyBenchServer}). */
     static final class PageServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
 

@@ -8,9 +8,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Fast checks of the container benchmark's servers and its handshake cycles (in this JVM, a
- * fraction of a second each): our engine on embedded Tomcat, Tomcat's own JSR-356 WebSocket and
- * Jetty's own WebSocket echo the generator's text and binary messages intact, and a handshake cycle (upgrade, Close,
- * the server's Close and TCP close) completes against every server. No benchmark runs in the build.
+ * fraction of a second each): our engine on embedded Tomcat, Tomcat's own JSR-356 WebSocket, our
+ * engine on embedded Jetty and Jetty's own WebSocket echo the generator's text and binary messages
+ * intact, and a handshake cycle (upgrade, Close, the server's Close and TCP close) completes
+ * against every server. No benchmark runs in the build.
  */
 class ContainerServersSanityTest {
 
@@ -18,13 +19,14 @@ class ContainerServersSanityTest {
         return switch (kind) {
             case "tomcat-ours" -> new TomcatBenchServer(TomcatBenchServer.Kind.OURS);
             case "tomcat-jsr356" -> new TomcatBenchServer(TomcatBenchServer.Kind.JSR356);
-            case "jetty" -> new JettyBenchServer();
+            case "jetty-ours" -> new JettyBenchServer(JettyBenchServer.Kind.OURS);
+            case "jetty" -> new JettyBenchServer(JettyBenchServer.Kind.OWN);
             default -> new OurBenchServer(false);
         };
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tomcat-ours", "tomcat-jsr356", "jetty"})
+    @ValueSource(strings = {"tomcat-ours", "tomcat-jsr356", "jetty-ours", "jetty"})
     void echoesTextAndBinaryIntact(String kind) throws Exception {
         try (BenchServer.Running server = start(kind); LoadGenerator gen = new LoadGenerator()) {
             for (FrameTemplate t : List.of(FrameTemplate.text(32, 4), FrameTemplate.binary(16 * 1024, 2))) {
@@ -42,7 +44,7 @@ class ContainerServersSanityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tomcat-ours", "tomcat-jsr356", "jetty", "ours"})
+    @ValueSource(strings = {"tomcat-ours", "tomcat-jsr356", "jetty-ours", "jetty", "ours"})
     void handshakeCyclesComplete(String kind) throws Exception {
         try (BenchServer.Running server = start(kind); LoadGenerator gen = new LoadGenerator()) {
             LoadGenerator.Cycles c = gen.handshakes(server.port(), "/echo", 4, 50, 300, 5_000);
