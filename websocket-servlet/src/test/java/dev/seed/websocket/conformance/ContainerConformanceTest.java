@@ -76,17 +76,19 @@ class ContainerConformanceTest {
     private OnContainer tomcat;
     private OnContainer jetty;
     private OnContainer tomcatServletApi;
+    private OnContainer tomcatWithoutAsyncIo;
 
     @BeforeAll
     void startEndpoints() throws Exception {
         tomcat = new OnContainer(Container.Kind.TOMCAT);
         jetty = new OnContainer(Container.Kind.JETTY);
         tomcatServletApi = new OnContainer(Container.Kind.TOMCAT_SERVLET_API);
+        tomcatWithoutAsyncIo = new OnContainer(Container.Kind.TOMCAT_WITHOUT_ASYNC_IO);
     }
 
     @AfterAll
     void stopEndpoints() {
-        for (OnContainer c : new OnContainer[] {tomcat, jetty, tomcatServletApi}) {
+        for (OnContainer c : new OnContainer[] {tomcat, jetty, tomcatServletApi, tomcatWithoutAsyncIo}) {
             if (c != null) {
                 c.close();
             }
@@ -101,6 +103,12 @@ class ContainerConformanceTest {
     @TestFactory
     Stream<DynamicContainer> againstOurServerOnJetty() {
         return against(jetty);
+    }
+
+    /** Tomcat's own upgrade kind on a connector without asynchronous I/O (non-blocking writes, write dispatches). */
+    @TestFactory
+    Stream<DynamicContainer> againstOurServerOnTomcatWithoutAsyncIo() {
+        return against(tomcatWithoutAsyncIo);
     }
 
     /** The Servlet API's upgrade, which containers other than Tomcat and Jetty get, on Tomcat. */

@@ -35,7 +35,9 @@ public abstract class Container implements AutoCloseable {
         TOMCAT,
         JETTY,
         /** Tomcat through the Servlet API's upgrade and streams: the path every other container takes. */
-        TOMCAT_SERVLET_API
+        TOMCAT_SERVLET_API,
+        /** Tomcat's own upgrade kind on a connector without asynchronous I/O ({@code useAsyncIO=false}). */
+        TOMCAT_WITHOUT_ASYNC_IO
     }
 
     /** The upgrade filter in front of {@code server} as {@code kind} needs it. */
@@ -68,7 +70,7 @@ public abstract class Container implements AutoCloseable {
     public abstract int port();
 
     public static Container start(Kind kind, List<Filter> filters) throws Exception {
-        return kind == Kind.JETTY ? new OnJetty(filters) : new OnTomcat(filters);
+        return kind == Kind.JETTY ? new OnJetty(filters) : new OnTomcat(filters, kind != Kind.TOMCAT_WITHOUT_ASYNC_IO);
     }
 
     static final class OnTomcat extends Container {
@@ -76,10 +78,11 @@ public abstract class Container implements AutoCloseable {
         private final Connector connector = new Connector();
         private final Path base = Files.createTempDirectory("tomcat");
 
-        OnTomcat(List<Filter> filters) throws Exception {
+        OnTomcat(List<Filter> filters, boolean asyncIo) throws Exception {
             tomcat.setBaseDir(base.toString());
             connector.setPort(0);
             connector.setProperty("address", "127.0.0.1");
+            connector.setProperty("useAsyncIO", Boolean.toString(asyncIo));
             tomcat.getService().addConnector(connector);
             tomcat.setConnector(connector);
             Context context = tomcat.addContext("", base.toString());

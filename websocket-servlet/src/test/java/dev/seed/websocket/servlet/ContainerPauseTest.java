@@ -46,7 +46,7 @@ class ContainerPauseTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Container.Kind.class, names = {"TOMCAT", "JETTY"})
+    @EnumSource(value = Container.Kind.class, names = {"TOMCAT", "JETTY", "TOMCAT_WITHOUT_ASYNC_IO"})
     void aPausedConnectionStopsReadingAndResumesWithEverythingInOrder(Container.Kind kind) throws Exception {
         CompletableFuture<WebSocketConnection> serverSide = new CompletableFuture<>();
         AtomicInteger received = new AtomicInteger();
