@@ -162,6 +162,11 @@ public final class DeflateEncoder implements MessageEncoder {
         return matcher.retainedBytes();
     }
 
+    /** Compact between calls: how many calls rebuilt the chains from the history (the others went on from the thread's arrays). */
+    long rebuilds() {
+        return matcher.rebuilds();
+    }
+
     /** The window's base-2 logarithm. */
     public int windowBits() {
         return windowBits;

@@ -39,7 +39,9 @@ import java.util.Arrays;
  * into the history as far as without compaction: position 0, which ends the chains, is no
  * candidate, but it holds the first byte since the reset or one a whole window back, none either
  * way (or, after a slide, a byte the slide took out of the chains). The cost is the rebuild:
- * about one hash insertion per history byte per call. Not thread safe.
+ * about one hash insertion per history byte per call, skipped when the thread's arrays still hold
+ * what this matcher's previous call left (no other compact matcher of the same sizes ran on the
+ * thread in between: a connection sending several messages in a row). Not thread safe.
  */
 final class Lz77Matcher {
 
@@ -131,6 +133,16 @@ final class Lz77Matcher {
     private byte[] history;
     /** Compact only: valid bytes of {@link #history}; 0 after a reset. */
     private int historyLength;
+    /** Compact only: this matcher among all, for the thread's arrays to say whose state they hold. */
+    private final long id = IDS.incrementAndGet();
+    /**
+     * Compact only: counts the successful calls, resets and releases; with {@link #id}, the state
+     * the thread's arrays must hold for a call to skip rebuilding them (see {@link Lz77Scratch#holds}).
+     */
+    private long generation;
+    /** Compact only: calls that rebuilt the thread's arrays from the history. */
+    private long rebuilds;
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     /** The next position to encode; between calls, one past the last byte of the last call. */
     private int strstart;
     /** Positions up to this one are no candidates (0 ends chains; older ones precede a reset). */
@@ -175,17 +187,24 @@ final class Lz77Matcher {
         return window == null ? 0 : window.length + 2L * prev.length + 2L * head.length;
     }
 
+    /** Compact only: how many calls rebuilt the thread's arrays from the history. */
+    long rebuilds() {
+        return rebuilds;
+    }
+
     /** Forgets the window: later matches reach no position before the current one. */
     void reset() {
         floor = strstart;
         insert = 0;
         historyLength = 0;
+        generation++;
     }
 
     /** Drops the arrays; the next call starts a fresh stream. */
     void release() {
         history = null;
         historyLength = 0;
+        generation++;
         window = null;
         prev = null;
         head = null;
@@ -221,10 +240,18 @@ final class Lz77Matcher {
         head = scratch.head(hashBits);
         try {
             int incoming = in.remaining();
-            restoreHistory();
+            // The arrays still hold what this matcher's last call left (no other matcher of
+            // these sizes ran on this thread since): go on from there, as a matcher keeping its
+            // arrays does, instead of rebuilding them from the history.
+            if (!scratch.holds(windowBits, hashBits, id, generation)) {
+                restoreHistory();
+                rebuilds++;
+            }
+            generation++; // whatever happens now, the arrays hold no earlier state of ours
             boolean ok = deflateInWindow(in, bw);
             if (ok) {
                 saveHistory(incoming);
+                scratch.heldBy(windowBits, hashBits, id, generation);
             }
             return ok;
         } finally {

@@ -22,7 +22,36 @@ final class Lz77Scratch {
     /** Heads of {@code 2^bits} positions, by hashBits; null until first use. */
     private final char[][] heads = new char[16][];
 
+    /**
+     * Whose state the arrays of each size hold: the matcher's id and generation after the call
+     * that left them (0: nobody's). The window and chains by windowBits, the heads by hashBits.
+     */
+    private final long[] windowOwner = new long[16];
+    private final long[] windowGeneration = new long[16];
+    private final long[] headOwner = new long[16];
+    private final long[] headGeneration = new long[16];
+
     private Lz77Scratch() {
+    }
+
+    /**
+     * Whether the window, chains and heads of these sizes hold what the matcher {@code owner}
+     * left them with at its {@code generation}: nobody borrowed them since.
+     */
+    boolean holds(int windowBits, int hashBits, long owner, long generation) {
+        return windowOwner[windowBits] == owner && windowGeneration[windowBits] == generation
+                && headOwner[hashBits] == owner && headGeneration[hashBits] == generation;
+    }
+
+    /**
+     * The matcher {@code owner} leaves the arrays of these sizes holding its state at
+     * {@code generation}. Any other matcher's call overwrites this (it borrows the arrays).
+     */
+    void heldBy(int windowBits, int hashBits, long owner, long generation) {
+        windowOwner[windowBits] = owner;
+        windowGeneration[windowBits] = generation;
+        headOwner[hashBits] = owner;
+        headGeneration[hashBits] = generation;
     }
 
     /** The calling thread's arrays. */

@@ -365,6 +365,70 @@ class DeflateEncoderTest {
     }
 
     @Test
+    void aCompactEncoderCallingAgainBeforeAnyOtherGoesOnFromTheThreadsArrays() throws DataFormatException {
+        List<byte[]> messages = ChatCorpus.messages(200, 24);
+        DeflateOutput out = new DeflateOutput(64);
+        DeflateEncoder alone = new DeflateEncoder(14, 6, 8, true);
+        Inflater inflater = new Inflater(true);
+        for (byte[] m : messages) {
+            roundTrip(alone, inflater, out, m);
+        }
+        assertThat(alone.rebuilds()).as("only the first call builds the arrays").isEqualTo(1);
+        alone.reset();
+        roundTrip(alone, new Inflater(true), out, messages.get(0));
+        assertThat(alone.rebuilds()).as("after a reset").isEqualTo(2);
+
+        // two interleaved: each call finds the other's state in the arrays and rebuilds its own
+        DeflateEncoder a = new DeflateEncoder(14, 6, 8, true);
+        DeflateEncoder b = new DeflateEncoder(14, 6, 8, true);
+        Inflater aInflater = new Inflater(true);
+        Inflater bInflater = new Inflater(true);
+        for (int i = 0; i < 100; i++) {
+            roundTrip(a, aInflater, out, messages.get(i));
+            roundTrip(b, bInflater, out, messages.get(i + 100));
+        }
+        assertThat(a.rebuilds()).isEqualTo(100);
+        assertThat(b.rebuilds()).isEqualTo(100);
+        inflater.end();
+        aInflater.end();
+        bInflater.end();
+    }
+
+    @Test
+    void aCompactEncoderMovingBetweenThreadsNeverGoesOnFromArraysItLeftEarlier() throws Exception {
+        List<byte[]> messages = ChatCorpus.messages(600, 25);
+        DeflateOutput out = new DeflateOutput(64);
+        DeflateEncoder moving = new DeflateEncoder(13, 6, 8, true);
+        DeflateEncoder alone = new DeflateEncoder(13, 6, 8, true);
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            Inflater inflater = new Inflater(true);
+            for (int i = 0; i < messages.size(); i++) {
+                byte[] m = messages.get(i);
+                // two calls here, one on the other thread, and so on: this thread's arrays still
+                // hold the state of two calls back, which must not be taken for the current one
+                byte[] moved = i % 3 == 2
+                        ? other.submit(() -> compressed(moving, m, new DeflateOutput(64))).get()
+                        : compressed(moving, m, out);
+                assertThat(moved).as("message %d", i).isEqualTo(compressed(alone, m, out));
+                assertThat(inflate(inflater, moved, m.length)).isEqualTo(m);
+            }
+            inflater.end();
+        } finally {
+            other.shutdownNow();
+        }
+        // each call follows another encoder's on this thread, or finds the other thread's arrays
+        // as it left them three calls back: every one rebuilds
+        assertThat(moving.rebuilds()).isEqualTo(messages.size());
+    }
+
+    private static byte[] compressed(DeflateEncoder encoder, byte[] message, DeflateOutput out) {
+        out.clear();
+        assertThat(compress(encoder, message, out, NO_LIMIT)).isTrue();
+        return Arrays.copyOf(out.array(), out.size());
+    }
+
+    @Test
     void steadyStateCompactCompressionAllocatesNothing() {
         assertThat(bytesAllocatedPerMessage(new DeflateEncoder(13, 6, 8, true))).as("bytes allocated per message").isLessThan(64);
     }
