@@ -1,17 +1,13 @@
 package dev.seed.websocket.servlet;
 
 import dev.seed.websocket.HostedUpgrades;
-import dev.seed.websocket.transport.EventLoop;
 import dev.seed.websocket.transport.Transport;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLSession;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -20,49 +16,29 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Jetty 12's upgraded connection as a {@link Transport}: the sibling of {@code SocketTransport}
  * and {@link ServletTransport} on Jetty, whose Servlet upgrade cannot carry a WebSocket (it hands
- * the upgraded stream the HTTP request's end of input). Jetty swaps this {@link Connection} in
- * for its HTTP connection once the 101 is written (the way its own WebSocket does), and we read
- * and write its {@link EndPoint} directly.
+ * the upgraded stream the HTTP request's end of input). Jetty swaps our {@link Connection}
+ * ({@link #connection()}) in for its HTTP connection once the 101 is written (the way its own
+ * WebSocket does), and we read and write its {@link EndPoint} directly.
  *
- * <p>Threads: Jetty calls {@link #onFillable} on its threads; each fill is copied and handed to
- * the loop in order. Writes are started on the loop, one at a time ({@code EndPoint.write} with a
- * callback); a buffer stays ours at the head of the queue until Jetty's callback says it is
- * written. Everything else runs on the loop.
+ * <p>Threads: Jetty calls {@link JettyConnection#onFillable} on its threads; each fill is copied
+ * and handed to the loop in order. Writes are started on the loop, one at a time
+ * ({@code EndPoint.write} with a callback); a buffer stays ours at the head of the queue until
+ * Jetty's callback says it is written. Everything else runs on the loop.
  */
-final class JettyTransport extends AbstractConnection implements Transport, Connection.UpgradeTo {
-
-    private static final int READ_SIZE = 16 * 1024;
-    /** A reading thread's buffer: each fill is copied out of it. */
-    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(READ_SIZE));
-    /** Most buffers in one gathering write. */
-    private static final int MAX_GATHER = 64;
+final class JettyTransport extends HostedTransport {
 
     private final HostedUpgrades.Answer answer;
-    private final EventLoop loop;
-    private final boolean secure;
-    private final SocketAddress remote;
-    private final SocketAddress local;
-    private Handler handler;
+    private final EndPoint endPoint;
+    private final JettyConnection connection;
 
     /** Bytes Jetty had read past the request before the upgrade; delivered first. */
     private byte[] prefilled;
 
-    private final OutgoingQueue queue = new OutgoingQueue();
     /** The buffers of the write under way (Jetty holds them until its callback), or null. */
     private ByteBuffer[] writing;
     /** Their bytes when the write started. */
     private long writingBytes;
-    private boolean flushScheduled;
-    private boolean shutdownRequested;
-    private boolean outputShut;
-    private boolean eof;
-    /** Read by Jetty's reading thread too. */
-    private volatile boolean closed;
-    private int readsPaused;
-    /** When the reading thread stops and who starts it again. */
-    private final ReadGate gate = new ReadGate(true);
 
-    private final Runnable scheduledFlushTask = this::scheduledFlush;
     private final Callback written = new Callback() {
         @Override
         public void succeeded() {
@@ -81,33 +57,68 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
      */
     JettyTransport(HostedUpgrades.Answer answer, EndPoint endPoint, Executor executor, SocketAddress remote,
             SocketAddress local, boolean secure) {
-        super(endPoint, executor);
+        super(answer.loop(), remote, local, secure, true);
         this.answer = answer;
-        this.loop = answer.loop();
-        this.secure = secure;
-        this.remote = remote;
-        this.local = local;
+        this.endPoint = endPoint;
+        this.connection = new JettyConnection(endPoint, executor);
+    }
+
+    /** What Jetty swaps in for its HTTP connection ({@code HttpStream.UPGRADE_CONNECTION_ATTRIBUTE}). */
+    Connection connection() {
+        return connection;
+    }
+
+    /** The {@link Connection} Jetty sees: its calls go to the transport. */
+    private final class JettyConnection extends AbstractConnection implements Connection.UpgradeTo {
+
+        JettyConnection(EndPoint endPoint, Executor executor) {
+            super(endPoint, executor);
+        }
+
+        @Override
+        public void onUpgradeTo(ByteBuffer buffer) {
+            upgradedWith(buffer);
+        }
+
+        @Override
+        public void onOpen() {
+            super.onOpen();
+            opened();
+        }
+
+        @Override
+        public void onFillable() {
+            readAvailable();
+        }
+
+        @Override
+        public boolean onIdleExpired(TimeoutException timeout) {
+            return false; // the WebSocket connection has its own idle timeout
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            super.onClose(cause);
+            onLoop(() -> closedByContainer(cause));
+        }
     }
 
     // ------------------------------------------------------------------ Jetty's side
 
-    @Override
-    public void onUpgradeTo(ByteBuffer buffer) {
+    private void upgradedWith(ByteBuffer buffer) {
         if (buffer != null && buffer.hasRemaining()) {
             prefilled = new byte[buffer.remaining()];
             buffer.get(prefilled);
         }
     }
 
-    @Override
-    public void onOpen() {
-        super.onOpen();
+    private void opened() {
         // timeouts are the WebSocket connection's (idle timeout, keepalive), not Jetty's
-        getEndPoint().setIdleTimeout(0);
+        endPoint.setIdleTimeout(0);
         byte[] first = prefilled;
         prefilled = null;
         try {
-            loop.execute(() -> {
+            loop().execute(() -> {
                 answer.open(this);
                 if (first != null) {
                     deliver(first);
@@ -115,145 +126,65 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
             });
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
             answer.abandon();
-            getEndPoint().close();
+            endPoint.close();
             return;
         }
-        fillInterested();
+        connection.fillInterested();
     }
 
-    @Override
-    public void onFillable() {
+    private void readAvailable() {
         ByteBuffer buffer = READ_BUFFER.get();
         try {
-            while (!closed) {
+            while (!isClosed()) {
                 if (gate.park()) {
                     return; // the loop asks Jetty for more (fillInterested) when it may read again
                 }
                 buffer.clear().limit(0);
-                int n = getEndPoint().fill(buffer);
+                int n = endPoint.fill(buffer);
                 if (n < 0) {
                     onLoop(this::endOfInput);
                     return;
                 }
                 if (n == 0) {
-                    fillInterested();
+                    connection.fillInterested();
                     return;
                 }
-                byte[] chunk = Arrays.copyOfRange(buffer.array(), buffer.position(), buffer.limit());
-                gate.sent(chunk.length);
-                onLoop(() -> deliver(chunk));
+                handOver(Arrays.copyOfRange(buffer.array(), buffer.position(), buffer.limit()));
             }
         } catch (IOException | RuntimeException e) {
             onLoop(() -> close(e));
         }
     }
 
+    /** Jetty calls onFillable again, after the chunks already handed over. */
     @Override
-    public boolean onIdleExpired(TimeoutException timeout) {
-        return false; // the WebSocket connection has its own idle timeout
+    void resumeReader() {
+        connection.fillInterested();
     }
 
+    /** Closes the endpoint only: the closed flag stays the loop's to set. */
     @Override
-    public void onClose(Throwable cause) {
-        super.onClose(cause);
-        onLoop(() -> closed(cause));
-    }
-
-    private void onLoop(Runnable task) {
-        try {
-            loop.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            getEndPoint().close();
-        }
-    }
-
-    // ------------------------------------------------------------------ reading (loop)
-
-    private void deliver(byte[] chunk) {
-        if (!closed && !eof && handler != null) {
-            handler.onData(ByteBuffer.wrap(chunk));
-            // what the engine wrote in answer (a pong, a close) goes out with this turn's writes,
-            // as our socket transport flushes after each read
-            flushSoon();
-        }
-        if (gate.taken(chunk.length) && !closed) {
-            fillInterested();
-        }
-    }
-
-    private void endOfInput() {
-        if (eof || closed) {
-            return;
-        }
-        eof = true;
-        if (handler != null) {
-            handler.onEof();
-        }
-        if (outputShut) {
-            close(null);
-        }
+    void loopStopped() {
+        endPoint.close();
     }
 
     @Override
-    public void pauseReads(int reason, boolean pause) {
-        readsPaused = pause ? readsPaused | reason : readsPaused & ~reason;
-        if (gate.paused(readsPaused != 0) && !closed) {
-            fillInterested(); // Jetty calls onFillable again, after the chunks already handed over
-        }
+    void closeConnection(Throwable cause) {
+        endPoint.close(cause); // Jetty calls onClose, which reports on the loop
     }
 
     // ------------------------------------------------------------------ writing (loop)
 
-    @Override
-    public void write(ByteBuffer data) {
-        if (closed || outputShut || shutdownRequested) {
-            return;
-        }
-        queue.add(data);
-    }
-
-    @Override
-    public void completeAfterQueued(CompletableFuture<Void> done) {
-        if (closed) {
-            done.completeExceptionally(new ClosedChannelException());
-        } else {
-            queue.completeAfterQueued(done);
-        }
-    }
-
-    @Override
-    public long queuedBytes() {
-        return queue.bytes();
-    }
-
-    @Override
-    public int queueLength() {
-        return queue.size();
-    }
-
-    @Override
-    public void flushSoon() {
-        if (flushScheduled || closed) {
-            return;
-        }
-        flushScheduled = true;
-        loop.afterTurn(scheduledFlushTask);
-    }
-
-    private void scheduledFlush() {
-        flushScheduled = false;
-        flush();
-    }
-
     /** Starts one gathering write of what is queued, unless one is under way. */
-    private void flush() {
-        if (closed || writing != null) {
+    @Override
+    void flush() {
+        if (isClosed() || writing != null) {
             return;
         }
         if (queue.head() == null) {
-            if (shutdownRequested && !outputShut) {
-                outputShut = true;
-                getEndPoint().shutdownOutput(); // the FIN after our last frame (RFC 6455 section 7.1.1)
+            if (shutdownRequested && !outputDone) {
+                outputDone = true;
+                endPoint.shutdownOutput(); // the FIN after our last frame (RFC 6455 section 7.1.1)
                 if (eof) {
                     close(null);
                 }
@@ -261,89 +192,18 @@ final class JettyTransport extends AbstractConnection implements Transport, Conn
             return;
         }
         writing = queue.headBuffers(MAX_GATHER);
-        long bytes = 0;
-        for (ByteBuffer w : writing) {
-            bytes += w.remaining();
-        }
-        writingBytes = bytes;
-        getEndPoint().write(written, writing);
+        writingBytes = remaining(writing);
+        endPoint.write(written, writing);
     }
 
     /** Jetty's callback: the write is done; its buffers leave the queue. */
     private void writeDone() {
         ByteBuffer[] done = writing;
         writing = null;
-        if (done == null || closed) {
+        if (done == null || isClosed()) {
             return;
         }
         queue.written(done.length, writingBytes);
         flush();
-    }
-
-    @Override
-    public void shutdownOutputAfterFlush() {
-        if (closed || outputShut || shutdownRequested) {
-            return;
-        }
-        shutdownRequested = true;
-        flush();
-    }
-
-    // ------------------------------------------------------------------ state
-
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    @Override
-    public void handler(Handler handler) {
-        this.handler = handler;
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    @Override
-    public void close(Throwable cause) {
-        if (closed) {
-            return;
-        }
-        getEndPoint().close(cause); // Jetty calls onClose, which reports on the loop
-        closed(cause);
-    }
-
-    /** The end, on the loop, once. */
-    private void closed(Throwable cause) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        queue.failAll(cause);
-        if (handler != null) {
-            handler.onClosed(cause);
-        }
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return remote;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return local;
-    }
-
-    @Override
-    public boolean secure() {
-        return secure;
-    }
-
-    @Override
-    public SSLSession tlsSession() {
-        return null; // the container runs TLS
     }
 }

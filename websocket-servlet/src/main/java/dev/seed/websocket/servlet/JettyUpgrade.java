@@ -26,7 +26,7 @@ final class JettyUpgrade {
         var connection = core.getConnectionMetaData().getConnection();
         JettyTransport transport = new JettyTransport(answer, connection.getEndPoint(), core.getComponents().getExecutor(),
                 remote, local, request.isSecure());
-        core.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, transport);
+        core.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, transport.connection());
         return true;
     }
 }

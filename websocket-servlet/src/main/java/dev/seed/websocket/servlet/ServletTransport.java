@@ -9,11 +9,7 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.SSLSession;
 
 /**
  * A servlet container's upgraded connection ({@link WebConnection}) as a {@link Transport}: the
@@ -36,61 +32,39 @@ import javax.net.ssl.SSLSession;
  * transport does; elsewhere it closes once everything queued is written (or, after a failure,
  * stops writing and reads until the peer ends).
  */
-final class ServletTransport implements Transport, ReadListener, WriteListener {
+final class ServletTransport extends HostedTransport implements ReadListener, WriteListener {
 
     /** How long a reading thread sleeps between looks at a backlog. */
     private static final long BACKLOG_WAIT_NANOS = 200_000;
-    /** What one read may take, in a reading thread's array (each read is copied out of it). */
-    private static final int READ_SIZE = 16 * 1024;
+    /** A reading thread's array (each read is copied out of it). */
     private static final ThreadLocal<byte[]> READ_ARRAY = ThreadLocal.withInitial(() -> new byte[READ_SIZE]);
 
-    private final EventLoop loop;
     private final WebConnection connection;
     private final ServletInputStream in;
     private final ServletOutputStream out;
-    private final InetSocketAddress remote;
-    private final InetSocketAddress local;
-    private final boolean secure;
-    private Handler handler;
 
-    /** Outgoing buffers and, between them, futures completed once what precedes is handed over. */
-    private final OutgoingQueue queue = new OutgoingQueue();
     /** Written since the last flush: the container may hold it in its own buffer until flushed. */
     private boolean unflushed;
     /** The size of the buffer at the head of the queue that the container is writing, or -1. */
     private int writingBytes = -1;
-    private boolean flushScheduled;
-    private boolean closeRequested;
     /** Whether, once the output is done, we wait for the peer's end before closing (lingerAfterFlush). */
     private boolean lingering;
-    /** Whether the output is done and we only wait for the peer's end. */
-    private boolean outputDone;
-    private boolean eof;
-    /** Read by the container's reading thread too. */
-    private volatile boolean closed;
-    private int readsPaused;
     /**
      * Whether the container has called onWritePossible once: output waits for it. Tomcat dispatches
      * the first onWritePossible and onDataAvailable itself after setWriteListener and
      * setReadListener; an isReady() from another thread before that can make it drop both.
      */
     private volatile boolean writable;
-    /** When the reading thread stops and who starts it again. */
-    private final ReadGate gate = new ReadGate(false);
     private final Runnable readTask = this::readAvailable;
 
     private final Runnable flushTask = this::flush;
-    private final Runnable scheduledFlushTask = this::scheduledFlush;
 
     ServletTransport(EventLoop loop, WebConnection connection, InetSocketAddress remote, InetSocketAddress local,
             boolean secure) throws IOException {
-        this.loop = loop;
+        super(loop, remote, local, secure, false);
         this.connection = connection;
         this.in = connection.getInputStream();
         this.out = connection.getOutputStream();
-        this.remote = remote;
-        this.local = local;
-        this.secure = secure;
     }
 
     /** Registers the listeners: from now on the container reports readiness. Container thread, once. */
@@ -122,19 +96,16 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
         onLoop(() -> close(t));
     }
 
-    /** Runs a container callback's work on the loop; a stopped loop (server stopped) closes the connection. */
-    private void onLoop(Runnable task) {
+    @Override
+    void closeConnection(Throwable cause) {
         try {
-            loop.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            closed = true; // a reading thread waiting out a backlog stops too
-            try {
-                connection.close();
-            } catch (Exception ignored) {
-                // closing anyway
-            }
-            ContainerSockets.closeSocket(connection);
+            connection.close();
+        } catch (Exception ignored) {
+            // closing anyway
         }
+        // The container notices closed streams only in its next dispatch for the connection,
+        // which a silent peer never causes (see ContainerSockets).
+        ContainerSockets.closeSocket(connection);
     }
 
     // ------------------------------------------------------------------ reading
@@ -151,12 +122,12 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
     private void readAvailable() {
         byte[] array = READ_ARRAY.get();
         try {
-            while (!closed) {
+            while (!isClosed()) {
                 if (gate.park()) {
                     return;
                 }
                 // a flood: this container thread waits (inside its callback) until the loop catches up
-                while (gate.backlogged() && !closed) {
+                while (gate.backlogged() && !isClosed()) {
                     java.util.concurrent.locks.LockSupport.parkNanos(BACKLOG_WAIT_NANOS);
                 }
                 if (!in.isReady()) {
@@ -168,9 +139,7 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
                     return;
                 }
                 if (n > 0) {
-                    byte[] chunk = java.util.Arrays.copyOf(array, n);
-                    gate.sent(n);
-                    onLoop(() -> deliver(chunk));
+                    handOver(java.util.Arrays.copyOf(array, n));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -178,87 +147,21 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
         }
     }
 
-    private void deliver(byte[] chunk) {
-        if (!closed && !eof && handler != null) {
-            handler.onData(ByteBuffer.wrap(chunk));
-            // what the engine wrote in answer (a pong, a close) goes out with this turn's writes,
-            // as our socket transport flushes after each read
-            flushSoon();
-        }
-        if (gate.taken(chunk.length) && !closed) {
-            onLoop(readTask);
-        }
-    }
-
-    private void endOfInput() {
-        if (eof || closed) {
-            return;
-        }
-        eof = true;
-        handler.onEof();
-        if (outputDone) {
-            close(null);
-        }
-    }
-
     @Override
-    public void pauseReads(int reason, boolean pause) {
-        readsPaused = pause ? readsPaused | reason : readsPaused & ~reason;
-        if (gate.paused(readsPaused != 0) && !closed) {
-            onLoop(readTask); // after the chunks already handed over: they stay in order
-        }
+    void resumeReader() {
+        onLoop(readTask); // after the chunks already handed over: they stay in order
     }
 
     // ------------------------------------------------------------------ writing
-
-    @Override
-    public void write(ByteBuffer data) {
-        if (closed || closeRequested) {
-            return;
-        }
-        queue.add(data);
-    }
-
-    @Override
-    public void completeAfterQueued(CompletableFuture<Void> done) {
-        if (closed) {
-            done.completeExceptionally(new ClosedChannelException());
-        } else {
-            queue.completeAfterQueued(done);
-        }
-    }
-
-    @Override
-    public long queuedBytes() {
-        return queue.bytes();
-    }
-
-    @Override
-    public int queueLength() {
-        return queue.size();
-    }
-
-    @Override
-    public void flushSoon() {
-        if (flushScheduled || closed) {
-            return;
-        }
-        flushScheduled = true;
-        loop.afterTurn(scheduledFlushTask);
-    }
-
-    private void scheduledFlush() {
-        flushScheduled = false;
-        flush();
-    }
 
     /**
      * Hands what is queued to the container while it takes it; then flushes; then closes if asked.
      * A non-blocking write may keep a reference to its buffer until {@code isReady()} is true
      * again: the buffer stays at the head of the queue until then (see {@link OutgoingQueue}).
      */
-    private void flush() {
-        if (closed || !writable) {
+    @Override
+    void flush() {
+        if (isClosed() || !writable) {
             return; // the container's first onWritePossible (after setWriteListener) starts output
         }
         try {
@@ -287,7 +190,7 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
                     return;
                 }
             }
-            if (closeRequested && !outputDone) {
+            if (shutdownRequested && !outputDone) {
                 outputDone = true; // nothing more to write
                 // the FIN where the container lets us send it, and then read until the peer ends,
                 // as our socket transport does; else stop writing and wait (a failure) or close
@@ -317,77 +220,10 @@ final class ServletTransport implements Transport, ReadListener, WriteListener {
      */
     @Override
     public void lingerAfterFlush() {
-        if (closed || closeRequested) {
+        if (isClosed() || shutdownRequested) {
             return;
         }
         lingering = true;
-        closeRequested = true;
-        flush();
-    }
-
-    @Override
-    public void shutdownOutputAfterFlush() {
-        if (closed || closeRequested) {
-            return;
-        }
-        closeRequested = true;
-        flush();
-    }
-
-    // ------------------------------------------------------------------ state
-
-    @Override
-    public EventLoop loop() {
-        return loop;
-    }
-
-    @Override
-    public void handler(Handler handler) {
-        this.handler = handler;
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed;
-    }
-
-    @Override
-    public void close(Throwable cause) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            connection.close();
-        } catch (Exception ignored) {
-            // closing anyway
-        }
-        // The container notices closed streams only in its next dispatch for the connection,
-        // which a silent peer never causes (see ContainerSockets).
-        ContainerSockets.closeSocket(connection);
-        queue.failAll(cause);
-        if (handler != null) {
-            handler.onClosed(cause);
-        }
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return remote;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return local;
-    }
-
-    @Override
-    public boolean secure() {
-        return secure;
-    }
-
-    @Override
-    public SSLSession tlsSession() {
-        return null; // the container runs TLS; its session is not ours to see
+        shutdownOutputAfterFlush();
     }
 }
