@@ -15,7 +15,8 @@ import javax.net.ssl.SSLSession;
  * hand-over of each read from the container's thread to the loop, the end of input, and the
  * close. The container's side is the subclass's: how the reader stopped by the gate starts again
  * ({@link #resumeReader}), how what is queued is written and the output ended ({@link #flush}),
- * and how the container's connection is closed ({@link #closeConnection}).
+ * and how the container's connection is closed ({@link #closeConnection}, from the loop, or from
+ * a container thread when the loop has stopped).
  *
  * <p>Threads: the container's reading thread hands each read to the loop ({@link #handOver}) and
  * any other work too ({@link #onLoop}); everything else runs on the loop.
@@ -48,6 +49,12 @@ abstract class HostedTransport implements Transport {
     boolean eof;
     /** Read by the container's reading thread too. */
     private volatile boolean closed;
+    /**
+     * Whether the loop refused a container thread's work (the server stopped): the reading
+     * thread stops. Not {@link #closed}, which stays the loop's to set: a close queued before
+     * the stop still runs in the loop's last pass and fails what is queued.
+     */
+    private volatile boolean loopGone;
     private int readsPaused;
 
     private final Runnable scheduledFlushTask = this::scheduledFlush;
@@ -85,12 +92,17 @@ abstract class HostedTransport implements Transport {
     }
 
     /**
-     * The loop refused a container thread's work: the server stopped. Marks the transport closed
-     * (a reading thread stops, one waiting out a backlog too) and closes the container's connection.
+     * The loop refused a container thread's work: the server stopped. The reading thread stops
+     * (one waiting out a backlog too) and the container's connection closes.
      */
-    void loopStopped() {
-        closed = true;
+    private void loopStopped() {
+        loopGone = true;
         closeConnection(null);
+    }
+
+    /** Reader: whether to stop reading (the transport closed, or the server stopped). */
+    final boolean readerDone() {
+        return closed || loopGone;
     }
 
     /** Reader: a chunk it read goes to the loop, after the ones before it. */

@@ -117,6 +117,9 @@ final class JettyTransport extends HostedTransport {
         endPoint.setIdleTimeout(0);
         byte[] first = prefilled;
         prefilled = null;
+        if (first != null) {
+            gate.sent(first.length); // taken in by deliver, as every read
+        }
         try {
             loop().execute(() -> {
                 answer.open(this);
@@ -135,7 +138,7 @@ final class JettyTransport extends HostedTransport {
     private void readAvailable() {
         ByteBuffer buffer = READ_BUFFER.get();
         try {
-            while (!isClosed()) {
+            while (!readerDone()) {
                 if (gate.park()) {
                     return; // the loop asks Jetty for more (fillInterested) when it may read again
                 }
@@ -162,11 +165,6 @@ final class JettyTransport extends HostedTransport {
         connection.fillInterested();
     }
 
-    /** Closes the endpoint only: the closed flag stays the loop's to set. */
-    @Override
-    void loopStopped() {
-        endPoint.close();
-    }
 
     @Override
     void closeConnection(Throwable cause) {

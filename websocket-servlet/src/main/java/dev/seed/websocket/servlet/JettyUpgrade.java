@@ -1,6 +1,5 @@
 package dev.seed.websocket.servlet;
 
-import dev.seed.websocket.HostedUpgrades;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.HttpStream;
@@ -17,15 +16,14 @@ final class JettyUpgrade {
     }
 
     /** Arranges the switch; the caller sets the 101's status and fields and returns. False: not Jetty after all. */
-    static boolean prepare(HttpServletRequest request, HostedUpgrades.Answer answer, java.net.InetSocketAddress remote,
-            java.net.InetSocketAddress local) {
+    static boolean prepare(HttpServletRequest request, AcceptedUpgrade accepted) {
         ServletContextRequest core = ServletContextRequest.getServletContextRequest(ContainerKind.unwrap(request));
         if (core == null) {
             return false;
         }
         var connection = core.getConnectionMetaData().getConnection();
-        JettyTransport transport = new JettyTransport(answer, connection.getEndPoint(), core.getComponents().getExecutor(),
-                remote, local, request.isSecure());
+        JettyTransport transport = new JettyTransport(accepted.answer(), connection.getEndPoint(),
+                core.getComponents().getExecutor(), accepted.remote(), accepted.local(), accepted.secure());
         core.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, transport.connection());
         return true;
     }

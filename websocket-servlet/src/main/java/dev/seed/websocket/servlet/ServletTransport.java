@@ -122,12 +122,12 @@ final class ServletTransport extends HostedTransport implements ReadListener, Wr
     private void readAvailable() {
         byte[] array = READ_ARRAY.get();
         try {
-            while (!isClosed()) {
+            while (!readerDone()) {
                 if (gate.park()) {
                     return;
                 }
                 // a flood: this container thread waits (inside its callback) until the loop catches up
-                while (gate.backlogged() && !isClosed()) {
+                while (gate.backlogged() && !readerDone()) {
                     java.util.concurrent.locks.LockSupport.parkNanos(BACKLOG_WAIT_NANOS);
                 }
                 if (!in.isReady()) {

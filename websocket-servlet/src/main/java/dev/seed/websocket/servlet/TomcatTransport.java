@@ -77,7 +77,7 @@ final class TomcatTransport extends HostedTransport {
     SocketState readAvailable() {
         ByteBuffer buffer = READ_BUFFER.get();
         try {
-            while (!isClosed()) {
+            while (!readerDone()) {
                 if (gate.park()) {
                     return SocketState.SUSPENDED;
                 }

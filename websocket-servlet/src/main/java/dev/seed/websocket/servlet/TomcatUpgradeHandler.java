@@ -2,7 +2,6 @@ package dev.seed.websocket.servlet;
 
 import dev.seed.websocket.HostedUpgrades;
 import jakarta.servlet.http.WebConnection;
-import java.net.InetSocketAddress;
 import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
 import org.apache.tomcat.util.net.SSLSupport;
@@ -17,10 +16,7 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  */
 public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler {
 
-    private HostedUpgrades.Answer answer;
-    private InetSocketAddress remote;
-    private InetSocketAddress local;
-    private boolean secure;
+    private AcceptedUpgrade accepted;
     private SocketWrapperBase<?> socket;
     /** Made in init, on the thread that then dispatches the first read. */
     private volatile TomcatTransport transport;
@@ -30,11 +26,8 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler {
     }
 
     /** The accepted answer and the request's addresses, before Tomcat calls {@link #init}. */
-    void prepare(HostedUpgrades.Answer answer, InetSocketAddress remote, InetSocketAddress local, boolean secure) {
-        this.answer = answer;
-        this.remote = remote;
-        this.local = local;
-        this.secure = secure;
+    void prepare(AcceptedUpgrade accepted) {
+        this.accepted = accepted;
     }
 
     @Override
@@ -50,14 +43,15 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler {
     /** After the 101 is written, before Tomcat's first read dispatch for the connection. */
     @Override
     public void init(WebConnection connection) {
-        HostedUpgrades.Answer a = answer;
+        AcceptedUpgrade u = accepted;
+        HostedUpgrades.Answer a = u == null ? null : u.answer();
         if (a == null || socket == null) { // made by someone else than our filter: nothing to serve
             if (socket != null) {
                 socket.close();
             }
             return;
         }
-        TomcatTransport t = new TomcatTransport(a.loop(), socket, remote, local, secure);
+        TomcatTransport t = new TomcatTransport(a.loop(), socket, u.remote(), u.local(), u.secure());
         try {
             // the connection opens on its loop before the first read's task (the loop runs tasks in order)
             a.loop().execute(() -> a.open(t));

@@ -119,15 +119,16 @@ public class WebSocketUpgradeFilter extends HttpFilter {
             }
             InetSocketAddress local = address(request.getLocalAddr(), request.getLocalPort());
             ContainerKind kind = servletApiOnly ? ContainerKind.OTHER : ContainerKind.of(request);
-            if (kind == ContainerKind.JETTY && JettyUpgrade.prepare(request, answer, remote, local)) {
+            AcceptedUpgrade accepted = new AcceptedUpgrade(answer, remote, local, request.isSecure());
+            if (kind == ContainerKind.JETTY && JettyUpgrade.prepare(request, accepted)) {
                 return; // Jetty swaps our connection in once the 101 is written
             }
             if (kind == ContainerKind.TOMCAT) {
-                request.upgrade(TomcatUpgradeHandler.class).prepare(answer, remote, local, request.isSecure());
+                request.upgrade(TomcatUpgradeHandler.class).prepare(accepted);
                 return; // Tomcat hands the handler its socket once the 101 is written
             }
             WebSocketUpgradeHandler handler = request.upgrade(WebSocketUpgradeHandler.class);
-            handler.prepare(answer, remote, local, request.isSecure());
+            handler.prepare(accepted);
         } catch (IOException | ServletException | RuntimeException e) {
             answer.abandon();
             LOG.log(Level.WARNING, "The container refused the HTTP upgrade of " + path, e);

@@ -3,7 +3,6 @@ package dev.seed.websocket.servlet;
 import dev.seed.websocket.HostedUpgrades;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
-import java.net.InetSocketAddress;
 
 /**
  * What the container hands the upgraded connection to (Servlet 6.1 section 2.3.3.5): the
@@ -14,10 +13,7 @@ import java.net.InetSocketAddress;
  */
 public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
 
-    private HostedUpgrades.Answer answer;
-    private InetSocketAddress remote;
-    private InetSocketAddress local;
-    private boolean secure;
+    private AcceptedUpgrade accepted;
     private volatile ServletTransport transport;
 
     public WebSocketUpgradeHandler() {
@@ -25,23 +21,21 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
     }
 
     /** The accepted answer and the request's addresses, before the container calls {@link #init}. */
-    void prepare(HostedUpgrades.Answer answer, InetSocketAddress remote, InetSocketAddress local, boolean secure) {
-        this.answer = answer;
-        this.remote = remote;
-        this.local = local;
-        this.secure = secure;
+    void prepare(AcceptedUpgrade accepted) {
+        this.accepted = accepted;
     }
 
     @Override
     public void init(WebConnection connection) {
-        HostedUpgrades.Answer a = answer;
+        AcceptedUpgrade u = accepted;
+        HostedUpgrades.Answer a = u == null ? null : u.answer();
         if (a == null) { // made by someone else than our filter: nothing to serve
             closeQuietly(connection);
             return;
         }
         ServletTransport t;
         try {
-            t = new ServletTransport(a.loop(), connection, remote, local, secure);
+            t = new ServletTransport(a.loop(), connection, u.remote(), u.local(), u.secure());
         } catch (java.io.IOException | RuntimeException e) {
             a.abandon();
             closeQuietly(connection);
