@@ -451,7 +451,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             }
             open = false;
             engine.sendClose(code, WebSocketProtocol.truncateReason(reason));
-            failHeldSends(new WebSocketException("Connection is closing."));
+            failHeldSends("Connection is closing.");
             if (flow != null && flow.reasons != 0) {
                 // The peer's answer to our close must be read: whatever paused reading, it ends here.
                 flow.holds = null;
@@ -577,15 +577,17 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     /** The held whole messages will never go out (closing, closed). Loop only. */
-    private void failHeldSends(Throwable why) {
+    /** Fails the sends held back by flow control with {@code why} ("Connection is ..."), made only if there are any. */
+    private void failHeldSends(String why) {
         java.util.ArrayDeque<HeldSend> held = flow == null ? null : flow.heldSends;
         if (flow != null) {
             flow.heldSends = null;
         }
-        if (held != null) {
+        if (held != null && !held.isEmpty()) {
+            WebSocketException failure = new WebSocketException(why);
             for (HeldSend h : held) {
                 PENDING_BYTES.addAndGet(this, -h.size());
-                sendFailed(h.future(), why);
+                sendFailed(h.future(), failure);
             }
         }
     }
@@ -952,7 +954,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (flow != null) {
             flow.heldInput = null;
         }
-        failHeldSends(new WebSocketException("Connection is closed."));
+        failHeldSends("Connection is closed.");
         cancelTimers();
         engine.receiveEof();
         int code = engine.closeCode();

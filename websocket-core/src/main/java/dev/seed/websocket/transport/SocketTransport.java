@@ -477,10 +477,15 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
     }
 
     /** Drops every queued buffer and fails every queued future with {@code failure}. */
-    private void failQueued(Throwable failure) {
+    /** Fails the queued completion markers with {@code cause}, or a ClosedChannelException made only if there is one. */
+    private void failQueued(Throwable cause) {
         if (queue != null) {
+            Throwable failure = cause;
             for (Object o : queue) {
                 if (o instanceof CompletableFuture<?> f) {
+                    if (failure == null) {
+                        failure = new ClosedChannelException();
+                    }
                     f.completeExceptionally(failure);
                 }
             }
@@ -595,7 +600,7 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
         } catch (IOException ignored) {
             // closing anyway
         }
-        failQueued(cause != null ? cause : new ClosedChannelException());
+        failQueued(cause);
         if (tls != null) {
             tls.release();
         }

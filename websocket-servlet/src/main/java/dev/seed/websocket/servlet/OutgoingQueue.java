@@ -99,13 +99,16 @@ final class OutgoingQueue {
 
     /** The transport closed: every marker fails (with {@code cause} as the reason), every buffer is dropped. */
     void failAll(Throwable cause) {
-        ClosedChannelException failure = new ClosedChannelException();
-        if (cause != null) {
-            failure.initCause(cause);
-        }
+        ClosedChannelException failure = null; // made for the first marker: most closes have none
         Object o;
         while ((o = items.poll()) != null) {
             if (o instanceof CompletableFuture<?> f) {
+                if (failure == null) {
+                    failure = new ClosedChannelException();
+                    if (cause != null) {
+                        failure.initCause(cause);
+                    }
+                }
                 f.completeExceptionally(failure);
             }
         }

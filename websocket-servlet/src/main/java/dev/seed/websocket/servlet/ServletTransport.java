@@ -93,7 +93,8 @@ final class ServletTransport extends HostedTransport implements ReadListener, Wr
 
     @Override
     public void onError(Throwable t) {
-        onLoop(() -> close(t));
+        // Tomcat reports the peer's end of input as an EOFException: the end, not a failure
+        onLoop(t instanceof java.io.EOFException ? this::endOfInput : () -> close(t));
     }
 
     @Override
@@ -142,6 +143,8 @@ final class ServletTransport extends HostedTransport implements ReadListener, Wr
                     handOver(java.util.Arrays.copyOf(array, n));
                 }
             }
+        } catch (java.io.EOFException end) {
+            onLoop(this::endOfInput); // as onError
         } catch (IOException | RuntimeException e) {
             onLoop(() -> close(e));
         }

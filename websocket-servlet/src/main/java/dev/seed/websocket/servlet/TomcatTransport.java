@@ -82,7 +82,12 @@ final class TomcatTransport extends HostedTransport {
                     return SocketState.SUSPENDED;
                 }
                 buffer.clear();
-                int n = socket.read(false, buffer);
+                int n;
+                try {
+                    n = socket.read(false, buffer);
+                } catch (java.io.EOFException end) {
+                    n = -1; // how Tomcat's non-blocking read says the peer ended: not a failure
+                }
                 if (n < 0) {
                     onLoop(this::endOfInput);
                     return SocketState.SUSPENDED; // nothing more to read; the loop closes when done writing

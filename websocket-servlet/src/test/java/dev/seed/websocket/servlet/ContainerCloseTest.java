@@ -28,6 +28,8 @@ class ContainerCloseTest {
     private WebSocketServer server;
     private Container container;
     private final CompletableFuture<WebSocketConnection> opened = new CompletableFuture<>();
+    private final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
+    private final java.util.List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     void start(Container.Kind kind) throws Exception {
         server = WebSocketServer.builder().listen(false).closeTimeout(Duration.ofMillis(500))
@@ -35,6 +37,16 @@ class ContainerCloseTest {
                     @Override
                     public void onOpen(WebSocketConnection c) {
                         opened.complete(c);
+                    }
+
+                    @Override
+                    public void onError(WebSocketConnection c, Throwable error) {
+                        errors.add(error);
+                    }
+
+                    @Override
+                    public void onClose(WebSocketConnection c, int code, String reason) {
+                        closedWith.complete(code);
                     }
                 })
                 .build().start();
@@ -81,6 +93,18 @@ class ContainerCloseTest {
             throw new AssertionError("the server did not close the TCP connection; received " + all.size() + " bytes");
         }
         return all.toByteArray();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aPeerEndingTheConnectionWithoutACloseFrameIsAnAbnormalCloseNotAnError(Container.Kind kind) throws Exception {
+        start(kind);
+        try (Socket s = handshake()) {
+            opened.get(5, TimeUnit.SECONDS);
+            s.shutdownOutput(); // the TCP end, no Close frame: as on our own port, 1006 and no error
+            assertThat(closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1006);
+            assertThat(errors).as("errors reported to the handler").isEmpty();
+        }
     }
 
     @ParameterizedTest
