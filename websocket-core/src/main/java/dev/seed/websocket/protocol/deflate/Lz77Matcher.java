@@ -244,6 +244,9 @@ final class Lz77Matcher {
             // these sizes ran on this thread since): go on from there, as a matcher keeping its
             // arrays does, instead of rebuilding them from the history.
             if (!scratch.holds(windowBits, hashBits, id, generation)) {
+                // nobody's from here on until this call succeeds: if it fails, the matcher
+                // whose state was in the arrays must not take what this call left for its own
+                scratch.heldBy(windowBits, hashBits, Lz77Scratch.NOBODY, 0);
                 restoreHistory();
                 rebuilds++;
             }

@@ -22,6 +22,9 @@ final class Lz77Scratch {
     /** Heads of {@code 2^bits} positions, by hashBits; null until first use. */
     private final char[][] heads = new char[16][];
 
+    /** The owner of arrays that hold nobody's state (matchers' ids start at 1). */
+    static final long NOBODY = 0;
+
     /**
      * Whose state the arrays of each size hold: the matcher's id and generation after the call
      * that left them (0: nobody's). The window and chains by windowBits, the heads by hashBits.

@@ -395,6 +395,28 @@ class DeflateEncoderTest {
     }
 
     @Test
+    void anotherCompactEncoderFailingInBetweenMakesTheNextCallRebuild() throws DataFormatException {
+        List<byte[]> messages = ChatCorpus.messages(100, 26);
+        byte[] incompressible = randomBytes(20_000, 27);
+        DeflateOutput out = new DeflateOutput(64);
+        DeflateEncoder a = new DeflateEncoder(14, 6, 8, true);
+        DeflateEncoder b = new DeflateEncoder(14, 6, 8, true);
+        Inflater aInflater = new Inflater(true);
+        for (int i = 0; i < messages.size(); i++) {
+            byte[] m = messages.get(i);
+            byte[] compressed = compressed(a, m, out);
+            assertThat(inflate(aInflater, compressed, m.length)).as("message %d", i).isEqualTo(m);
+            if (i % 10 == 0) {
+                // b overwrites the thread's arrays with its own history, then gives up at the limit
+                out.clear();
+                assertThat(compress(b, incompressible, out, 100)).isFalse();
+            }
+        }
+        aInflater.end();
+        assertThat(a.rebuilds()).as("the first call and one after each failure of b").isEqualTo(11);
+    }
+
+    @Test
     void aCompactEncoderMovingBetweenThreadsNeverGoesOnFromArraysItLeftEarlier() throws Exception {
         List<byte[]> messages = ChatCorpus.messages(600, 25);
         DeflateOutput out = new DeflateOutput(64);
