@@ -576,8 +576,10 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         }
     }
 
-    /** The held whole messages will never go out (closing, closed). Loop only. */
-    /** Fails the sends held back by flow control with {@code why} ("Connection is ..."), made only if there are any. */
+    /**
+     * The held whole messages will never go out (closing, closed): their futures fail with
+     * {@code why}, an exception made only if there are any. Loop only.
+     */
     private void failHeldSends(String why) {
         java.util.ArrayDeque<HeldSend> held = flow == null ? null : flow.heldSends;
         if (flow != null) {

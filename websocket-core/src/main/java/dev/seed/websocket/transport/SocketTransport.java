@@ -476,8 +476,10 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
         }
     }
 
-    /** Drops every queued buffer and fails every queued future with {@code failure}. */
-    /** Fails the queued completion markers with {@code cause}, or a ClosedChannelException made only if there is one. */
+    /**
+     * Drops every queued buffer and fails every queued future with {@code cause}, or with a
+     * ClosedChannelException made only if there is a future.
+     */
     private void failQueued(Throwable cause) {
         if (queue != null) {
             Throwable failure = cause;

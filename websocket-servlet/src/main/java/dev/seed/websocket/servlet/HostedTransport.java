@@ -41,6 +41,9 @@ abstract class HostedTransport implements Transport {
     /** When the reading thread stops and who starts it again. */
     final ReadGate gate;
     private boolean flushScheduled;
+    /** Whether {@link #flush} is running, and whether it was asked again meanwhile. */
+    private boolean flushing;
+    private boolean flushAgain;
     /** Whether the output ends once what is queued is written: nothing more is queued. */
     boolean shutdownRequested;
     /** Whether the output is done (set by {@link #flush}): the end of input closes the transport. */
@@ -76,8 +79,30 @@ abstract class HostedTransport implements Transport {
     /**
      * Writes what is queued while the container takes it; once it is all written after
      * {@link #shutdownOutputAfterFlush}, ends the output and sets {@link #outputDone} (loop).
+     * Called through {@link #flush} only.
      */
-    abstract void flush();
+    abstract void writeQueued();
+
+    /**
+     * {@link #writeQueued}, never inside itself: a completed send's future runs the application's
+     * callbacks at once, inside the queue's bookkeeping, and one that sends, resumes reading or
+     * closes asks for a flush; that flush runs once the current one is done (loop).
+     */
+    final void flush() {
+        if (flushing) {
+            flushAgain = true;
+            return;
+        }
+        flushing = true;
+        try {
+            do {
+                flushAgain = false;
+                writeQueued();
+            } while (flushAgain && !closed);
+        } finally {
+            flushing = false;
+        }
+    }
 
     /** Closes the container's connection: from {@link #close} (loop) or {@link #loopStopped}. */
     abstract void closeConnection(Throwable cause);

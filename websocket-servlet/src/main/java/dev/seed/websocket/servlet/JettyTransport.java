@@ -175,7 +175,7 @@ final class JettyTransport extends HostedTransport {
 
     /** Starts one gathering write of what is queued, unless one is under way. */
     @Override
-    void flush() {
+    void writeQueued() {
         if (isClosed() || writing != null) {
             return;
         }
@@ -197,11 +197,13 @@ final class JettyTransport extends HostedTransport {
     /** Jetty's callback: the write is done; its buffers leave the queue. */
     private void writeDone() {
         ByteBuffer[] done = writing;
-        writing = null;
         if (done == null || isClosed()) {
+            writing = null;
             return;
         }
+        // still marked under way while the markers' callbacks run: a flush they ask for waits
         queue.written(done.length, writingBytes);
+        writing = null;
         flush();
     }
 }

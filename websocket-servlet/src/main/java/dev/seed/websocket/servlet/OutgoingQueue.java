@@ -85,16 +85,20 @@ final class OutgoingQueue {
      */
     @SuppressWarnings("unchecked")
     void written(int count, long written) {
+        bytes -= written;
         int buffers = 0;
         while (buffers < count) {
             Object o = items.poll();
+            if (o == null) {
+                return; // a callback closed the transport and failed the rest
+            }
             if (o instanceof CompletableFuture<?> f) {
+                // runs the application's callbacks at once; they may queue, flush or close
                 ((CompletableFuture<Void>) f).complete(null);
             } else {
                 buffers++;
             }
         }
-        bytes -= written;
     }
 
     /** The transport closed: every marker fails (with {@code cause} as the reason), every buffer is dropped. */

@@ -129,6 +129,12 @@ final class ServletTransport extends HostedTransport implements ReadListener, Wr
                 }
                 // a flood: this container thread waits (inside its callback) until the loop catches up
                 while (gate.backlogged() && !readerDone()) {
+                    if (loop().inLoop()) {
+                        // resumed on the loop: the deliveries it waits for are this loop's tasks;
+                        // read again after them
+                        onLoop(readTask);
+                        return;
+                    }
                     java.util.concurrent.locks.LockSupport.parkNanos(BACKLOG_WAIT_NANOS);
                 }
                 if (!in.isReady()) {
@@ -163,7 +169,7 @@ final class ServletTransport extends HostedTransport implements ReadListener, Wr
      * again: the buffer stays at the head of the queue until then (see {@link OutgoingQueue}).
      */
     @Override
-    void flush() {
+    void writeQueued() {
         if (isClosed() || !writable) {
             return; // the container's first onWritePossible (after setWriteListener) starts output
         }

@@ -87,6 +87,11 @@ final class TomcatTransport extends HostedTransport {
                     n = socket.read(false, buffer);
                 } catch (java.io.EOFException end) {
                     n = -1; // how Tomcat's non-blocking read says the peer ended: not a failure
+                } catch (IOException e) {
+                    if (!tlsEndedByPeer()) {
+                        throw e;
+                    }
+                    n = -1; // a close_notify arriving alone fails Tomcat's TLS read: the peer ended
                 }
                 if (n < 0) {
                     onLoop(this::endOfInput);
@@ -102,6 +107,12 @@ final class TomcatTransport extends HostedTransport {
             return SocketState.SUSPENDED;
         }
         return SocketState.CLOSED;
+    }
+
+    /** Whether the peer ended TLS (its close_notify came): what Tomcat's TLS read then fails with is the end of input. */
+    private boolean tlsEndedByPeer() {
+        return socket.getSocket() instanceof org.apache.tomcat.util.net.SecureNioChannel tls
+                && tls.getSslEngine() != null && tls.getSslEngine().isInboundDone();
     }
 
     /** A write dispatch (only without asynchronous writes): the socket takes more. */
@@ -129,7 +140,7 @@ final class TomcatTransport extends HostedTransport {
 
     /** Writes what is queued, one gathering write at a time, while the socket takes it at once. */
     @Override
-    void flush() {
+    void writeQueued() {
         while (!isClosed() && writing == null) {
             if (queue.head() == null) {
                 if (shutdownRequested && !outputDone) {

@@ -76,9 +76,10 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler {
                 t.writePossible();
                 return SocketState.UPGRADED;
             case STOP:
-                // the connector stops: the server's own stop (1001) normally came first
+                // the connector stops (the server's own stop, 1001, normally came first): the
+                // socket closes now, as Tomcat's other upgraded connections
                 t.endedByContainer(null);
-                return SocketState.UPGRADED;
+                return SocketState.CLOSED;
             default: // ERROR, DISCONNECT, TIMEOUT, CONNECT_FAIL
                 t.endedByContainer(socket.getError());
                 return SocketState.CLOSED;

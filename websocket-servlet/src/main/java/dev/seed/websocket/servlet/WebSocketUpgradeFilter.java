@@ -180,7 +180,8 @@ public class WebSocketUpgradeFilter extends HttpFilter {
                 if (slash < 0) {
                     break;
                 }
-                i = slash;
+                // a segment that was only a parameter ("/a/;x/b") leaves none, as the container maps it
+                i = b.length() > 0 && b.charAt(b.length() - 1) == '/' ? slash + 1 : slash;
             } else {
                 b.append(c);
                 i++;

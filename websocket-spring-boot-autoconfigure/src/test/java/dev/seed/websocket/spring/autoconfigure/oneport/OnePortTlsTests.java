@@ -37,21 +37,68 @@ class OnePortTlsTests {
     /** Says whether the connection is encrypted, as the engine sees it. */
     @WsHandler("/secure")
     static class Secure implements WebSocketHandler {
+        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        final java.util.List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
         @Override
         public void onText(WebSocketConnection c, String text) {
             c.sendText("secure=" + c.isSecure() + " " + text);
         }
+
+        @Override
+        public void onError(WebSocketConnection c, Throwable error) {
+            errors.add(error);
+        }
+
+        @Override
+        public void onClose(WebSocketConnection c, int code, String reason) {
+            closed.complete(code);
+        }
     }
 
-    @Test
-    void wssOnTheWebServersHttpsPort() throws Exception {
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(App.class)
+    private static ConfigurableApplicationContext start() throws Exception {
+        return new SpringApplicationBuilder(App.class)
                 .properties("server.port=0", "server.address=127.0.0.1",
                         "server.ssl.key-store=" + TestTls.keyStoreFile().toUri(),
                         "server.ssl.key-store-password=" + TestTls.password(),
                         "server.ssl.key-store-type=PKCS12", "spring.main.banner-mode=off",
                         "spring.security.user.name=ada", "spring.security.user.password=secret")
                 .run();
+    }
+
+    /**
+     * A peer that ends TLS (close_notify, then TCP's FIN) without a WebSocket Close: 1006 and no
+     * error, as a plain TCP end (Tomcat reports a close_notify arriving alone as a failed read).
+     */
+    @Test
+    void aPeerEndingTlsWithoutACloseFrameIsAnAbnormalCloseNotAnError() throws Exception {
+        try (ConfigurableApplicationContext app = start()) {
+            int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) TestTls.clientContext().getSocketFactory()
+                    .createSocket("127.0.0.1", port);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("GET /secure HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nOrigin: https://127.0.0.1:" + port + "\r\n"
+                    + "Authorization: Basic " + java.util.Base64.getEncoder().encodeToString("ada:secret".getBytes())
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            while (!head.toString(java.nio.charset.StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                int b = s.getInputStream().read();
+                assertThat(b).as("the 101's head").isNotNegative();
+                head.write(b);
+            }
+            assertThat(head.toString(java.nio.charset.StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101");
+            s.close(); // close_notify, then FIN
+            Secure handler = app.getBean(Secure.class);
+            assertThat(handler.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1006);
+            assertThat(handler.errors).as("errors reported to the handler").isEmpty();
+        }
+    }
+
+    @Test
+    void wssOnTheWebServersHttpsPort() throws Exception {
+        try (ConfigurableApplicationContext app = start();
                 WebSocketClient client = WebSocketClient.builder().sslContext(TestTls.clientContext()).build()) {
             int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             assertThat(app.getEnvironment().getProperty("local.websocket.server.port", Integer.class)).isEqualTo(port);
