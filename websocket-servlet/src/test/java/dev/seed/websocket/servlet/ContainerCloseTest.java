@@ -95,6 +95,47 @@ class ContainerCloseTest {
         return all.toByteArray();
     }
 
+    /**
+     * A send's future runs the application's callback inside the transport's write bookkeeping;
+     * one that resumes reading there has what was held (the peer's Close) handled at once, so the
+     * flush for our Close is asked for while the write that completed the future still has buffers
+     * to account for: every message still arrives whole, once and in order, then our Close.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.Kind.class)
+    void aSendCallbackThatResumesReadingIntoThePeersCloseKeepsTheOutputWhole(Container.Kind kind) throws Exception {
+        server = WebSocketServer.builder().listen(false).closeTimeout(Duration.ofSeconds(2))
+                .route("/r", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        c.pauseReading();
+                        for (int i = 0; i < 200; i++) {
+                            java.util.concurrent.CompletableFuture<Void> sent = c.sendText(text + i);
+                            if (i == 100) { // one in the middle of a gathering write
+                                sent.thenRun(c::resumeReading);
+                            }
+                        }
+                    }
+                })
+                .build().start();
+        container = Container.start(kind, List.of(Container.upgradeFilter(kind, server)));
+        dev.seed.websocket.it.RecordingHandler h = new dev.seed.websocket.it.RecordingHandler();
+        try (dev.seed.websocket.WebSocketClient client = dev.seed.websocket.WebSocketClient.builder().build()) {
+            WebSocketConnection c = client.connect(java.net.URI.create("ws://127.0.0.1:" + container.port() + "/r"), h)
+                    .get(10, TimeUnit.SECONDS);
+            String text = "m".repeat(3000) + ":";
+            c.sendText(text);
+            c.close(1000, "done");
+            for (int i = 0; i < 200; i++) {
+                dev.seed.websocket.it.RecordingHandler.Event e = h.next();
+                assertThat(e).as("message %d", i).isNotNull();
+                assertThat(e.type()).as("message %d: %s", i, e.value()).isEqualTo("text");
+                assertThat(e.text()).isEqualTo(text + i);
+            }
+            assertThat(h.closed.get(10, TimeUnit.SECONDS).code()).isEqualTo(1000);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.Kind.class)
     void aPeerEndingTheConnectionWithoutACloseFrameIsAnAbnormalCloseNotAnError(Container.Kind kind) throws Exception {
