@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,10 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The end of a hosted connection on the wire (RFC 6455 section 7.1.1: the server closes the TCP
  * connection first): after the close handshake, and when the peer never answers our Close.
  */
-class ContainerCloseTest {
+class ContainerCloseTest extends ContainerTestBase {
 
-    private WebSocketServer server;
-    private Container container;
     private final CompletableFuture<WebSocketConnection> opened = new CompletableFuture<>();
     private final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
     private final java.util.List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -51,16 +48,6 @@ class ContainerCloseTest {
                 })
                 .build().start();
         container = Container.start(kind, List.of(Container.upgradeFilter(kind, server)));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (container != null) {
-            container.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
     }
 
     /** A raw peer past the handshake: the 101's head is read, nothing else. */

@@ -14,16 +14,12 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Our routes on a container's port: echo, compression, refusals, and the application's pages beside them. */
-class ContainerEchoTest {
+class ContainerEchoTest extends ContainerTestBase {
 
-    private WebSocketServer server;
-    private Container container;
-    private WebSocketClient client;
 
     private void start(Container.Kind kind) throws Exception {
         server = WebSocketServer.builder().listen(false)
@@ -43,19 +39,6 @@ class ContainerEchoTest {
         // behind a filter that wraps the request, as Spring Security's chain does
         container = Container.start(kind, List.of(new Container.WrappingFilter(), Container.upgradeFilter(kind, server)));
         client = WebSocketClient.builder().extensions("permessage-deflate; client_max_window_bits").build();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (container != null) {
-            container.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
     }
 
     @ParameterizedTest

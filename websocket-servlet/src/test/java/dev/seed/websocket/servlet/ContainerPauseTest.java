@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,26 +23,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Servlet API on Tomcat a pause cannot stop Tomcat from dispatching again while data waits, which
  * is why Tomcat gets its own upgrade kind: that path is not run here.)
  */
-class ContainerPauseTest {
+class ContainerPauseTest extends ContainerTestBase {
 
     private static final int MESSAGES = 2000;
 
-    private WebSocketServer server;
-    private Container container;
-    private WebSocketClient client;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (client != null) {
-            client.close();
-        }
-        if (container != null) {
-            container.close();
-        }
-        if (server != null) {
-            server.stop();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(value = Container.Kind.class, names = {"TOMCAT", "JETTY", "TOMCAT_WITHOUT_ASYNC_IO"})
