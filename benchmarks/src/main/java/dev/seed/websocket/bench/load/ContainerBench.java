@@ -281,13 +281,7 @@ public final class ContainerBench {
 
     private String report(long elapsedNanos, String loadBefore) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Machine: %s, %d CPUs, %s RAM, Linux %s; %s %s%n",
-                MachineFacts.cpuModel(), MachineFacts.cpuCount(), MachineFacts.memory(), MachineFacts.kernel(),
-                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version")));
-        sb.append(String.format(Locale.ROOT, "Pinning: servers %s, load generator %s; server JVMs: %s%n",
-                config.serverCpu() == null ? "not pinned (no taskset or 1 CPU)" : "taskset -c " + config.serverCpu(),
-                config.serverCpu() == null ? "not pinned" : "taskset -c 0 (bin/bench)",
-                String.join(" ", config.serverJvmOptions())));
+        sb.append(MachineFacts.machineAndPinning(config));
         sb.append(String.format(Locale.ROOT, "Tomcat %s, Jetty %s (embedded, default thread pools and connectors%s);"
                 + " our engine with one event loop in each of its columns.%n", tomcatVersion(), jettyVersion(),
                 config.serverJvmOptions().stream().anyMatch(o -> o.contains(TomcatBenchServer.SOCKET_BUFFER_PROPERTY))

@@ -11,6 +11,17 @@ final class MachineFacts {
     private MachineFacts() {
     }
 
+    /** A report's first two lines: this machine and JVM, and how the run pinned its processes. */
+    static String machineAndPinning(BenchConfig config) {
+        return String.format(java.util.Locale.ROOT, "Machine: %s, %d CPUs, %s RAM, Linux %s; %s %s%n",
+                cpuModel(), cpuCount(), memory(), kernel(),
+                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"))
+                + String.format(java.util.Locale.ROOT, "Pinning: servers %s, load generator %s; server JVMs: %s%n",
+                        config.serverCpu() == null ? "not pinned (no taskset or 1 CPU)" : "taskset -c " + config.serverCpu(),
+                        config.serverCpu() == null ? "not pinned" : "taskset -c 0 (bin/bench)",
+                        String.join(" ", config.serverJvmOptions()));
+    }
+
     static String cpuModel() {
         return firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown CPU");
     }
