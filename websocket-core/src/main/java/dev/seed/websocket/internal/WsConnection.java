@@ -790,7 +790,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void closeTransport() {
-        transport.shutdownOutputAfterFlush();
+        transport.closeAfterFlush();
         armCloseTimer();
     }
 

@@ -63,6 +63,44 @@ class ServerFeaturesTest {
         }
     }
 
+    /**
+     * RFC 6455 section 5.5.1: once it has sent and received a Close the server closes the TCP
+     * connection, both directions and first (section 7.1.1), without waiting for the peer's end:
+     * the peer here keeps its side open, the handler's onClose comes anyway, and the peer's next
+     * bytes meet a closed socket (a reset) long before the 30 s close timeout.
+     */
+    @Test
+    void afterThePeersCloseTheServerClosesBothDirectionsWithoutWaitingForThePeersEnd() throws Exception {
+        CompletableFuture<Integer> closedWith = new CompletableFuture<>();
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).closeTimeout(Duration.ofSeconds(30))
+                .route("/r", new WebSocketHandler() {
+                    @Override
+                    public void onClose(WebSocketConnection c, int code, String reason) {
+                        closedWith.complete(code);
+                    }
+                })
+                .build().start();
+        try (RawPeer raw = new RawPeer(server.port())) {
+            assertThat(raw.handshake("/r").status()).isEqualTo(101);
+            raw.sendClose(1000, "bye");
+            RawPeer.Frame close = raw.readFrame();
+            assertThat(close.opcode()).isEqualTo(0x8);
+            assertThat(close.closeCode()).isEqualTo(1000);
+            assertThat(raw.closedByPeerWithin(5000)).isTrue();
+            assertThat(closedWith.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
+            boolean reset = false;
+            for (long end = System.nanoTime() + 5_000_000_000L; !reset && System.nanoTime() < end; ) {
+                try {
+                    raw.sendFrame(0x89, new byte[0], true);
+                    Thread.sleep(20);
+                } catch (java.io.IOException e) {
+                    reset = true;
+                }
+            }
+            assertThat(reset).as("the server's socket is closed, not half-closed").isTrue();
+        }
+    }
+
     @Test
     void unknownPathIsRefusedWith404AndABodyNamingTheReason() throws Exception {
         server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/echo", new EchoHandler()).build().start();
