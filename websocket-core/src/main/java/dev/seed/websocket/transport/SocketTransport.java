@@ -191,6 +191,7 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
 
     private void read() {
         inRead = true;
+        loop.reading(true);
         try {
             for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !eofSeen && readsPaused == 0 && !tlsWaits(); i++) {
                 ByteBuffer buf = loop.readBuffer();
@@ -220,6 +221,7 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
             }
         } finally {
             inRead = false;
+            loop.reading(false);
         }
         if (!closed) {
             flush();
@@ -556,6 +558,13 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
      * later still reset it; a peer that sends after its Close gets no better.
      */
     private void closeDroppingInput() {
+        if (loop.readBufferTaken()) {
+            // Another connection's read is under way (its handler resumed this one, whose held
+            // input ended with the Close): the loop's buffer holds that read's bytes. The drain
+            // and close wait for the end of the turn (the flush comes back here).
+            flushSoon();
+            return;
+        }
         try {
             for (int i = 0; i < MAX_READS_PER_EVENT && !eofSeen; i++) {
                 ByteBuffer buf = loop.readBuffer();
