@@ -241,7 +241,10 @@ public final class Hixie76Protocol implements ProtocolEngine {
 
     /**
      * Fails the connection: sends the closing frame when it was not sent (there is no code to carry
-     * the reason), reports the error and closes the TCP connection.
+     * the reason), reports the error and closes the TCP connection as after a failed RFC 6455
+     * connection (section 7.1.7): the client may still be writing the message that failed, so
+     * the transport reads on until it ends rather than reset a connection whose closing frame it
+     * has not read yet.
      */
     private void fail(ProtocolException error) {
         decode = Decode.DONE;
@@ -250,7 +253,7 @@ public final class Hixie76Protocol implements ProtocolEngine {
         }
         state = State.CLOSED;
         listener.onProtocolError(error);
-        output.closeTransport();
+        output.closeTransportAfterFailure();
     }
 
     private static int indexOfFrameEnd(ByteBuffer data) {

@@ -190,6 +190,41 @@ class ServerExtrasTest {
         }
     }
 
+    /**
+     * A hixie-76 connection the server fails (a message over the limit) while the client is still
+     * writing it: the closing frame, then the server's end of its direction only. It goes on
+     * reading what the client sends until the client ends, as for a failed RFC 6455 connection:
+     * closing both directions with input still arriving would reset the connection, and a reset
+     * can discard the closing frame before the client reads it.
+     */
+    @Test
+    void aFailedHixie76ConnectionKeepsReadingWhatItsClientStillSends() throws Exception {
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).hixie76(true).maxMessageSize(1024)
+                .closeTimeout(Duration.ofSeconds(30)).route("/echo", new EchoHandler())
+                .build().start();
+        try (RawPeer raw = new RawPeer(server.port())) {
+            String request = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\nSec-WebSocket-Protocol: sample\r\n"
+                    + "Upgrade: WebSocket\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
+                    + "Origin: http://example.com\r\n\r\n^n:ds[4U";
+            raw.sendRaw(request.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(raw.readResponse().status()).isEqualTo(101);
+            assertThat(raw.socket().getInputStream().readNBytes(16)).hasSize(16);
+            byte[] part = new byte[2048];
+            java.util.Arrays.fill(part, (byte) 'a');
+            part[0] = 0x00; // a text frame whose 0xFF end never comes
+            raw.sendRaw(part);
+            assertThat(raw.socket().getInputStream().readNBytes(2)).containsExactly(0xFF, 0x00);
+            assertThat(raw.closedByPeerWithin(5000)).isTrue();
+            byte[] more = new byte[256];
+            java.util.Arrays.fill(more, (byte) 'a');
+            for (int i = 0; i < 25; i++) {
+                raw.sendRaw(more); // read and dropped: a reset would fail these writes
+                Thread.sleep(20);
+            }
+        }
+    }
+
     @Test
     void tickRunsPeriodicallyOnTheServersLoops() throws Exception {
         AtomicInteger ticks = new AtomicInteger();
