@@ -401,7 +401,8 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
         if (closed) {
             return;
         }
-        updateInterest(!drained);
+        // close_notify that the socket did not take at once (shutdownOutput) waits for OP_WRITE too
+        updateInterest(!drained || tls != null && tls.recordsPending());
     }
 
     private void flushPlain() throws IOException {
@@ -439,7 +440,10 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
         while (!queueEmpty() && !closed) {
             int n = 0;
             for (Object o : queue) {
-                if (o instanceof ByteBuffer b) {
+                // A buffer wrapped to its end whose records went out after a future before it
+                // (popWritten stops there while records are pending) is no plaintext: wrapping
+                // it alone takes and makes nothing, which is not a stalled engine.
+                if (o instanceof ByteBuffer b && b.hasRemaining()) {
                     gather[n++] = b;
                     if (n == MAX_GATHER) {
                         break;

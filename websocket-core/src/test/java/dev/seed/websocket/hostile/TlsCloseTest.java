@@ -49,6 +49,11 @@ class TlsCloseTest {
     }
 
     private void start() throws Exception {
+        start(Duration.ofSeconds(1), 0);
+    }
+
+    /** {@code sendBuffer}: the SO_SNDBUF of each accepted socket, 0 for the system's. */
+    private void start(Duration closeTimeout, int sendBuffer) throws Exception {
         WebSocketHandler handler = new WebSocketHandler() {
             @Override
             public void onOpen(WebSocketConnection c) {
@@ -76,7 +81,17 @@ class TlsCloseTest {
         };
         server = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)
                 .sslContext(TestTls.serverContext())
-                .closeTimeout(Duration.ofSeconds(1)).handshakeTimeout(Duration.ofSeconds(3))
+                .acceptSocket(channel -> {
+                    try {
+                        if (sendBuffer > 0) {
+                            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, sendBuffer);
+                        }
+                        return true;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                })
+                .closeTimeout(closeTimeout).handshakeTimeout(Duration.ofSeconds(3))
                 .backpressureLimit(64L * 1024 * 1024)
                 .route("/echo", handler).build().start();
     }
@@ -181,6 +196,32 @@ class TlsCloseTest {
             assertThat(serverCloses.poll(5, TimeUnit.SECONDS)).isNotNull();
             assertLoopIdleAndServing(protocol);
         }
+    }
+
+    /**
+     * A message and the Close echo behind it are wrapped in one go, and the socket takes the
+     * records only as the peer reads: once they are all out, the empty buffer left of the Close
+     * (behind the message's completion) is no plaintext to wrap. The server goes on to its
+     * close_notify and closes (RFC 6455 section 7.1.1, RFC 8446 section 6.1), long before the
+     * close timeout, and its loop does not spin meanwhile.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void aMessageAndTheCloseEchoWrappedTogetherAreWrittenAndTheServerCloses(String protocol) throws Exception {
+        start(Duration.ofSeconds(30), 4096);
+        try (TlsWirePeer peer = new TlsWirePeer(server.port(), protocol)) {
+            peer.receiveBufferSmall();
+            peer.open("/echo");
+            String text = "x".repeat(40 * 1024); // more than the peer's window: the echo waits for it
+            peer.sendTogether(peer.frame(0x81, text.getBytes(StandardCharsets.UTF_8)), peer.closeFrame(CloseCodes.WS_OK));
+            Thread.sleep(200); // the echo and the Close are wrapped and stuck behind the window
+            RawPeer.Frame echo = peer.readFrame();
+            assertThat(echo.payload()).hasSize(text.length());
+            assertThat(peer.readFrame().opcode()).isEqualTo(0x8);
+            assertThat(peer.endedWithin(3000)).as("server ends the TCP connection").isTrue();
+        }
+        assertThat(serverCloses.poll(3, TimeUnit.SECONDS)).isEqualTo(CloseCodes.WS_OK);
+        assertLoopIdleAndServing(protocol);
     }
 
     /** A clean first connection, so that the loop is known before a scenario that never opens one. */
