@@ -790,7 +790,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void closeTransport() {
-        transport.closeAfterFlush();
+        transport.shutdownOutputAfterFlush();
         armCloseTimer();
     }
 

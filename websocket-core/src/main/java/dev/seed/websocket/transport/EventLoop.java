@@ -68,8 +68,6 @@ public final class EventLoop implements AutoCloseable {
     private ByteBuffer[] gatherArray;
     /** Direct scratch buffer for TLS records being written; touched by the loop thread only. */
     private ByteBuffer netOutBuffer;
-    /** Reads into {@link #readBuffer} under way on the loop thread (see {@link #reading}). */
-    private int reads;
     /** Handler calls in progress on this thread that were lent loop-owned buffers. Loop thread only. */
     private int lending;
     /**
@@ -160,20 +158,6 @@ public final class EventLoop implements AutoCloseable {
     ByteBuffer readBuffer() {
         readBuffer.clear();
         return readBuffer;
-    }
-
-    /**
-     * A read into the shared buffer begins ({@code true}) or ends: until it ends, the buffer holds
-     * what that read handed up, and the handlers it calls may reach other connections of this
-     * loop. Loop thread only.
-     */
-    void reading(boolean begins) {
-        reads += begins ? 1 : -1;
-    }
-
-    /** Whether a read is under way (see {@link #reading}): the shared read buffer is taken. Loop thread only. */
-    boolean readBufferTaken() {
-        return reads > 0;
     }
 
     /** A shared plaintext scratch buffer of at least {@code size} bytes, cleared. Loop thread only. */

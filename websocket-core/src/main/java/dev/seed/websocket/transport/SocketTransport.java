@@ -55,8 +55,6 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
     private boolean shutdownOutputRequested;
     /** Whether our side of the stream is shut down. */
     private boolean outputShut;
-    /** Whether the connection closes (both directions) once our output ends: {@link #closeAfterFlush}. */
-    private boolean closeWhenOutputShut;
     /** Whether the peer's EOF was seen. */
     private boolean eofSeen;
     /** Whether the transport is closed. */
@@ -191,7 +189,6 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
 
     private void read() {
         inRead = true;
-        loop.reading(true);
         try {
             for (int i = 0; i < MAX_READS_PER_EVENT && !closed && !eofSeen && readsPaused == 0 && !tlsWaits(); i++) {
                 ByteBuffer buf = loop.readBuffer();
@@ -221,7 +218,6 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
             }
         } finally {
             inRead = false;
-            loop.reading(false);
         }
         if (!closed) {
             flush();
@@ -391,12 +387,8 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
         if (drained) {
             queue = null; // an idle connection keeps no queue
         }
-        if (drained && shutdownOutputRequested) {
-            if (!outputShut) {
-                shutdownOutput();
-            } else if (closeWhenOutputShut) {
-                closeDroppingInput();
-            }
+        if (drained && shutdownOutputRequested && !outputShut) {
+            shutdownOutput();
         }
         if (closed) {
             return;
@@ -541,49 +533,6 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
     }
 
     /**
-     * Closes once everything queued is written (TLS: after close_notify): the server's end of a
-     * completed closing handshake (RFC 6455 sections 5.5.1 and 7.1.1). Inside a read the close
-     * waits for the read's end (its flush), which is done with the loop's read buffer.
-     */
-    @Override
-    public void closeAfterFlush() {
-        if (closed) {
-            return;
-        }
-        closeWhenOutputShut = true;
-        shutdownOutputRequested = true;
-        flush();
-    }
-
-    /**
-     * Reads away what the peer sent and we have not read (after its Close it is dropped unread,
-     * RFC 6455 section 5.5.1), then closes: a socket closed with unread bytes resets the
-     * connection, and a reset can discard our Close before the peer reads it. Bytes that arrive
-     * later still reset it; a peer that sends after its Close gets no better.
-     */
-    private void closeDroppingInput() {
-        if (loop.readBufferTaken()) {
-            // Another connection's read is under way (its handler resumed this one, whose held
-            // input ended with the Close): the loop's buffer holds that read's bytes. The drain
-            // and close wait for the end of the turn (the flush comes back here).
-            flushSoon();
-            return;
-        }
-        try {
-            for (int i = 0; i < MAX_READS_PER_EVENT && !eofSeen; i++) {
-                ByteBuffer buf = loop.readBuffer();
-                int n = channel.read(buf);
-                if (n < buf.capacity()) {
-                    break; // 0 (nothing left), -1 (the peer's end) or a short read: all there was
-                }
-            }
-        } catch (IOException e) {
-            // closing anyway
-        }
-        close(null);
-    }
-
-    /**
      * Half-closes: with TLS, close_notify first (RFC 8446 section 6.1), and the FIN only once it is
      * all written, so that the FIN cannot cut it off. Called again by {@link #flush} until then.
      */
@@ -593,10 +542,6 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
                 return; // the rest of close_notify goes out first (flush calls again)
             }
             outputShut = true;
-            if (closeWhenOutputShut) {
-                closeDroppingInput();
-                return;
-            }
             channel.shutdownOutput();
         } catch (IOException e) {
             close(e);

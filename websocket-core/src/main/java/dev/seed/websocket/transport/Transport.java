@@ -59,18 +59,6 @@ public interface Transport {
     void shutdownOutputAfterFlush();
 
     /**
-     * Ends the connection once everything queued is written (with TLS, after close_notify): both
-     * directions. The server's end of a completed closing handshake: "after both sending and
-     * receiving a Close message, an endpoint [...] MUST close the underlying TCP connection"
-     * (RFC 6455 section 5.5.1), the server first (section 7.1.1). What the peer sends after its
-     * Close is dropped unread; a transport reads away what already arrived before it closes, so
-     * that the close is a FIN rather than a reset that could cost the peer our Close.
-     */
-    default void closeAfterFlush() {
-        shutdownOutputAfterFlush();
-    }
-
-    /**
      * Ends our direction once everything queued is written and goes on reading what the peer
      * still sends until it ends: a failed connection's peer may still be writing, and closing
      * both directions then could reset the connection before the peer reads our Close. A

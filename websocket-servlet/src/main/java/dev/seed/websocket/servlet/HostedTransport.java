@@ -48,8 +48,6 @@ abstract class HostedTransport implements Transport {
     boolean shutdownRequested;
     /** Whether the output is done (set by {@link #flush}): the end of input closes the transport. */
     boolean outputDone;
-    /** Whether the transport closes as soon as the output is done ({@link #closeAfterFlush}), not half-closes. */
-    boolean closeWhenOutputDone;
     /** Whether the peer's end of input was taken in. */
     boolean eof;
     /** Read by the container's reading thread too. */
@@ -221,25 +219,6 @@ abstract class HostedTransport implements Transport {
     @Override
     public void shutdownOutputAfterFlush() {
         if (closed || shutdownRequested) {
-            return;
-        }
-        shutdownRequested = true;
-        flush();
-    }
-
-    /**
-     * Closes the container's connection once what is queued is written: no half-close and no
-     * wait for the peer's end, which on a container costs a read dispatch and a hand-off to the
-     * loop per connection. The container drops what the peer sends after its Close.
-     */
-    @Override
-    public void closeAfterFlush() {
-        if (closed) {
-            return;
-        }
-        closeWhenOutputDone = true;
-        if (outputDone) {
-            close(null);
             return;
         }
         shutdownRequested = true;

@@ -182,10 +182,6 @@ final class JettyTransport extends HostedTransport {
         if (queue.head() == null) {
             if (shutdownRequested && !outputDone) {
                 outputDone = true;
-                if (closeWhenOutputDone) {
-                    close(null);
-                    return;
-                }
                 endPoint.shutdownOutput(); // the FIN after our last frame (RFC 6455 section 7.1.1)
                 if (eof) {
                     close(null);

@@ -203,8 +203,8 @@ final class ServletTransport extends HostedTransport implements ReadListener, Wr
                 outputDone = true; // nothing more to write
                 // the FIN where the container lets us send it, and then read until the peer ends,
                 // as our socket transport does; else stop writing and wait (a failure) or close
-                boolean halfClosed = !closeWhenOutputDone && ContainerSockets.shutdownOutput(connection);
-                if (eof || closeWhenOutputDone || !halfClosed && !lingering) {
+                boolean halfClosed = ContainerSockets.shutdownOutput(connection);
+                if (eof || !halfClosed && !lingering) {
                     close(null);
                 }
             }

@@ -213,10 +213,6 @@ final class TomcatTransport extends HostedTransport {
     /** The FIN after our last frame (RFC 6455 section 7.1.1), then read until the peer ends. */
     private void shutdownOutput() {
         outputDone = true;
-        if (closeWhenOutputDone) {
-            close(null);
-            return;
-        }
         try {
             Object channel = socket.getSocket();
             if (channel instanceof NioChannel nio) {
