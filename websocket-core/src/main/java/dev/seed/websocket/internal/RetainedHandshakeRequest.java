@@ -56,13 +56,26 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
     };
     /** Before a field line that begins with a control character itself: the line as it is follows. */
     private static final char LITERAL = 0;
-    private static final Map<String, Character> LINE_CODES = codes(COMMON_LINES, 1);
-    private static final Map<String, Character> NAME_CODES = codes(COMMON_NAMES, 0x10);
+    /** {@link #COMMON_LINES}' codes by field name, then value: no string is made to look one up. */
+    private static final Map<String, Map<String, Character>> LINE_CODES = lineCodes();
+    private static final Map<String, Character> NAME_CODES = nameCodes();
 
-    private static Map<String, Character> codes(String[] table, int first) {
+    private static Map<String, Map<String, Character>> lineCodes() {
+        Map<String, Map<String, Character>> codes = new java.util.HashMap<>();
+        for (int i = 0; i < COMMON_LINES.length; i++) {
+            String line = COMMON_LINES[i];
+            int colon = line.indexOf(':');
+            codes.computeIfAbsent(line.substring(0, colon), n -> new java.util.HashMap<>())
+                    .put(line.substring(colon + 2), (char) (1 + i));
+        }
+        codes.replaceAll((name, values) -> Map.copyOf(values));
+        return Map.copyOf(codes);
+    }
+
+    private static Map<String, Character> nameCodes() {
         Map<String, Character> codes = new java.util.HashMap<>();
-        for (int i = 0; i < table.length; i++) {
-            codes.put(table[i], (char) (first + i));
+        for (int i = 0; i < COMMON_NAMES.length; i++) {
+            codes.put(COMMON_NAMES[i], (char) (0x10 + i));
         }
         return Map.copyOf(codes);
     }
@@ -112,7 +125,8 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
             // Field names hold no ':' and values no CR or LF (RFC 7230 section 3.2), so the
             // first ": " and each CRLF split the string back unambiguously.
             String name = field.getKey();
-            Character line = LINE_CODES.get(name + ": " + field.getValue());
+            Map<String, Character> lines = LINE_CODES.get(name);
+            Character line = lines == null ? null : lines.get(field.getValue());
             if (line != null) {
                 sb.append(line.charValue());
                 continue;

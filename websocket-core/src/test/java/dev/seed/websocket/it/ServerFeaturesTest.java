@@ -98,6 +98,52 @@ class ServerFeaturesTest {
         }
     }
 
+    /**
+     * The loop's read buffer belongs to the read under way. One connection's handler resumes
+     * another connection of the same loop whose held input ends with the peer's Close: that
+     * connection completes its closing handshake and ends its TCP connection there and then,
+     * inside the first one's read. Nothing it does with its socket may touch the buffer the first
+     * connection is still parsing: that one's messages are delivered once, and it stays open.
+     */
+    @Test
+    void aConnectionClosedInsideAnotherOnesReadLeavesThatReadsBufferAlone() throws Exception {
+        CompletableFuture<WebSocketConnection> paused = new CompletableFuture<>();
+        List<String> texts = java.util.Collections.synchronizedList(new ArrayList<>());
+        server = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)
+                .route("/r", new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocketConnection c, String text) {
+                        if (text.equals("pause")) {
+                            c.pauseReading(); // the Close that came in the same read is held
+                            paused.complete(c);
+                            return;
+                        }
+                        texts.add(text);
+                        if (text.equals("resume")) {
+                            paused.join().resumeReading(); // on the loop, inside this read
+                        }
+                        c.sendText("got " + text);
+                    }
+                })
+                .build().start();
+        try (RawPeer b = new RawPeer(server.port()); RawPeer a = new RawPeer(server.port())) {
+            assertThat(b.handshake("/r").status()).isEqualTo(101);
+            assertThat(a.handshake("/r").status()).isEqualTo(101);
+            java.io.ByteArrayOutputStream both = new java.io.ByteArrayOutputStream();
+            both.writeBytes(RawPeer.frame(0x81, "pause".getBytes(java.nio.charset.StandardCharsets.UTF_8), true, 5, 7));
+            both.writeBytes(RawPeer.frame(0x88, new byte[] {0x03, (byte) 0xE8}, true, 2, 9));
+            b.sendRaw(both.toByteArray()); // one write: one read on the server
+            paused.get(5, TimeUnit.SECONDS);
+            a.sendText("resume");
+            assertThat(b.readUntilClose().closeCode()).isEqualTo(1000);
+            assertThat(a.readFrame().text()).isEqualTo("got resume");
+            a.sendText("after");
+            assertThat(a.readFrame().text()).isEqualTo("got after");
+            assertThat(texts).containsExactly("resume", "after");
+            assertThat(b.closedByPeerWithin(5000)).isTrue();
+        }
+    }
+
     @Test
     void unknownPathIsRefusedWith404AndABodyNamingTheReason() throws Exception {
         server = WebSocketServer.builder().host("127.0.0.1").port(0).route("/echo", new EchoHandler()).build().start();
