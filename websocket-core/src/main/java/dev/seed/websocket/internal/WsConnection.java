@@ -937,8 +937,15 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             return;
         }
         open = false;
+        if (cause == null && !engine.closeReceived()) {
+            cause = CloseCause.ABNORMAL; // the stream ended without a close handshake, however it ends now
+        }
         engine.receiveEof();
         transport.shutdownOutputAfterFlush();
+        // What is left is to write what is queued and our end of the stream (TLS: close_notify,
+        // RFC 8446 section 6.1): a peer that ended its side and reads no more must not hold the
+        // connection open forever. The close timeout bounds it, as after a Close (RFC 6455 7.1.1).
+        armCloseTimer();
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -37,6 +38,8 @@ class TlsCloseTest {
     private WebSocketServer server;
     /** Close codes the server's handler saw, in order. */
     private final BlockingQueue<Integer> serverCloses = new LinkedBlockingQueue<>();
+    /** The close causes of the server's connections, in order. */
+    private final BlockingQueue<dev.seed.websocket.CloseCause> closeCauses = new LinkedBlockingQueue<>();
     /** The server's only loop and its thread, taken from the first connection's onOpen. */
     private final CompletableFuture<EventLoop> loop = new CompletableFuture<>();
     private volatile Thread loopThread;
@@ -69,6 +72,10 @@ class TlsCloseTest {
                         c.sendBinary(new byte[256 * 1024]);
                     }
                     c.close(CloseCodes.WS_OK, "bye");
+                } else if (text.equals("flood")) {
+                    for (int i = 0; i < 64; i++) {
+                        c.sendBinary(new byte[256 * 1024]);
+                    }
                 } else {
                     c.sendText(text);
                 }
@@ -77,6 +84,7 @@ class TlsCloseTest {
             @Override
             public void onClose(WebSocketConnection c, int code, String reason) {
                 serverCloses.add(code);
+                closeCauses.add(c.closeCause());
             }
         };
         server = WebSocketServer.builder().host("127.0.0.1").port(0).eventLoops(1)
@@ -194,6 +202,33 @@ class TlsCloseTest {
             peer.sendTogether(peer.frame(0x81, "flood then close".getBytes(StandardCharsets.UTF_8)));
             // The peer reads nothing more: the Close is stuck behind 16 MiB; the close timeout (1 s) ends it.
             assertThat(serverCloses.poll(5, TimeUnit.SECONDS)).isNotNull();
+            assertLoopIdleAndServing(protocol);
+        }
+    }
+
+    /**
+     * The peer ends its side without a Close (close_notify alone, or a FIN alone) while 16 MiB wait
+     * for it, and reads no more. All the server has left to do is write and end its side, which
+     * the peer never lets it: the close timeout (1 s) ends the connection, as after a Close, and
+     * the cause is still an abnormal end (no close handshake).
+     */
+    @ParameterizedTest
+    @CsvSource({"TLSv1.2, close_notify", "TLSv1.3, close_notify", "TLSv1.2, FIN", "TLSv1.3, FIN"})
+    void peerEndsWithoutCloseAndStopsReadingWhileTheServerHasMuchToSend(String protocol, String end) throws Exception {
+        start();
+        try (TlsWirePeer peer = new TlsWirePeer(server.port(), protocol)) {
+            peer.receiveBufferSmall();
+            peer.open("/echo");
+            peer.sendTogether(peer.frame(0x81, "flood".getBytes(StandardCharsets.UTF_8)));
+            Thread.sleep(200); // the flood is queued and the socket is full
+            if (end.equals("FIN")) {
+                peer.shutdownOutput();
+            } else {
+                peer.sendTogether(peer.closeNotify());
+            }
+            assertThat(serverCloses.poll(4, TimeUnit.SECONDS)).as("the server ends the connection")
+                    .isEqualTo(CloseCodes.WS_CLOSED_ABNORMALLY);
+            assertThat(closeCauses.poll(1, TimeUnit.SECONDS)).isEqualTo(dev.seed.websocket.CloseCause.ABNORMAL);
             assertLoopIdleAndServing(protocol);
         }
     }
