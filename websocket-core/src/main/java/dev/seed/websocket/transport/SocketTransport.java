@@ -475,7 +475,12 @@ public final class SocketTransport implements Transport, EventLoop.IoHandler {
         if (r.getStatus() == SSLEngineResult.Status.CLOSED || tls.engine().isOutboundDone()) {
             SSLException gone = new SSLException("TLS session closed before queued data was sent");
             failQueued(gone);
-            shutdownOutputRequested = true; // flush() half-closes (then closes: the peer is done too)
+            if (!eofSeen) {
+                shutdownOutputRequested = true; // flush() half-closes (then closes: the peer is done too)
+            }
+            // else the peer's close_notify closed it: the handler was told (onEof) and ends our side
+            // once it has taken what arrived before the alert; a handler that paused reading holds
+            // messages (and maybe the peer's Close) that closing now would drop.
             return;
         }
         if (r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {

@@ -38,6 +38,8 @@ class TlsCloseTest {
     private WebSocketServer server;
     /** Close codes the server's handler saw, in order. */
     private final BlockingQueue<Integer> serverCloses = new LinkedBlockingQueue<>();
+    /** Texts the server's handler received, in order. */
+    private final BlockingQueue<String> serverTexts = new LinkedBlockingQueue<>();
     /** The close causes of the server's connections, in order. */
     private final BlockingQueue<dev.seed.websocket.CloseCause> closeCauses = new LinkedBlockingQueue<>();
     /** The server's only loop and its thread, taken from the first connection's onOpen. */
@@ -66,7 +68,12 @@ class TlsCloseTest {
 
             @Override
             public void onText(WebSocketConnection c, String text) {
-                if (text.equals("flood then close")) {
+                serverTexts.add(text);
+                if (text.equals("pause, send, resume later")) {
+                    c.pauseReading();
+                    c.sendText("paused");
+                    CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(c::resumeReading);
+                } else if (text.equals("flood then close")) {
                     // more than the socket buffers hold: the peer does not read any of it
                     for (int i = 0; i < 64; i++) {
                         c.sendBinary(new byte[256 * 1024]);
@@ -204,6 +211,31 @@ class TlsCloseTest {
             assertThat(serverCloses.poll(5, TimeUnit.SECONDS)).isNotNull();
             assertLoopIdleAndServing(protocol);
         }
+    }
+
+    /**
+     * The handler pauses reading and sends; behind the message that paused it come another
+     * message, the peer's Close and its close_notify. With TLS 1.2 the alert closes our outbound
+     * side too (RFC 5246 section 7.2.1): the send fails, but what arrived before the alert is still
+     * delivered once reading resumes, the peer's Close included, and only then does the server end
+     * (close_notify, FIN, close).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void messagesHeldByAPauseBeforeTheCloseNotifyAreDelivered(String protocol) throws Exception {
+        start();
+        try (TlsWirePeer peer = new TlsWirePeer(server.port(), protocol)) {
+            peer.open("/echo");
+            peer.sendTogether(peer.frame(0x81, "pause, send, resume later".getBytes(StandardCharsets.UTF_8)),
+                    peer.frame(0x81, "behind the pause".getBytes(StandardCharsets.UTF_8)),
+                    peer.closeFrame(CloseCodes.WS_OK), peer.closeNotify());
+            assertThat(serverTexts.poll(3, TimeUnit.SECONDS)).isEqualTo("pause, send, resume later");
+            assertThat(serverTexts.poll(3, TimeUnit.SECONDS)).isEqualTo("behind the pause");
+            assertThat(serverCloses.poll(3, TimeUnit.SECONDS)).isEqualTo(CloseCodes.WS_OK);
+            assertThat(closeCauses.poll(1, TimeUnit.SECONDS)).isEqualTo(dev.seed.websocket.CloseCause.PEER_CLOSED);
+            assertThat(peer.endedWithin(3000)).as("server ends the TCP connection").isTrue();
+        }
+        assertLoopIdleAndServing(protocol);
     }
 
     /**
