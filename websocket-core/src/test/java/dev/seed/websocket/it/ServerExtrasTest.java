@@ -169,17 +169,18 @@ class ServerExtrasTest {
         }
     }
 
+    /** The handshake example of draft-hixie-thewebsocketprotocol-76 section 1.3, its key3 included. */
+    private static final String HIXIE76_REQUEST = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\nSec-WebSocket-Protocol: sample\r\n"
+            + "Upgrade: WebSocket\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
+            + "Origin: http://example.com\r\n\r\n^n:ds[4U";
+
     @Test
     void hixie76ClientsAreServedWhenEnabled() throws Exception {
         server = WebSocketServer.builder().host("127.0.0.1").port(0).hixie76(true).route("/echo", new EchoHandler())
                 .build().start();
         try (RawPeer raw = new RawPeer(server.port())) {
-            // The handshake example of draft-hixie-thewebsocketprotocol-76 section 1.3.
-            String request = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\nSec-WebSocket-Protocol: sample\r\n"
-                    + "Upgrade: WebSocket\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
-                    + "Origin: http://example.com\r\n\r\n^n:ds[4U";
-            raw.sendRaw(request.getBytes(StandardCharsets.ISO_8859_1));
+            raw.sendRaw(HIXIE76_REQUEST.getBytes(StandardCharsets.ISO_8859_1));
             RawPeer.Response r = raw.readResponse();
             assertThat(r.status()).isEqualTo(101);
             byte[] challenge = raw.socket().getInputStream().readNBytes(16);
@@ -203,11 +204,7 @@ class ServerExtrasTest {
                 .closeTimeout(Duration.ofSeconds(30)).route("/echo", new EchoHandler())
                 .build().start();
         try (RawPeer raw = new RawPeer(server.port())) {
-            String request = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\nSec-WebSocket-Protocol: sample\r\n"
-                    + "Upgrade: WebSocket\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n"
-                    + "Origin: http://example.com\r\n\r\n^n:ds[4U";
-            raw.sendRaw(request.getBytes(StandardCharsets.ISO_8859_1));
+            raw.sendRaw(HIXIE76_REQUEST.getBytes(StandardCharsets.ISO_8859_1));
             assertThat(raw.readResponse().status()).isEqualTo(101);
             assertThat(raw.socket().getInputStream().readNBytes(16)).hasSize(16);
             byte[] part = new byte[2048];
