@@ -27,7 +27,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -304,10 +303,6 @@ final class ClientUpgrade implements Transport.Handler {
     private void open(HttpResponse response, ClientHandshake.Result accepted, ByteBuffer rest) {
         phase = Phase.DONE;
         timer.cancel();
-        List<String> names = new ArrayList<>();
-        for (Extension e : accepted.extensions()) {
-            names.add(e.parameters().toString());
-        }
         DefaultHandshakeRequest view = new DefaultHandshakeRequest(uri, handshake.request().path(),
                 handshake.request().query(), handshake.request().headers(), options.cookies(), options.origin(),
                 Map.of(), (InetSocketAddress) transport.remoteAddress());
@@ -319,8 +314,8 @@ final class ClientUpgrade implements Transport.Handler {
             transport.close(null);
             return;
         }
-        WsConnection connection = new WsConnection(transport, client.config(), ConnectionListener.Side.CLIENT,
-                handler, view, accepted.subprotocol(), names, null, client);
+        WsConnection connection = new WsConnection(transport, ConnectionSetup.client(client.config(), handler, client),
+                null, new ConnectionExtras(null, null, view), accepted.subprotocol(), null);
         view.response(answer);
         ProtocolEngine engine = handshake.version() == WebSocketVersion.HIXIE_76
                 ? new Hixie76Protocol(connection, connection, client.config().protocol().maxMessageSize())

@@ -36,6 +36,14 @@ final class ConnectionTimers {
     private PerMessageDeflateExtension watchedDeflate;
     /** Tasks the application scheduled that have not run; null until the first. */
     private List<ConnectionTask> tasks;
+    /**
+     * When the last bytes arrived (System.nanoTime), or when these timers were made if later: the
+     * connection tells only its timers, so that one without timers reads no clock per read. An
+     * idle timeout set after open so counts from the later of the two (never sooner than due).
+     */
+    private long lastReadNanos = System.nanoTime();
+    /** Round-trip time of the last keepalive ping in nanoseconds (at least 1); 0 before the first. Any thread. */
+    private volatile long roundTripNanos;
 
     ConnectionTimers(WsConnection connection, EndpointConfig config) {
         this.connection = connection;
@@ -78,6 +86,16 @@ final class ConnectionTimers {
         }
     }
 
+    /** Bytes arrived (or reading resumed): the idle time counts from now. */
+    void bytesArrived() {
+        lastReadNanos = System.nanoTime();
+    }
+
+    /** The last keepalive round-trip time in nanoseconds; 0 before the first. Any thread. */
+    long roundTripNanos() {
+        return roundTripNanos;
+    }
+
     private void checkIdle() {
         if (connection.hasFinished()) {
             return;
@@ -87,7 +105,7 @@ final class ConnectionTimers {
             return;
         }
         // A connection whose application paused reading is not idle: it does not look.
-        long quiet = connection.readsHeld() ? 0 : System.nanoTime() - connection.lastReadNanos();
+        long quiet = connection.readsHeld() ? 0 : System.nanoTime() - lastReadNanos;
         if (quiet >= limit) {
             connection.closeWith(CloseCodes.WS_GONE, "Idle timeout.", CloseCause.IDLE_TIMEOUT);
         } else {
@@ -160,6 +178,7 @@ final class ConnectionTimers {
         }
         long rtt = System.nanoTime() - pingSentNanos;
         pingSentNanos = 0;
+        roundTripNanos = Math.max(1, rtt);
         if (pong != null) {
             pong.cancel();
             pong = null;

@@ -11,11 +11,13 @@ import java.util.Map;
 
 /**
  * The upgrade request an open server connection keeps for the application: its target and header
- * fields in one UTF-8 array, read back into a {@link DefaultHandshakeRequest} on each call. An idle
- * connection so holds one array about the size of the request head instead of a map, lists and
- * strings for every header, the URI and the cookies (about 1.5 KB for a small request). Path
- * variables and the remote address (the socket's own object) are kept as they are, so
- * {@code pathVariable(name)} costs nothing. Immutable.
+ * fields in one UTF-8 array ({@link #keep}), which the connection holds alone, and this view of it,
+ * made on each {@code request()} and read back into a {@link DefaultHandshakeRequest} on each call.
+ * An idle connection so holds one array about the size of the request head instead of a map,
+ * lists and strings for every header, the URI and the cookies (about 1.5 KB for a small request),
+ * or a view object. The route's template, its path variables (matched again from the kept target)
+ * and the remote address (the socket's own object) come from what the connection has anyway.
+ * Immutable.
  *
  * <p>The fields every WebSocket client sends the same way ({@code Upgrade: websocket},
  * {@code Sec-WebSocket-Version: 13}, a browser's {@code Sec-WebSocket-Extensions} offer) take one
@@ -78,46 +80,35 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
         return Map.copyOf(codes);
     }
 
-    /** {@code target CRLF} then {@code name ": " value CRLF} for each field, in order; UTF-8. */
+    /** {@code target CRLF} then {@code name ": " value CRLF} for each field, in order; UTF-8 ({@link #keep}). */
     private final byte[] head;
-    private final Map<String, String> pathVariables;
+    /** The route that took the request; null outside a server (tests). */
+    private final Router.Route route;
     private final InetSocketAddress remoteAddress;
-    /** The route's template, shared with the router (no copy per connection). */
-    private final String routeTemplate;
-    /** Whose connection this is, as a handshake interceptor said; null when none did. */
-    private final String userId;
     /** Who is authenticated (the web server's user, or an interceptor's); null when anonymous. */
     private final java.security.Principal principal;
 
-    private RetainedHandshakeRequest(byte[] head, Map<String, String> pathVariables,
-            InetSocketAddress remoteAddress, String routeTemplate, String userId, java.security.Principal principal) {
-        this.principal = principal;
+    /**
+     * A view of a kept request.
+     *
+     * @param head what {@link #keep} made of the request
+     * @param route the route that took it: its template, and the path variables matched again from the target
+     */
+    RetainedHandshakeRequest(byte[] head, Router.Route route, InetSocketAddress remoteAddress,
+            java.security.Principal principal) {
         this.head = head;
-        this.pathVariables = pathVariables;
+        this.route = route;
         this.remoteAddress = remoteAddress;
-        this.routeTemplate = routeTemplate;
-        this.userId = userId;
-    }
-
-    /** Whose connection this is (see HandshakeInterceptor.UpgradeResponse#userId), or null. */
-    String userId() {
-        return userId;
+        this.principal = principal;
     }
 
     @Override
     public String routeTemplate() {
-        return routeTemplate;
+        return route == null ? null : route.path().pattern();
     }
 
-    /** Keeps what {@link HandshakeRequest} needs of a request a server accepted. */
-    static RetainedHandshakeRequest of(HttpRequest request, Map<String, String> pathVariables,
-            InetSocketAddress remoteAddress) {
-        return of(request, pathVariables, remoteAddress, null, null, null);
-    }
-
-    /** As {@link #of(HttpRequest, Map, InetSocketAddress)}, with the template of the route that took it. */
-    static RetainedHandshakeRequest of(HttpRequest request, Map<String, String> pathVariables,
-            InetSocketAddress remoteAddress, String routeTemplate, String userId, java.security.Principal principal) {
+    /** The request's target and fields as an open connection keeps them, in as few bytes as they losslessly fit. */
+    static byte[] keep(HttpRequest request) {
         StringBuilder sb = new StringBuilder(256).append(request.target()).append(CRLF);
         for (Map.Entry<String, String> field : request.headers()) {
             // Field names hold no ':' and values no CR or LF (RFC 7230 section 3.2), so the
@@ -137,8 +128,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
             }
             sb.append(field.getValue()).append(CRLF);
         }
-        return new RetainedHandshakeRequest(sb.toString().getBytes(StandardCharsets.UTF_8), Map.copyOf(pathVariables),
-                remoteAddress, routeTemplate, userId, principal);
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The size of the kept head in bytes (tests). */
@@ -151,7 +141,16 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
         String head = new String(this.head, StandardCharsets.UTF_8);
         int end = head.indexOf(CRLF);
         HttpRequest request = new HttpRequest("GET", head.substring(0, end), fields(head, end + CRLF.length()));
-        return DefaultHandshakeRequest.ofServerRequest(request, pathVariables, remoteAddress, principal);
+        return DefaultHandshakeRequest.ofServerRequest(request, pathVariables(request), remoteAddress, principal);
+    }
+
+    /** The route's variables in the request's path, as the router matched them (none for an exact route). */
+    private Map<String, String> pathVariables(HttpRequest request) {
+        if (route == null || route.path().isExact()) {
+            return Map.of();
+        }
+        Map<String, String> variables = route.path().match(request.path());
+        return variables == null ? Map.of() : java.util.Collections.unmodifiableMap(variables);
     }
 
     /** The field lines, in order, as the request had them. */
@@ -241,7 +240,11 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
 
     @Override
     public Map<String, String> pathVariables() {
-        return pathVariables;
+        if (route == null || route.path().isExact()) {
+            return Map.of();
+        }
+        String head = new String(this.head, StandardCharsets.UTF_8);
+        return pathVariables(new HttpRequest("GET", head.substring(0, head.indexOf(CRLF)), new HttpHeaders()));
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.seed.websocket.internal;
 import dev.seed.websocket.CloseCause;
 import dev.seed.websocket.CloseCodes;
 import dev.seed.websocket.ConnectionListener;
-import dev.seed.websocket.HandshakeInterceptor;
 import dev.seed.websocket.SubscribeOptions;
 import dev.seed.websocket.SubscribeResult;
 import dev.seed.websocket.WebSocketConnection;
@@ -34,7 +33,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +52,12 @@ public final class ServerRuntime implements ConnectionOwner {
     private final ServerSettings settings;
     private final ServerHandshake handshake;
     /**
-     * The open connections. A set, not a map by id: a map would box each id (16 bytes a connection,
-     * for every idle connection), and a look-up by id is rare; see {@link #connection(String)}.
+     * The open connections: a slot each (see {@link ConnectionRegistry}), not a map by id (a map
+     * would box each id), and a look-up by id is rare; see {@link #connection(String)}.
      */
-    private final Set<WsConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ConnectionRegistry connections = new ConnectionRegistry();
+    /** What the connections of each route share (one object per route, not fields on every connection). */
+    private final Map<Router.Route, ConnectionSetup> setups = new ConcurrentHashMap<>();
     /** Accepted sockets, handshaking or open: what max-connections bounds. */
     private final AtomicInteger accepted = new AtomicInteger();
     /** Accepted sockets per remote address, for the per-address cap. */
@@ -383,9 +383,9 @@ public final class ServerRuntime implements ConnectionOwner {
     WsConnection open(UpgradeDecision.Accepted accepted, Transport transport, ByteBuffer rest,
             java.security.Principal hostPrincipal) {
         ServerHandshake.Accepted handshake = accepted.handshake();
-        WsConnection connection = new WsConnection(transport, config, ConnectionListener.Side.SERVER,
-                accepted.match().route().handler(), accepted.retained(hostPrincipal), handshake.subprotocol(),
-                accepted.extensionNames(), settings.maxLifetime(), this);
+        WsConnection connection = new WsConnection(transport, setup(accepted.match().route()),
+                RetainedHandshakeRequest.keep(accepted.request()), accepted.extras(hostPrincipal),
+                handshake.subprotocol(), settings.maxLifetime());
         accepted.interception().attributes.forEach(connection::attribute);
         ProtocolEngine engine = handshake.version() == WebSocketVersion.HIXIE_76
                 ? new Hixie76Protocol(connection, connection, config.protocol().maxMessageSize())
@@ -393,6 +393,12 @@ public final class ServerRuntime implements ConnectionOwner {
         connectionOpened(connection);
         connection.open(engine, rest);
         return connection;
+    }
+
+    /** The setup the connections of a route share, made when the route first opens one. */
+    private ConnectionSetup setup(Router.Route route) {
+        ConnectionSetup s = setups.get(route);
+        return s != null ? s : setups.computeIfAbsent(route, r -> ConnectionSetup.server(config, r, this));
     }
 
     void connectionOpened(WsConnection c) {

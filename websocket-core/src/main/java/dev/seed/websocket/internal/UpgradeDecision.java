@@ -44,21 +44,15 @@ final class UpgradeDecision {
             handshake.extensions().forEach(Extension::close);
         }
 
-        /** The request as the open connection keeps it. */
-        RetainedHandshakeRequest retained(Principal hostPrincipal) {
+        /**
+         * What the open connection keeps besides the request ({@link RetainedHandshakeRequest#keep}): the
+         * user and principal, or null when there are none (as for most connections).
+         */
+        ConnectionExtras extras(Principal hostPrincipal) {
             Principal principal = interception.principal != null ? interception.principal : hostPrincipal;
             String userId = interception.userId != null ? interception.userId
                     : principal != null ? principal.getName() : null;
-            return RetainedHandshakeRequest.of(request, match.variables(), remote, match.route().path().pattern(),
-                    userId, principal);
-        }
-
-        List<String> extensionNames() {
-            List<String> names = new ArrayList<>();
-            for (Extension e : handshake.extensions()) {
-                names.add(e.parameters().toString());
-            }
-            return names;
+            return userId == null && principal == null ? null : new ConnectionExtras(userId, principal, null);
         }
     }
 

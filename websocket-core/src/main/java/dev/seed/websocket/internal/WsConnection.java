@@ -13,7 +13,6 @@ import dev.seed.websocket.HandshakeResponse;
 import dev.seed.websocket.ScheduledTask;
 import dev.seed.websocket.WebSocketConnection;
 import dev.seed.websocket.WebSocketException;
-import dev.seed.websocket.WebSocketHandler;
 import dev.seed.websocket.protocol.FrameObserver;
 import dev.seed.websocket.protocol.ProtocolEngine;
 import dev.seed.websocket.protocol.ProtocolException;
@@ -73,31 +72,21 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     /** Number of {@link #id()}, which is built when asked for (an idle connection stays small). */
     private final long idNumber;
     private final Transport transport;
-    private final EndpointConfig config;
-    private final Side side;
-    private final WebSocketHandler handler;
-    private final HandshakeRequest request;
+    /** What this connection shares with the others of its route (or connect call): settings, handler, owner. */
+    private final ConnectionSetup setup;
+    /**
+     * A server connection's upgrade request as kept ({@link RetainedHandshakeRequest#keep}), read
+     * back into a view on each {@link #request()}; null for a client (its view is in the extras).
+     */
+    private final byte[] retainedHead;
     private final String subprotocol;
-    private final List<String> extensions;
     /** Runs handler calls in order on the application's executor; null: on the loop itself. */
     private final HandlerDispatcher dispatcher;
-    /** The endpoint's connection listeners (metrics), each call guarded; shared, never null. */
-    private final ConnectionListeners listeners;
-    /** Told once on the loop when the connection is finished (it forgets it); keeps its topics. */
-    private final ConnectionOwner owner;
-    /** Whether the handler takes messages in parts (read once, at open). */
-    private final boolean handlerTakesParts;
 
     /** The engine; loop thread only after {@link #open}. */
     private ProtocolEngine engine;
-    /**
-     * Topics this connection is subscribed to (server side), guarded by this; null for none. An
-     * array, replaced on each change: most connections have one or two topics, and an array of one
-     * is 24 bytes where a concurrent set is about 190.
-     */
-    private String[] topics;
-    /** Application attributes; created on first use (an idle connection stays small). */
-    private volatile Map<String, Object> attributes;
+    /** Topics, attributes, the user, a client's handshake: null until one is used (an idle connection stays small). */
+    private volatile ConnectionExtras extras;
     /** Bytes of sends handed to the loop and not yet queued in the transport (PENDING_BYTES). */
     private volatile long pendingBytes;
     /** Whether a drain of the write queue is awaited to send an owed pong. Loop only. */
@@ -106,8 +95,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private volatile boolean open;
     /** Why the connection ended or is ending; null while open. */
     private volatile CloseCause cause;
-    /** Round-trip time of the last keepalive ping in nanoseconds; -1 before the first. */
-    private volatile long rttNanos = -1;
     /** Whether our side sent the first close frame (or failed the connection). Loop only. */
     private boolean locallyInitiated;
     /** Whether {@link #finish} ran. Loop only (read on every send: no fence). */
@@ -117,34 +104,36 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      * topics, so that topic subscription and scheduling from other threads see it has ended.
      */
     private volatile boolean ended;
-    /** When the last bytes arrived (System.nanoTime). Loop only. */
-    private long lastReadNanos;
-    /** Timers and keepalive state; null until one is armed (an idle connection stays small). Loop only. */
+    /**
+     * Timers and keepalive state, with when the last bytes arrived and the last round-trip time;
+     * null until one is armed (an idle connection stays small). Loop only.
+     */
     private ConnectionTimers timers;
     /** Whether the application paused reading. Written on the loop. */
     private volatile boolean readingPaused;
     /** What a held flow keeps (a paused reading, sends waiting behind a message in parts); null until needed. Loop only. */
     private FlowState flow;
+    /** This connection's slot in its server's {@link ConnectionRegistry}; -1 when in none. Under the registry's lock. */
+    int registrySlot = -1;
 
-    public WsConnection(Transport transport, EndpointConfig config, Side side, WebSocketHandler handler,
-            HandshakeRequest request, String subprotocol, List<String> extensions, Duration maxLifetime,
-            ConnectionOwner owner) {
+    /**
+     * @param retainedHead a server connection's request as kept ({@link RetainedHandshakeRequest#keep}); null for a client
+     * @param extras what the connection starts with of its extras (a user, a client's request view), or null
+     */
+    public WsConnection(Transport transport, ConnectionSetup setup, byte[] retainedHead, ConnectionExtras extras,
+            String subprotocol, Duration maxLifetime) {
         this.idNumber = IDS.incrementAndGet();
         this.transport = transport;
-        this.config = config;
-        this.side = side;
-        this.handler = handler;
-        this.request = request;
+        this.setup = setup;
+        this.retainedHead = retainedHead;
+        this.extras = extras;
         this.subprotocol = subprotocol;
-        this.extensions = List.copyOf(extensions);
+        EndpointConfig config = setup.config();
         if (maxLifetime != null && !maxLifetime.isZero()) {
             timers().lifetimeNanos = maxLifetime.toNanos();
         }
-        this.owner = owner;
-        this.handlerTakesParts = handler.receivesParts();
         this.dispatcher = config.handlerExecutor() == null ? null
                 : new HandlerDispatcher(this, transport, config.handlerExecutor(), config.backpressureLimit());
-        this.listeners = config.connectionListeners();
     }
 
     /**
@@ -153,9 +142,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      */
     public void open(ProtocolEngine engine, ByteBuffer leftover) {
         this.engine = engine;
-        if (engine instanceof WebSocketProtocol p && config.frameListener() != null) {
+        if (engine instanceof WebSocketProtocol p && setup.config().frameListener() != null) {
             p.frameObserver(new FrameObserver() {
-                private final FrameListener listener = config.frameListener();
+                private final FrameListener listener = setup.config().frameListener();
                 private final boolean payloads = listener.wantsPayload();
 
                 @Override
@@ -175,17 +164,19 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             });
         }
         transport.handler(this);
-        if (handlerTakesParts && engine instanceof WebSocketProtocol) {
+        if (setup.handlerTakesParts() && engine instanceof WebSocketProtocol) {
             // (a hixie-76 connection gives each whole message as one last part: see onText)
             engine.deliverParts(true);
         }
-        if (!handler.autoPong() && engine instanceof WebSocketProtocol p) {
+        if (!setup.handler().autoPong() && engine instanceof WebSocketProtocol p) {
             p.autoPong(false); // the handler answers each ping itself
         }
         open = true;
-        lastReadNanos = System.nanoTime();
-        listeners.onOpen(this);
-        dispatch(() -> handler.onOpen(this));
+        if (timers != null) {
+            timers.bytesArrived(); // the idle time counts from open
+        }
+        setup.listeners().onOpen(this);
+        dispatch(() -> setup.handler().onOpen(this));
         armTimers();
         if (leftover != null && leftover.hasRemaining()) {
             onData(leftover);
@@ -229,7 +220,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     public CompletableFuture<Void> sendText(CharSequence text, Compression compression) {
         Objects.requireNonNull(text, "text");
         int hint = hint(compression);
-        if (config.maxSendSize() > 0 && text.length() > config.maxSendSize() / 3 && tooLarge(utf8Length(text))) {
+        if (setup.config().maxSendSize() > 0 && text.length() > setup.config().maxSendSize() / 3 && tooLarge(utf8Length(text))) {
             return sendRefused(utf8Length(text));
         }
         return submit(text.length(), WHOLE, e -> {
@@ -275,7 +266,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         Objects.requireNonNull(part, "part");
         int hint = hint(compression);
         String text = part.toString();
-        if (config.maxSendSize() > 0 && text.length() > config.maxSendSize() / 3 && tooLarge(utf8Length(text))) {
+        if (setup.config().maxSendSize() > 0 && text.length() > setup.config().maxSendSize() / 3 && tooLarge(utf8Length(text))) {
             return sendRefused(utf8Length(text));
         }
         return submit(text.length(), PART, e -> {
@@ -317,14 +308,14 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** Whether a message of {@code bytes} is over the endpoint's maximum send size. */
     private boolean tooLarge(long bytes) {
-        long max = config.maxSendSize();
+        long max = setup.config().maxSendSize();
         return max > 0 && bytes > max;
     }
 
     private CompletableFuture<Void> sendRefused(long bytes) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         sendFailed(f, new WebSocketException("Message of " + bytes + " bytes is larger than the maximum send size of "
-                + config.maxSendSize() + " bytes."));
+                + setup.config().maxSendSize() + " bytes."));
         return f;
     }
 
@@ -478,7 +469,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     private CompletableFuture<Void> submit(long size, int kind, Send send) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         // A part is checked on the loop, where it is known whether it starts a message.
-        if (kind == WHOLE && bufferedAmount() >= config.backpressureLimit()) {
+        if (kind == WHOLE && bufferedAmount() >= setup.config().backpressureLimit()) {
             overLimit(f);
             return f;
         }
@@ -514,7 +505,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     private WebSocketException stopped(RejectedExecutionException e) {
-        return new WebSocketException("Connection is closed: its " + side.tag() + " has been stopped.", e);
+        return new WebSocketException("Connection is closed: its " + setup.side().tag() + " has been stopped.", e);
     }
 
     /**
@@ -548,7 +539,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      * a sender that ignores its futures cannot grow the queue without bound. Loop only.
      */
     private boolean partWithinLimit(CompletableFuture<Void> f) {
-        long limit = config.backpressureLimit();
+        long limit = setup.config().backpressureLimit();
         boolean continuing = engine != null && engine.sendingParts();
         // What waits for the socket; not the parts submitted behind this one (a stream submits a
         // few ahead), which would refuse the first part of a message for its own later parts.
@@ -620,7 +611,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
      * the connection has compressed nothing for the endpoint's compressionIdleRelease. Loop only.
      */
     private void watchCompressionContext() {
-        if (config.compressionIdleRelease().isZero()) {
+        if (setup.config().compressionIdleRelease().isZero()) {
             return; // never released: no timer holder to make, no extension to look up per send
         }
         if ((timers == null || !timers.watchingCompression()) && engine instanceof WebSocketProtocol p) {
@@ -633,20 +624,20 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     private void overLimit(CompletableFuture<Void> f) {
         BackpressureException e = new BackpressureException(
-                "Backpressure limit of " + config.backpressureLimit() + " bytes reached.");
-        if (config.backpressurePolicy() == BackpressurePolicy.CLOSE) {
+                "Backpressure limit of " + setup.config().backpressureLimit() + " bytes reached.");
+        if (setup.config().backpressurePolicy() == BackpressurePolicy.CLOSE) {
             closeWith(CloseCodes.WS_FORBIDDEN, "Backpressure limit exceeded.", CloseCause.BACKPRESSURE);
         }
         sendFailed(f, e);
     }
 
     private void sendFailed(CompletableFuture<Void> f, Throwable e) {
-        listeners.onSendFailed(this, e);
+        setup.listeners().onSendFailed(this, e);
         f.completeExceptionally(e);
     }
 
     private void messageSent(boolean text, ProtocolEngine e, int fallbackSize) {
-        if (listeners.isEmpty()) {
+        if (setup.listeners().isEmpty()) {
             return;
         }
         int bytes = fallbackSize;
@@ -655,50 +646,50 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             bytes = p.lastSentBytes();
             wire = p.lastSentWireBytes();
         }
-        listeners.onMessageSent(this, text, bytes, wire);
+        setup.listeners().onMessageSent(this, text, bytes, wire);
     }
 
     // ------------------------------------------------------------------ engine events
 
     @Override
     public void onText(String text) {
-        if (!listeners.isEmpty()) {
+        if (!setup.listeners().isEmpty()) {
             // the size a metric wants is the UTF-8 payload, not the count of chars
             int bytes = engine instanceof WebSocketProtocol p ? p.lastReceivedBytes() : text.length();
-            listeners.onMessageReceived(this, true, bytes);
+            setup.listeners().onMessageReceived(this, true, bytes);
         }
-        if (handlerTakesParts) {
-            dispatch(() -> handler.onTextPart(this, text, true), 2L * text.length());
+        if (setup.handlerTakesParts()) {
+            dispatch(() -> setup.handler().onTextPart(this, text, true), 2L * text.length());
             return;
         }
-        dispatch(() -> handler.onText(this, text), 2L * text.length());
+        dispatch(() -> setup.handler().onText(this, text), 2L * text.length());
     }
 
     @Override
     public void onTextPart(String part, boolean last) {
-        if (last && !listeners.isEmpty()) {
-            listeners.onMessageReceived(this, true, ((WebSocketProtocol) engine).lastReceivedBytes());
+        if (last && !setup.listeners().isEmpty()) {
+            setup.listeners().onMessageReceived(this, true, ((WebSocketProtocol) engine).lastReceivedBytes());
         }
-        dispatch(() -> handler.onTextPart(this, part, last), 2L * part.length());
+        dispatch(() -> setup.handler().onTextPart(this, part, last), 2L * part.length());
     }
 
     @Override
     public void onBinaryPart(ByteBuffer part, boolean last) {
-        if (last && !listeners.isEmpty()) {
-            listeners.onMessageReceived(this, false, ((WebSocketProtocol) engine).lastReceivedBytes());
+        if (last && !setup.listeners().isEmpty()) {
+            setup.listeners().onMessageReceived(this, false, ((WebSocketProtocol) engine).lastReceivedBytes());
         }
         if (dispatcher == null) {
             deliverLent(last ? LENT_LAST_PART : LENT_PART, part);
             return;
         }
         ByteBuffer copy = LentBuffers.copy(part);
-        dispatch(() -> handler.onBinaryPart(this, copy, last), copy.remaining());
+        dispatch(() -> setup.handler().onBinaryPart(this, copy, last), copy.remaining());
     }
 
     @Override
     public void onBinary(ByteBuffer data) {
-        listeners.onMessageReceived(this, false, data.remaining());
-        if (handlerTakesParts) {
+        setup.listeners().onMessageReceived(this, false, data.remaining());
+        if (setup.handlerTakesParts()) {
             // an engine that delivers whole messages only (hixie-76): one message, one last part
             onBinaryPart(data, true);
             return;
@@ -708,7 +699,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             return;
         }
         ByteBuffer message = LentBuffers.copy(data);
-        dispatch(() -> handler.onBinary(this, message), message.remaining());
+        dispatch(() -> setup.handler().onBinary(this, message), message.remaining());
     }
 
     @Override
@@ -718,22 +709,21 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             return;
         }
         ByteBuffer payload = LentBuffers.copy(data);
-        dispatch(() -> handler.onPing(this, payload), payload.remaining());
+        dispatch(() -> setup.handler().onPing(this, payload), payload.remaining());
     }
 
     @Override
     public void onPong(ByteBuffer data) {
         long rtt = timers == null ? -1 : timers.pongArrived();
         if (rtt >= 0) {
-            rttNanos = rtt;
-            listeners.onPingRoundTrip(this, rtt);
+            setup.listeners().onPingRoundTrip(this, rtt);
         }
         if (dispatcher == null) {
             deliverLent(LENT_PONG, data);
             return;
         }
         ByteBuffer payload = LentBuffers.copy(data);
-        dispatch(() -> handler.onPong(this, payload), payload.remaining());
+        dispatch(() -> setup.handler().onPong(this, payload), payload.remaining());
     }
 
     @Override
@@ -742,7 +732,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (cause == null) {
             cause = CloseCause.PEER_CLOSED;
         }
-        dispatch(() -> handler.onClosing(this, code, reason));
+        dispatch(() -> setup.handler().onClosing(this, code, reason));
         // A client waits for the server to close TCP (RFC 6455 section 7.1.1), but not forever.
         armCloseTimer();
     }
@@ -757,7 +747,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             locallyInitiated = true;
         }
         armCloseTimer();
-        dispatch(() -> handler.onError(this, error));
+        dispatch(() -> setup.handler().onError(this, error));
     }
 
     // ------------------------------------------------------------------ transport
@@ -807,7 +797,10 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public void onData(ByteBuffer data) {
-        lastReadNanos = System.nanoTime();
+        ConnectionTimers t = timers;
+        if (t != null) {
+            t.bytesArrived(); // (the idle timer is the only reader: without timers, no clock read per read)
+        }
         FlowState p = flow;
         if (p != null && p.heldInput != null) {
             // Paused: what arrives after held bytes (the rest of a TLS read) waits behind them.
@@ -893,7 +886,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (before == 0 || p.reasons != 0 || finished) {
             return;
         }
-        lastReadNanos = System.nanoTime(); // the idle time counts from here, not from the pause
+        if (timers != null) {
+            timers.bytesArrived(); // the idle time counts from here, not from the pause
+        }
         engine.resumeReceiving();
         ByteBuffer held = p.heldInput;
         if (held != null) {
@@ -973,14 +968,14 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             why = engine.closeReceived() ? CloseCause.PEER_CLOSED : CloseCause.ABNORMAL;
         }
         cause = why;
-        listeners.onClose(this, code, why, locallyInitiated);
-        if (owner != null) {
-            owner.connectionFinished(this);
+        setup.listeners().onClose(this, code, why, locallyInitiated);
+        if (setup.owner() != null) {
+            setup.owner().connectionFinished(this);
         }
         if (error != null && !(error instanceof ClosedChannelException) && why == CloseCause.ABNORMAL) {
-            dispatch(() -> handler.onError(this, error));
+            dispatch(() -> setup.handler().onError(this, error));
         }
-        dispatch(() -> handler.onClose(this, code, reason));
+        dispatch(() -> setup.handler().onClose(this, code, reason));
     }
 
     // ------------------------------------------------------------------ timers
@@ -988,13 +983,13 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     /** The connection's timers, created when the first is armed. Loop only (but for the constructor). */
     private ConnectionTimers timers() {
         if (timers == null) {
-            timers = new ConnectionTimers(this, config);
+            timers = new ConnectionTimers(this, setup.config());
         }
         return timers;
     }
 
     private void armTimers() {
-        if (!config.idleTimeout().isZero() || !config.pingInterval().isZero() || timers != null) {
+        if (!setup.config().idleTimeout().isZero() || !setup.config().pingInterval().isZero() || timers != null) {
             timers().armAtOpen();
         }
     }
@@ -1009,11 +1004,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (timers != null) {
             timers.cancelAll();
         }
-    }
-
-    /** When the last bytes arrived (System.nanoTime). Loop only. */
-    long lastReadNanos() {
-        return lastReadNanos;
     }
 
     /** Sends a keepalive ping; false when the engine refused it (closing). Loop only. */
@@ -1065,11 +1055,11 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         loop.beginLending();
         try {
             switch (what) {
-                case LENT_BINARY -> handler.onBinary(this, data);
-                case LENT_PART -> handler.onBinaryPart(this, data, false);
-                case LENT_LAST_PART -> handler.onBinaryPart(this, data, true);
-                case LENT_PING -> handler.onPing(this, data);
-                default -> handler.onPong(this, data);
+                case LENT_BINARY -> setup.handler().onBinary(this, data);
+                case LENT_PART -> setup.handler().onBinaryPart(this, data, false);
+                case LENT_LAST_PART -> setup.handler().onBinaryPart(this, data, true);
+                case LENT_PING -> setup.handler().onPing(this, data);
+                default -> setup.handler().onPong(this, data);
             }
         } catch (Throwable t) {
             handlerFailed(t);
@@ -1092,7 +1082,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         LOG.log(Level.DEBUG, () -> "handler of " + id() + " threw", t);
         closeWith(CloseCodes.WS_INTERNAL_SERVER_ERROR, "Internal error.", CloseCause.HANDLER_ERROR);
         try {
-            handler.onError(this, t);
+            setup.handler().onError(this, t);
         } catch (Throwable again) {
             LOG.log(Level.WARNING, "onError of " + id() + " threw", again);
         }
@@ -1102,7 +1092,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public String id() {
-        return (side == Side.SERVER ? "s-" : "c-") + idNumber;
+        return (setup.side() == Side.SERVER ? "s-" : "c-") + idNumber;
     }
 
     /** The number in {@link #id()}. */
@@ -1117,33 +1107,35 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** Whether {@code owner} is told when this connection ends: whose connection it is. Any thread. */
     boolean reportsTo(ConnectionOwner owner) {
-        return this.owner == owner;
+        return setup.owner() == owner;
     }
 
     @Override
     public String userId() {
-        // kept with the request, which a server's connection holds anyway (no field on every connection)
-        return request instanceof RetainedHandshakeRequest r ? r.userId() : null;
+        ConnectionExtras x = extras;
+        return x == null ? null : x.userId;
     }
 
     @Override
     public java.security.Principal principal() {
-        return request == null ? null : request.principal();
+        ConnectionExtras x = extras;
+        return x == null ? null : x.principal;
     }
 
     @Override
     public HandshakeResponse handshakeResponse() {
         // a client's request view keeps it (no field on every connection)
-        return request instanceof DefaultHandshakeRequest d ? d.response() : null;
+        ConnectionExtras x = extras;
+        return x == null || x.clientRequest == null ? null : x.clientRequest.response();
     }
 
     @Override
     public boolean subscribe(String topic) {
         Objects.requireNonNull(topic, "topic");
-        if (side != Side.SERVER || owner == null) {
+        if (setup.side() != Side.SERVER || setup.owner() == null) {
             throw new UnsupportedOperationException("Topics are a server's: a client connection has none.");
         }
-        return owner.subscribe(this, topic);
+        return setup.owner().subscribe(this, topic);
     }
 
     @Override
@@ -1151,24 +1143,24 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             dev.seed.websocket.SubscribeOptions options) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(options, "options");
-        if (side != Side.SERVER || owner == null) {
+        if (setup.side() != Side.SERVER || setup.owner() == null) {
             throw new UnsupportedOperationException("Topics are a server's: a client connection has none.");
         }
-        return owner.subscribe(this, topic, options);
+        return setup.owner().subscribe(this, topic, options);
     }
 
     @Override
     public void unsubscribe(String topic) {
         Objects.requireNonNull(topic, "topic");
-        if (owner != null && side == Side.SERVER) {
-            owner.unsubscribe(this, topic);
+        if (setup.owner() != null && setup.side() == Side.SERVER) {
+            setup.owner().unsubscribe(this, topic);
         }
     }
 
     @Override
     public Duration idleTimeout() {
         ConnectionTimers t = timers;
-        return t == null ? config.idleTimeout() : t.idleTimeout();
+        return t == null ? setup.config().idleTimeout() : t.idleTimeout();
     }
 
     @Override
@@ -1186,7 +1178,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     @Override
     public long maxMessageSize() {
         ProtocolEngine e = engine;
-        return e == null ? config.protocol().maxMessageSize() : e.maxMessageSize();
+        return e == null ? setup.config().protocol().maxMessageSize() : e.maxMessageSize();
     }
 
     @Override
@@ -1202,11 +1194,27 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         });
     }
 
+    /** The extras, made when first needed. Any thread. */
+    ConnectionExtras extras() {
+        ConnectionExtras x = extras;
+        if (x == null) {
+            synchronized (this) {
+                x = extras;
+                if (x == null) {
+                    x = new ConnectionExtras(null, null, null);
+                    extras = x;
+                }
+            }
+        }
+        return x;
+    }
+
     /** Records a topic subscription (see ServerRuntime#subscribe). Any thread. */
     synchronized void joinedTopic(String topic) {
-        String[] t = topics;
+        ConnectionExtras x = extras();
+        String[] t = x.topics;
         if (t == null) {
-            topics = new String[] {topic};
+            x.topics = new String[] {topic};
             return;
         }
         for (String s : t) {
@@ -1216,23 +1224,24 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         }
         String[] more = Arrays.copyOf(t, t.length + 1);
         more[t.length] = topic;
-        topics = more;
+        x.topics = more;
     }
 
     synchronized void leftTopic(String topic) {
-        String[] t = topics;
+        ConnectionExtras x = extras;
+        String[] t = x == null ? null : x.topics;
         if (t == null) {
             return;
         }
         for (int i = 0; i < t.length; i++) {
             if (t[i].equals(topic)) {
                 if (t.length == 1) {
-                    topics = null;
+                    x.topics = null;
                 } else {
                     String[] fewer = new String[t.length - 1];
                     System.arraycopy(t, 0, fewer, 0, i);
                     System.arraycopy(t, i + 1, fewer, i, t.length - i - 1);
-                    topics = fewer;
+                    x.topics = fewer;
                 }
                 return;
             }
@@ -1241,14 +1250,17 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     /** The topics this connection is subscribed to, which it forgets: it has ended. */
     synchronized List<String> takeTopics() {
-        String[] t = topics;
-        topics = null;
+        ConnectionExtras x = extras;
+        String[] t = x == null ? null : x.topics;
+        if (x != null) {
+            x.topics = null;
+        }
         return t == null ? List.of() : Arrays.asList(t);
     }
 
     /** Which end this connection is. */
     public Side side() {
-        return side;
+        return setup.side();
     }
 
     @Override
@@ -1273,7 +1285,19 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public List<String> extensions() {
-        return extensions;
+        // the engine's extensions, named as the handshake answer named them (no list kept per connection)
+        if (!(engine instanceof WebSocketProtocol p)) {
+            return List.of();
+        }
+        List<Extension> negotiated = p.extensions();
+        if (negotiated.isEmpty()) {
+            return List.of();
+        }
+        List<String> names = new java.util.ArrayList<>(negotiated.size());
+        for (Extension e : negotiated) {
+            names.add(e.parameters().toString());
+        }
+        return List.copyOf(names);
     }
 
     @Override
@@ -1298,18 +1322,25 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public HandshakeRequest request() {
-        return request;
+        if (retainedHead == null) {
+            ConnectionExtras x = extras;
+            return x == null ? null : x.clientRequest;
+        }
+        ConnectionExtras x = extras;
+        return new RetainedHandshakeRequest(retainedHead, setup.route(), remoteAddress(),
+                x == null ? null : x.principal);
     }
 
     @Override
     public Map<String, Object> attributes() {
-        Map<String, Object> a = attributes;
+        ConnectionExtras x = extras();
+        Map<String, Object> a = x.attributes;
         if (a == null) {
             synchronized (this) {
-                a = attributes;
+                a = x.attributes;
                 if (a == null) {
                     a = new ConcurrentHashMap<>();
-                    attributes = a;
+                    x.attributes = a;
                 }
             }
         }
@@ -1323,8 +1354,9 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public Duration roundTripTime() {
-        long rtt = rttNanos;
-        return rtt < 0 ? null : Duration.ofNanos(rtt);
+        ConnectionTimers t = timers;
+        long rtt = t == null ? 0 : t.roundTripNanos();
+        return rtt <= 0 ? null : Duration.ofNanos(rtt);
     }
 
     @Override
@@ -1371,6 +1403,6 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public String toString() {
-        return "WebSocketConnection[" + id() + " " + side.tag() + " " + remoteAddress() + "]";
+        return "WebSocketConnection[" + id() + " " + setup.side().tag() + " " + remoteAddress() + "]";
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.seed.websocket.protocol.handshake.HttpHeaders;
 import dev.seed.websocket.protocol.handshake.HttpRequest;
+import dev.seed.websocket.WebSocketHandler;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,9 @@ class RetainedHandshakeRequestTest {
         InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 40000);
         Map<String, String> variables = Map.of("id", "7");
         DefaultHandshakeRequest expected = DefaultHandshakeRequest.ofServerRequest(request(), variables, remote);
-        RetainedHandshakeRequest retained = RetainedHandshakeRequest.of(request(), variables, remote);
+        Router.Route route = new Router.Route(PathTemplate.parse("/rooms/{id}"), new WebSocketHandler() { }, List.of());
+        RetainedHandshakeRequest retained = new RetainedHandshakeRequest(RetainedHandshakeRequest.keep(request()),
+                route, remote, null);
 
         assertThat(retained.uri()).isEqualTo(expected.uri());
         assertThat(retained.path()).isEqualTo("/rooms/7").isEqualTo(expected.path());
@@ -46,9 +50,14 @@ class RetainedHandshakeRequestTest {
         assertThat(retained.cookies()).isEqualTo(expected.cookies()).containsEntry("theme", "dark");
         assertThat(retained.origin()).isEqualTo("https://example.com");
         assertThat(retained.subprotocols()).isEqualTo(expected.subprotocols());
-        assertThat(retained.pathVariables()).isEqualTo(variables);
+        assertThat(retained.pathVariables()).isEqualTo(variables); // matched again from the kept target
+        assertThat(retained.routeTemplate()).isEqualTo("/rooms/{id}");
         assertThat(retained.remoteAddress()).isSameAs(remote);
         assertThat(retained.toString()).isEqualTo("HandshakeRequest[/rooms/7]");
+    }
+
+    private static RetainedHandshakeRequest retain(HttpRequest request) {
+        return new RetainedHandshakeRequest(RetainedHandshakeRequest.keep(request), null, null, null);
     }
 
     /** Every field, in order and byte for byte, whether kept as a code or as it came. */
@@ -68,7 +77,7 @@ class RetainedHandshakeRequestTest {
                 .add("Connection", "Upgrade")
                 .add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
                 .add("Sec-WebSocket-Version", "13"));
-        RetainedHandshakeRequest retained = RetainedHandshakeRequest.of(minimal, Map.of(), null);
+        RetainedHandshakeRequest retained = retain(minimal);
         // "/idle" CRLF, code "127.0.0.1:33381" CRLF, 1, 1, code key CRLF, 1 (was 143 bytes as text)
         assertThat(retained.headBytes()).isEqualTo(7 + 18 + 1 + 1 + 27 + 1);
         assertSameFields(retained, minimal);
@@ -96,7 +105,7 @@ class RetainedHandshakeRequestTest {
                 .add("Sec-WebSocket-Version", "13 ")
                 .add("Accept", "*/*")
                 .add("X-Empty", ""));
-        RetainedHandshakeRequest retained = RetainedHandshakeRequest.of(browser, Map.of(), null);
+        RetainedHandshakeRequest retained = retain(browser);
         assertSameFields(retained, browser);
         assertThat(retained.headers("Upgrade")).containsExactly("websocket", "websocket");
         assertThat(retained.cookies()).containsEntry("SESSION", "abc");
