@@ -19,15 +19,24 @@ import java.util.Map;
  * and the remote address (the socket's own object) come from what the connection has anyway.
  * Immutable.
  *
- * <p>The fields every WebSocket client sends the same way ({@code Upgrade: websocket},
- * {@code Sec-WebSocket-Version: 13}, a browser's {@code Sec-WebSocket-Extensions} offer) take one
- * byte each, and common field names one byte too: a control character where a field line begins,
- * which no field name can (RFC 9110 section 5.1, a token; {@link HttpHeaders} holds only tokens). Lossless: the view is the request's as
- * it was. A minimal client's request keeps 55 bytes instead of 143.
+ * <p>The array: the target, LF, then each field in order. The fields every WebSocket client sends
+ * the same way ({@code Upgrade: websocket}, {@code Sec-WebSocket-Version: 13}, a browser's
+ * {@code Sec-WebSocket-Extensions} offer) take one byte each, and common field names one byte too:
+ * a control character where a field begins, which no field name can (RFC 9110 section 5.1, a
+ * token; {@link HttpHeaders} holds only tokens); a value ends with LF, which no value holds (RFC
+ * 9110 section 5.5). The {@code Sec-WebSocket-Key} nonce, 16 random bytes in 24 characters of
+ * base64 (RFC 6455 section 4.1), is kept as its 16 bytes when it is written the one way base64
+ * writes them. Lossless: the view is the request's as it was. A minimal client's request keeps 43
+ * bytes instead of 143.
  */
 final class RetainedHandshakeRequest implements HandshakeRequest {
 
-    private static final String CRLF = "\r\n";
+    /** Ends the target and each value. */
+    private static final byte LF = '\n';
+    /** Where a field begins: the {@code Sec-WebSocket-Key} field, its nonce's 16 bytes after it. */
+    private static final byte NONCE = 0;
+    private static final int NONCE_BYTES = 16;
+    private static final String KEY_FIELD = "Sec-WebSocket-Key";
 
     /**
      * Whole field lines kept as one byte: {@code (char) (1 + index)}. Exactly as clients send them
@@ -50,7 +59,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
         "Sec-Fetch-Site: cross-site",
         "Accept: */*",
     };
-    /** Field names kept as one byte, {@code (char) (0x10 + index)}, the value and CRLF after it. At most 16. */
+    /** Field names kept as one byte, {@code (char) (0x10 + index)}, the value and LF after it. At most 16. */
     private static final String[] COMMON_NAMES = {
         "Host", "Origin", "User-Agent", "Cookie", "Sec-WebSocket-Key", "Sec-WebSocket-Protocol",
         "Sec-WebSocket-Extensions", "Authorization", "Accept-Language", "Accept-Encoding",
@@ -80,7 +89,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
         return Map.copyOf(codes);
     }
 
-    /** {@code target CRLF} then {@code name ": " value CRLF} for each field, in order; UTF-8 ({@link #keep}). */
+    /** The target and the fields, in order, as {@link #keep} writes them. */
     private final byte[] head;
     /** The route that took the request; null outside a server (tests). */
     private final Router.Route route;
@@ -109,26 +118,50 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
 
     /** The request's target and fields as an open connection keeps them, in as few bytes as they losslessly fit. */
     static byte[] keep(HttpRequest request) {
-        StringBuilder sb = new StringBuilder(256).append(request.target()).append(CRLF);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128);
+        out.writeBytes(request.target().getBytes(StandardCharsets.UTF_8));
+        out.write(LF);
         for (Map.Entry<String, String> field : request.headers()) {
-            // Field names hold no ':' and values no CR or LF (RFC 7230 section 3.2), so the
-            // first ": " and each CRLF split the string back unambiguously.
             String name = field.getKey();
+            String value = field.getValue();
             Map<String, Character> lines = LINE_CODES.get(name);
-            Character line = lines == null ? null : lines.get(field.getValue());
+            Character line = lines == null ? null : lines.get(value);
             if (line != null) {
-                sb.append(line.charValue());
+                out.write(line);
+                continue;
+            }
+            byte[] nonce = name.equals(KEY_FIELD) ? nonce(value) : null;
+            if (nonce != null) {
+                out.write(NONCE);
+                out.writeBytes(nonce);
                 continue;
             }
             Character code = NAME_CODES.get(name);
             if (code != null) {
-                sb.append(code.charValue());
+                out.write(code);
             } else {
-                sb.append(name).append(": ");
+                out.writeBytes(name.getBytes(StandardCharsets.UTF_8));
+                out.write(':');
+                out.write(' ');
             }
-            sb.append(field.getValue()).append(CRLF);
+            out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+            out.write(LF);
         }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
+    }
+
+    /** The 16 bytes a key names, when base64 writes them back as exactly this key; else null. */
+    private static byte[] nonce(String key) {
+        if (key.length() != 24) {
+            return null;
+        }
+        try {
+            byte[] nonce = java.util.Base64.getDecoder().decode(key);
+            return nonce.length == NONCE_BYTES && java.util.Base64.getEncoder().encodeToString(nonce).equals(key)
+                    ? nonce : null;
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     /** The size of the kept head in bytes (tests). */
@@ -138,9 +171,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
 
     /** The full view, parsed again from {@link #head}. */
     DefaultHandshakeRequest expand() {
-        String head = new String(this.head, StandardCharsets.UTF_8);
-        int end = head.indexOf(CRLF);
-        HttpRequest request = new HttpRequest("GET", head.substring(0, end), fields(head, end + CRLF.length()));
+        HttpRequest request = new HttpRequest("GET", target(), fields());
         return DefaultHandshakeRequest.ofServerRequest(request, pathVariables(request), remoteAddress, principal);
     }
 
@@ -153,32 +184,49 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
         return variables == null ? Map.of() : java.util.Collections.unmodifiableMap(variables);
     }
 
-    /** The field lines, in order, as the request had them. */
-    HttpHeaders fields() {
-        String head = new String(this.head, StandardCharsets.UTF_8);
-        return fields(head, head.indexOf(CRLF) + CRLF.length());
+    /** The request's target. */
+    private String target() {
+        return new String(head, 0, endOfValue(0), StandardCharsets.UTF_8);
     }
 
-    private static HttpHeaders fields(String head, int start) {
+    /** Where the value that starts at {@code from} ends: at its LF. */
+    private int endOfValue(int from) {
+        int end = from;
+        while (head[end] != LF) {
+            end++;
+        }
+        return end;
+    }
+
+    /** The field lines, in order, as the request had them. */
+    HttpHeaders fields() {
         HttpHeaders headers = new HttpHeaders();
-        int end;
-        while (start < head.length()) {
-            char first = head.charAt(start);
-            if (first < 0x10) {
+        int at = endOfValue(0) + 1;
+        while (at < head.length) {
+            byte first = head[at];
+            if (first == NONCE) {
+                byte[] nonce = java.util.Arrays.copyOfRange(head, at + 1, at + 1 + NONCE_BYTES);
+                headers.add(KEY_FIELD, java.util.Base64.getEncoder().encodeToString(nonce));
+                at += 1 + NONCE_BYTES;
+            } else if (first < 0x10) {
                 String line = COMMON_LINES[first - 1];
                 int colon = line.indexOf(':');
                 headers.add(line.substring(0, colon), line.substring(colon + 2));
-                start++;
-                continue;
-            }
-            end = head.indexOf(CRLF, start);
-            if (first < 0x20) {
-                headers.add(COMMON_NAMES[first - 0x10], head.substring(start + 1, end));
+                at++;
+            } else if (first < 0x20) {
+                int end = endOfValue(at + 1);
+                headers.add(COMMON_NAMES[first - 0x10], new String(head, at + 1, end - at - 1, StandardCharsets.UTF_8));
+                at = end + 1;
             } else {
-                int colon = head.indexOf(':', start);
-                headers.add(head.substring(start, colon), head.substring(colon + 2, end));
+                int colon = at;
+                while (head[colon] != ':') {
+                    colon++;
+                }
+                int end = endOfValue(colon + 2);
+                headers.add(new String(head, at, colon - at, StandardCharsets.UTF_8),
+                        new String(head, colon + 2, end - colon - 2, StandardCharsets.UTF_8));
+                at = end + 1;
             }
-            start = end + CRLF.length();
         }
         return headers;
     }
@@ -243,8 +291,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
         if (route == null || route.path().isExact()) {
             return Map.of();
         }
-        String head = new String(this.head, StandardCharsets.UTF_8);
-        return pathVariables(new HttpRequest("GET", head.substring(0, head.indexOf(CRLF)), new HttpHeaders()));
+        return pathVariables(new HttpRequest("GET", target(), new HttpHeaders()));
     }
 
     @Override
