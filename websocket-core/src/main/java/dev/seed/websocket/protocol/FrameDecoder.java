@@ -34,20 +34,19 @@ import java.util.Objects;
  */
 public final class FrameDecoder {
 
-    private enum State {
-        /** Waiting for byte 0: FIN, RSV and opcode. */
-        READING_FIRST,
-        /** Waiting for byte 1: MASK and the 7-bit length. */
-        READING_SECOND,
-        /** Reading the 16-bit or 64-bit extended length. */
-        READING_SIZE,
-        /** Reading the 4-byte masking key. */
-        MASKING_KEY,
-        /** Delivering (data) or gathering (control) the payload. */
-        PAYLOAD,
-        /** A rule was broken or the handler threw: all input is discarded. Final. */
-        CORRUPT
-    }
+    // Where decoding stands: one byte, not an enum reference (every connection has a decoder).
+    /** Waiting for byte 0: FIN, RSV and opcode. */
+    private static final byte READING_FIRST = 0;
+    /** Waiting for byte 1: MASK and the 7-bit length. */
+    private static final byte READING_SECOND = 1;
+    /** Reading the 16-bit or 64-bit extended length. */
+    private static final byte READING_SIZE = 2;
+    /** Reading the 4-byte masking key. */
+    private static final byte MASKING_KEY = 3;
+    /** Delivering (data) or gathering (control) the payload. */
+    private static final byte PAYLOAD = 4;
+    /** A rule was broken or the handler threw: all input is discarded. Final. */
+    private static final byte CORRUPT = 5;
 
     /** A SERVER decoder (true) requires masked frames, a CLIENT decoder refuses them; fixed. */
     private final boolean server;
@@ -56,10 +55,10 @@ public final class FrameDecoder {
     /** Whether {@link #decode} returns before its next step, leaving the rest of its input. */
     private boolean suspended;
     /** The RSV bits that negotiated extensions own; a subset of B0_MASK_RSV. */
-    private int allowedRsv;
+    private byte allowedRsv;
 
-    /** Where decoding stands; CORRUPT is final. */
-    private State state = State.READING_FIRST;
+    /** Where decoding stands, one of the constants above; CORRUPT is final. */
+    private byte state = READING_FIRST;
     /** FIN of the current frame; valid after READING_FIRST. */
     private boolean fin;
     /** RSV bits of the current frame (byte 0 masked with B0_MASK_RSV); valid after READING_FIRST. */
@@ -69,13 +68,18 @@ public final class FrameDecoder {
     /** Whether the current frame has a masking key; valid after READING_SECOND. */
     private boolean masked;
     /** Bytes of the extended length (2 or 8) or of the key (4) still to read in those states. */
-    private int headerBytesLeft;
-    /** Payload length of the current frame; partial in READING_SIZE, then 0..maxFramePayload. */
-    private long payloadLength;
-    /** Masking key of the current frame, big-endian; partial in MASKING_KEY; 0 when unmasked. */
+    private byte headerBytesLeft;
+    /**
+     * The current frame's payload length while it is read (partial in READING_SIZE), then in
+     * PAYLOAD the bytes of it not yet delivered or gathered. One field for both: what was
+     * delivered is known from the key's rotation (data) or the gathering buffer (control).
+     */
+    private long payloadLeft;
+    /**
+     * Masking key of the current frame, big-endian; partial in MASKING_KEY; 0 when unmasked. In
+     * PAYLOAD it is rotated as bytes are unmasked, so that its first byte applies to the next one.
+     */
     private int maskKey;
-    /** Payload bytes of the current frame delivered or gathered so far, 0..payloadLength. */
-    private long payloadOffset;
     /** Whether a data frame without FIN began a message that no final frame ended yet (5.4). */
     private boolean fragmentedMessage;
     /** Gathers a control payload split across calls; null except while one is being gathered. */
@@ -117,6 +121,19 @@ public final class FrameDecoder {
         suspended = false;
     }
 
+    /** Whether this is a server's decoder (it requires masked frames). */
+    boolean server() {
+        return server;
+    }
+
+    /**
+     * While a data frame's payload is delivered: its bytes not delivered yet (0 within the call
+     * for its last chunk). The engine sizes a message's buffer by it.
+     */
+    long payloadLeft() {
+        return payloadLeft;
+    }
+
     /** Whether {@link #suspend()} is in force. */
     public boolean isSuspended() {
         return suspended;
@@ -127,7 +144,7 @@ public final class FrameDecoder {
         if ((rsvMask & ~B0_MASK_RSV) != 0) {
             throw new IllegalArgumentException("Not RSV bits: 0x" + Integer.toHexString(rsvMask));
         }
-        this.allowedRsv = rsvMask;
+        this.allowedRsv = (byte) rsvMask;
     }
 
     /**
@@ -183,7 +200,7 @@ public final class FrameDecoder {
                 }
             }
         } catch (Throwable t) {
-            state = State.CORRUPT;
+            state = CORRUPT;
             throw t;
         }
     }
@@ -223,7 +240,7 @@ public final class FrameDecoder {
             // WebSocket Connection_."
             default -> throw protocolViolation(String.format("Unknown opcode 0x%X.", opcode));
         }
-        state = State.READING_SECOND;
+        state = READING_SECOND;
     }
 
     private void readSecond(byte b, FrameHandler handler) throws ProtocolException {
@@ -243,16 +260,16 @@ public final class FrameDecoder {
         if (WireFormat.isControl(opcode) && length7 > CONTROL_PAYLOAD_MAX) {
             throw protocolViolation("Control frame payload too long.");
         }
-        payloadLength = 0;
+        payloadLeft = 0;
         maskKey = 0;
         if (length7 == PAYLOAD_SHORT) {
             headerBytesLeft = 2;
-            state = State.READING_SIZE;
+            state = READING_SIZE;
         } else if (length7 == PAYLOAD_LONG) {
             headerBytesLeft = 8;
-            state = State.READING_SIZE;
+            state = READING_SIZE;
         } else {
-            payloadLength = length7;
+            payloadLeft = length7;
             lengthRead(handler);
         }
     }
@@ -263,7 +280,7 @@ public final class FrameDecoder {
         if (headerBytesLeft == 8 && (b & 0x80) != 0) {
             throw protocolViolation("Frame length has its most significant bit set.");
         }
-        payloadLength = (payloadLength << 8) | (b & 0xFF);
+        payloadLeft = (payloadLeft << 8) | (b & 0xFF);
         if (--headerBytesLeft == 0) {
             // 5.2: "the minimal number of bytes MUST be used to encode the length". A longer
             // form than needed (126 for 100 bytes, 127 for 5) is accepted on purpose: it is
@@ -274,12 +291,12 @@ public final class FrameDecoder {
 
     private void lengthRead(FrameHandler handler) throws ProtocolException {
         // 10.4: limits on frame size are checked before any payload is read or buffered.
-        if (payloadLength > maxFramePayload) {
+        if (payloadLeft > maxFramePayload) {
             throw new ProtocolException(WS_MESSAGE_TOO_LARGE, "Frame too large.");
         }
         if (masked) {
             headerBytesLeft = 4;
-            state = State.MASKING_KEY;
+            state = MASKING_KEY;
         } else {
             headerRead(handler);
         }
@@ -293,18 +310,17 @@ public final class FrameDecoder {
     }
 
     private void headerRead(FrameHandler handler) throws ProtocolException {
-        payloadOffset = 0;
-        state = State.PAYLOAD;
+        state = PAYLOAD;
         if (!WireFormat.isControl(opcode)) {
             // 5.4: a message is in progress from a first fragment without FIN to a final frame.
             fragmentedMessage = !fin;
-            handler.onDataFrameStart(opcode, fin, rsv, payloadLength);
+            handler.onDataFrameStart(opcode, fin, rsv, payloadLeft);
         }
     }
 
     /** Delivers the next chunk of a data frame; false when more input is needed. */
     private boolean readDataPayload(ByteBuffer in, FrameHandler handler) throws ProtocolException {
-        long left = payloadLength - payloadOffset;
+        long left = payloadLeft;
         int n = (int) Math.min(left, in.remaining());
         if (n == 0 && left != 0) {
             return false;
@@ -314,13 +330,14 @@ public final class FrameDecoder {
         int start = in.position();
         ByteBuffer chunk = in.slice(start, n);
         if (masked) {
-            Masking.mask(chunk, maskKey, payloadOffset);
+            Masking.mask(chunk, maskKey, 0);
+            maskKey = Masking.alignKey(maskKey, n);
         }
         in.position(start + n);
-        payloadOffset += n;
-        boolean frameEnd = payloadOffset == payloadLength;
+        payloadLeft = left - n;
+        boolean frameEnd = payloadLeft == 0;
         if (frameEnd) {
-            state = State.READING_FIRST;
+            state = READING_FIRST;
         }
         handler.onDataFramePayload(chunk, frameEnd);
         return true;
@@ -328,16 +345,17 @@ public final class FrameDecoder {
 
     /** Delivers a control frame once its payload is all there; false when more input is needed. */
     private boolean readControlPayload(ByteBuffer in, FrameHandler handler) throws ProtocolException {
-        int length = (int) payloadLength;
         int start = in.position();
-        if (payloadOffset == 0 && in.remaining() >= length) {
+        if (controlBuffer == null && in.remaining() >= payloadLeft) {
+            int length = (int) payloadLeft;
             // The whole payload is in the input: a view, unmasked in place, as for data.
             ByteBuffer payload = in.slice(start, length);
             if (masked) {
                 Masking.mask(payload, maskKey, 0);
             }
             in.position(start + length);
-            state = State.READING_FIRST;
+            payloadLeft = 0;
+            state = READING_FIRST;
             handler.onControlFrame(opcode, rsv, payload);
             return true;
         }
@@ -345,14 +363,16 @@ public final class FrameDecoder {
             return false;
         }
         if (controlBuffer == null) {
-            // Only for a control frame that arrives split; dropped once it is delivered.
-            controlBuffer = new byte[length];
+            // Only for a control frame that arrives split; dropped once it is delivered. Its
+            // length is the frame's: what is gathered is its length less what is left.
+            controlBuffer = new byte[(int) payloadLeft];
         }
-        int gathered = (int) payloadOffset;
-        int n = Math.min(length - gathered, in.remaining());
+        int length = controlBuffer.length;
+        int gathered = length - (int) payloadLeft;
+        int n = Math.min((int) payloadLeft, in.remaining());
         in.get(controlBuffer, gathered, n);
-        payloadOffset += n;
-        if (payloadOffset < length) {
+        payloadLeft -= n;
+        if (payloadLeft > 0) {
             return false;
         }
         if (masked) {
@@ -360,7 +380,7 @@ public final class FrameDecoder {
         }
         ByteBuffer payload = ByteBuffer.wrap(controlBuffer, 0, length);
         controlBuffer = null;
-        state = State.READING_FIRST;
+        state = READING_FIRST;
         handler.onControlFrame(opcode, rsv, payload);
         return true;
     }

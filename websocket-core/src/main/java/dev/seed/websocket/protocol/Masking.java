@@ -73,7 +73,7 @@ public final class Masking {
     }
 
     /** The key rotated so that its most significant byte applies to payload byte {@code payloadOffset}. */
-    private static int alignKey(int maskKey, long payloadOffset) {
+    static int alignKey(int maskKey, long payloadOffset) {
         return Integer.rotateLeft(maskKey, 8 * (int) (payloadOffset & 3));
     }
 }

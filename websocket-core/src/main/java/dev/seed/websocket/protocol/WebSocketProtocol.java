@@ -39,14 +39,14 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     /** Largest text message decoded through the per-thread scratch array. */
     private static final int TEXT_SCRATCH_MAX = 64 * 1024;
 
-    private final Role role;
+    /** The masking keys of a client that was given no source of its own. */
+    private static final IntSupplier DEFAULT_MASK_KEYS = MaskKeys::nextKey;
+
     private final ProtocolConfig config;
     private final ProtocolListener listener;
     private final ProtocolOutput output;
     /** The negotiated extensions, in the order of the handshake response. */
     private final Extension[] extensions;
-    /** Source of masking keys; only used in the client role. */
-    private final IntSupplier maskKeys;
     private final FrameDecoder decoder;
     /** UTF-8 validation state of the text message being received (Utf8Validator's automaton). */
     private int utf8 = Utf8Validator.START;
@@ -55,21 +55,12 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     /** The sink decoded bytes go to: counts them against the message limit; null without extensions. */
     private final Extension.PayloadSink decodedSink;
 
-    /** Sees every frame, or null. */
-    private FrameObserver frameObserver;
     /** Payload bytes of the last message sent, before extensions encoded it. */
     private int lastSentBytes;
     /** Payload bytes of the last message sent, as it went on the wire. */
     private int lastSentWireBytes;
     /** Payload bytes of the message being delivered (after extensions decoded it). */
     private int lastReceivedBytes;
-    /**
-     * The payload of the most recent ping not answered yet because the output was congested,
-     * or null; when set, {@link #pongOwedLength} bytes of it are valid.
-     */
-    private byte[] pongOwed;
-    /** Length of the owed pong's payload. */
-    private int pongOwedLength;
 
     /** RFC state; CLOSED only once the transport is gone. */
     private State state = State.OPEN;
@@ -77,10 +68,6 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private boolean closeSent;
     /** Whether the peer's close frame arrived. */
     private boolean closeReceived;
-    /** The failure that ended the connection on our side, or null. */
-    private ProtocolException failure;
-    /** The close frame received (code 1005 when it had none); null until one arrives. */
-    private ReceivedClose receivedClose;
 
     /** Opcode of the message being received (TEXT or BINARY), or -1 between messages. */
     private int messageOpcode = -1;
@@ -96,8 +83,6 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     private byte[] messageBuffer;
     /** Bytes used in {@link #messageBuffer}. */
     private int messageLength;
-    /** Payload length of the current frame: sizes the assembly buffer. */
-    private long frameLength;
     /** Whether the current frame's payload arrived in one chunk so far (zero-copy candidate). */
     private boolean frameStartChunk;
     /**
@@ -107,8 +92,11 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      */
     private int maxMessageSize;
     /**
-     * What few connections use: messages in parts, received or sent, and a handler's own answer to
-     * pings; null until one is used, so that an idle connection carries one null reference.
+     * What few connections use (messages in parts, received or sent, a handler's own answer to
+     * pings, a frame observer, an owed pong, a client's own masking keys) and what a connection
+     * needs only once it closes (the peer's close frame, our failure); null until one is used, so
+     * that an idle connection carries one null reference. The role is the decoder's and the current
+     * frame's length too: idle connections are many, and every field here is paid by each.
      */
     private EngineExtras extras;
     /**
@@ -120,13 +108,13 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      */
     public WebSocketProtocol(Role role, ProtocolConfig config, List<Extension> extensions,
             ProtocolListener listener, ProtocolOutput output) {
-        this(role, config, extensions, listener, output, MaskKeys::nextKey);
+        this(role, config, extensions, listener, output, DEFAULT_MASK_KEYS);
     }
 
     /** As the other constructor, with a given source of masking keys (tests use fixed keys). */
     public WebSocketProtocol(Role role, ProtocolConfig config, List<Extension> extensions,
             ProtocolListener listener, ProtocolOutput output, IntSupplier maskKeys) {
-        this.role = Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
         this.extensions = extensions.isEmpty() ? NO_EXTENSIONS : extensions.toArray(NO_EXTENSIONS);
         this.decodedSink = this.extensions.length == 0 ? null : new Extension.PayloadSink() {
@@ -142,8 +130,10 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         };
         this.listener = Objects.requireNonNull(listener, "listener");
         this.output = Objects.requireNonNull(output, "output");
-        this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
         this.decoder = new FrameDecoder(role, config.maxFrameSize());
+        if (Objects.requireNonNull(maskKeys, "maskKeys") != DEFAULT_MASK_KEYS) {
+            extras().maskKeys = maskKeys;
+        }
         this.maxMessageSize = (int) Math.min(config.maxMessageSize(), Integer.MAX_VALUE - 8);
         int rsv = 0;
         for (Extension e : this.extensions) {
@@ -172,8 +162,19 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     /** Sets the observer of every frame in and out (null: none). */
     public void frameObserver(FrameObserver observer) {
-        this.frameObserver = observer;
+        if (observer != null || extras != null) {
+            extras().frameObserver = observer;
+        }
+    }
 
+    /** The observer of every frame, or null. */
+    private FrameObserver frameObserver() {
+        return extras == null ? null : extras.frameObserver;
+    }
+
+    /** Whether this engine is the server's end (the decoder's role: one field for both). */
+    private boolean server() {
+        return decoder.server();
     }
 
     /** Payload length of the last data message sent, before compression. */
@@ -193,7 +194,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     /** The role of this engine. */
     public Role role() {
-        return role;
+        return server() ? Role.SERVER : Role.CLIENT;
     }
 
     /** The negotiated extensions. */
@@ -220,7 +221,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      */
     @Override
     public void receive(ByteBuffer data) {
-        if (state == State.CLOSED || failure != null) {
+        if (state == State.CLOSED || failure() != null) {
             data.position(data.limit());
             return;
         }
@@ -250,7 +251,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     public void resumeReceiving() {
         decoder.proceed();
         Extension e = messageExtension;
-        if (e == null || !e.hasPendingDecode() || failure != null || state == State.CLOSED) {
+        if (e == null || !e.hasPendingDecode() || failure() != null || state == State.CLOSED) {
             return;
         }
         try {
@@ -334,8 +335,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     @Override
     public void onDataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
-        if (frameObserver != null) {
-            frameObserver.onFrame(true, opcode, fin, rsv, length);
+        FrameObserver observer = frameObserver();
+        if (observer != null) {
+            observer.onFrame(true, opcode, fin, rsv, length);
         }
         if (opcode == OPCODE_CONTINUATION) {
             // The decoder guarantees a message is in progress (RFC 6455 section 5.4).
@@ -374,7 +376,6 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             }
         }
         frameFin = fin;
-        frameLength = length;
         frameStartChunk = true;
         if (messageExtension == null && incoming() == null) {
             // Uncompressed: the limit is known before a single payload byte is read (section 10.4).
@@ -387,8 +388,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     @Override
     public void onDataFramePayload(ByteBuffer chunk, boolean frameEnd) throws ProtocolException {
-        if (frameObserver != null && frameObserver.wantsPayload()) {
-            frameObserver.onPayload(true, chunk.duplicate(), frameEnd);
+        FrameObserver observer = frameObserver();
+        if (observer != null && observer.wantsPayload()) {
+            observer.onPayload(true, chunk.duplicate(), frameEnd);
         }
         boolean messageEnd = frameEnd && frameFin;
         if (closeReceived) {
@@ -529,7 +531,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         if (messageBuffer == null) {
             // Sized by the frame when it is not compressed: one allocation for a frame split
             // across reads; the frame length was checked against the limits already.
-            long hint = messageExtension == null ? frameLength : n;
+            long hint = messageExtension == null ? decoder.payloadLeft() + n : n; // (n: this chunk, already counted off)
             messageBuffer = new byte[(int) Math.max(n, Math.min(Math.max(hint, 256), 1 << 20))];
         } else if (messageBuffer.length - messageLength < n) {
             long wanted = Math.max((long) messageLength + n, (long) messageBuffer.length * 2);
@@ -550,10 +552,12 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     @Override
     public void onControlFrame(int opcode, int rsv, ByteBuffer payload) throws ProtocolException {
-        if (frameObserver != null) {
-            frameObserver.onFrame(true, opcode, true, rsv, payload.remaining());
-            if (frameObserver != null && frameObserver.wantsPayload()) {
-                frameObserver.onPayload(true, payload.duplicate(), true);
+        FrameObserver observer = frameObserver();
+        if (observer != null) {
+            observer.onFrame(true, opcode, true, rsv, payload.remaining());
+            observer = frameObserver(); // (the call may have removed it)
+            if (observer != null && observer.wantsPayload()) {
+                observer.onPayload(true, payload.duplicate(), true);
             }
         }
         if (rsv != 0) {
@@ -595,15 +599,18 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      */
     private void answerPing(ByteBuffer payload) {
         if (output.congested()) {
-            if (pongOwed == null) {
-                pongOwed = new byte[CONTROL_PAYLOAD_MAX];
+            EngineExtras x = extras();
+            if (x.pongOwed == null) {
+                x.pongOwed = new byte[CONTROL_PAYLOAD_MAX];
             }
-            pongOwedLength = payload.remaining();
-            payload.get(payload.position(), pongOwed, 0, pongOwedLength);
+            x.pongOwedLength = payload.remaining();
+            payload.get(payload.position(), x.pongOwed, 0, x.pongOwedLength);
             return;
         }
         // An owed pong answers an older ping than this one: this one is the most recent now.
-        pongOwed = null;
+        if (extras != null) {
+            extras.pongOwed = null;
+        }
         writeControl(OPCODE_PONG, payload.duplicate());
     }
 
@@ -612,12 +619,16 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      * the transport calls it when its queue has drained. Returns whether a pong was queued.
      */
     public boolean sendOwedPong() {
-        byte[] owed = pongOwed;
-        pongOwed = null;
-        if (owed == null || closeSent || state == State.CLOSED) {
+        EngineExtras x = extras;
+        byte[] owed = x == null ? null : x.pongOwed;
+        if (owed == null) {
             return false;
         }
-        writeControl(OPCODE_PONG, ByteBuffer.wrap(owed, 0, pongOwedLength));
+        x.pongOwed = null;
+        if (closeSent || state == State.CLOSED) {
+            return false;
+        }
+        writeControl(OPCODE_PONG, ByteBuffer.wrap(owed, 0, x.pongOwedLength));
         return true;
     }
 
@@ -650,7 +661,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             reason = decodeText(reasonBytes);
         }
         closeReceived = true;
-        receivedClose = new ReceivedClose(code, reason);
+        extras().receivedClose = new ReceivedClose(code, reason);
         releaseMessage();
         endMessage();
         if (!closeSent) {
@@ -669,14 +680,14 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     /** Both close frames are out: RFC 6455 section 7.1.1, the server closes TCP first. */
     private void closeHandshakeDone() {
-        if (closeSent && closeReceived && role == Role.SERVER) {
+        if (closeSent && closeReceived && server()) {
             output.closeTransport();
         }
     }
 
     /** Section 7.1.7, "Fail the WebSocket Connection": send a close frame if we still may. */
     private void fail(ProtocolException e) {
-        failure = e;
+        extras().failure = e;
         releaseMessage();
         endMessage();
         if (!closeSent) {
@@ -685,7 +696,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             writeControl(OPCODE_CLOSE, closePayload(e.closeCode(), e.getMessage()));
         }
         listener.onProtocolError(e);
-        if (role == Role.SERVER) {
+        if (server()) {
             output.closeTransportAfterFailure();
         }
     }
@@ -977,16 +988,18 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
      */
     private void writeFrame(int b0, ByteBuffer payload, boolean owned) {
         int length = payload.remaining();
-        if (frameObserver != null) {
-            frameObserver.onFrame(false, b0 & WireFormat.B0_MASK_OPCODE, (b0 & B0_FLAG_FIN) != 0,
+        FrameObserver observer = frameObserver();
+        if (observer != null) {
+            observer.onFrame(false, b0 & WireFormat.B0_MASK_OPCODE, (b0 & B0_FLAG_FIN) != 0,
                     b0 & WireFormat.B0_MASK_RSV, length);
-            if (frameObserver != null && frameObserver.wantsPayload()) {
-                frameObserver.onPayload(false, payload.duplicate(), true); // before masking
+            observer = frameObserver(); // (the call may have removed it)
+            if (observer != null && observer.wantsPayload()) {
+                observer.onPayload(false, payload.duplicate(), true); // before masking
             }
         }
-        boolean masked = role == Role.CLIENT;
+        boolean masked = !server();
         int headerLength = WireFormat.headerLength(length, masked);
-        int key = masked ? maskKeys.getAsInt() : 0;
+        int key = masked ? maskKey() : 0;
         if (length <= COALESCE_MAX || (masked && !owned)) {
             ByteBuffer frame = ByteBuffer.allocate(headerLength + length);
             FrameEncoder.writeHeader(frame, b0, length, masked, key);
@@ -1029,7 +1042,13 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
 
     /** The failure that made this engine fail the connection, or null. */
     public ProtocolException failure() {
-        return failure;
+        return extras == null ? null : extras.failure;
+    }
+
+    /** A client's next masking key (section 5.3): from its own source when it was given one. */
+    private int maskKey() {
+        IntSupplier own = extras == null ? null : extras.maskKeys;
+        return own == null ? MaskKeys.nextKey() : own.getAsInt();
     }
 
     /**
@@ -1039,8 +1058,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     @Override
     public int closeCode() {
         if (closeReceived) {
-            return receivedClose.code();
+            return extras.receivedClose.code();
         }
+        ProtocolException failure = failure();
         if (failure != null) {
             return failure.closeCode();
         }
@@ -1050,8 +1070,9 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     @Override
     public String closeReason() {
         if (closeReceived) {
-            return receivedClose.reason();
+            return extras.receivedClose.reason();
         }
+        ProtocolException failure = failure();
         if (failure != null) {
             return failure.getMessage();
         }
@@ -1059,7 +1080,7 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     }
 
     /** The code and reason of the peer's close frame. */
-    private record ReceivedClose(int code, String reason) {
+    record ReceivedClose(int code, String reason) {
     }
 
     private void closeExtensions() {
