@@ -19,7 +19,8 @@ import java.util.Map;
  * and the remote address (the socket's own object) come from what the connection has anyway.
  * Immutable.
  *
- * <p>The array: the target, LF, then each field in order. The fields every WebSocket client sends
+ * <p>The array: the target, LF, then each field in order. A target that is an exact route's path
+ * (most WebSocket endpoints: {@code /chat}, no query) is one byte that says so. The fields every WebSocket client sends
  * the same way ({@code Upgrade: websocket}, {@code Sec-WebSocket-Version: 13}, a browser's
  * {@code Sec-WebSocket-Extensions} offer) take one byte each, and common field names one byte too:
  * a control character where a field begins, which no field name can (RFC 9110 section 5.1, a
@@ -33,6 +34,8 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
 
     /** Ends the target and each value. */
     private static final byte LF = '\n';
+    /** The whole target, when it is the route's path (no target begins with a control character). */
+    private static final byte ROUTE_PATH = 0;
     /** Where a field begins: the {@code Sec-WebSocket-Key} field, its nonce's 16 bytes after it. */
     private static final byte NONCE = 0;
     private static final int NONCE_BYTES = 16;
@@ -116,11 +119,18 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
         return route == null ? null : route.path().pattern();
     }
 
-    /** The request's target and fields as an open connection keeps them, in as few bytes as they losslessly fit. */
-    static byte[] keep(HttpRequest request) {
+    /**
+     * The request's target and fields as an open connection keeps them, in as few bytes as they
+     * losslessly fit; {@code route}: the route that took it (null: none), given again to the view.
+     */
+    static byte[] keep(HttpRequest request, Router.Route route) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128);
-        out.writeBytes(request.target().getBytes(StandardCharsets.UTF_8));
-        out.write(LF);
+        if (route != null && route.path().isExact() && request.target().equals(route.path().pattern())) {
+            out.write(ROUTE_PATH);
+        } else {
+            out.writeBytes(request.target().getBytes(StandardCharsets.UTF_8));
+            out.write(LF);
+        }
         for (Map.Entry<String, String> field : request.headers()) {
             String name = field.getKey();
             String value = field.getValue();
@@ -186,7 +196,15 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
 
     /** The request's target. */
     private String target() {
+        if (head[0] == ROUTE_PATH) {
+            return route.path().pattern();
+        }
         return new String(head, 0, endOfValue(0), StandardCharsets.UTF_8);
+    }
+
+    /** Where the fields begin: after the target. */
+    private int fieldsStart() {
+        return head[0] == ROUTE_PATH ? 1 : endOfValue(0) + 1;
     }
 
     /** Where the value that starts at {@code from} ends: at its LF. */
@@ -201,7 +219,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
     /** The field lines, in order, as the request had them. */
     HttpHeaders fields() {
         HttpHeaders headers = new HttpHeaders();
-        int at = endOfValue(0) + 1;
+        int at = fieldsStart();
         while (at < head.length) {
             byte first = head[at];
             if (first == NONCE) {

@@ -384,7 +384,7 @@ public final class ServerRuntime implements ConnectionOwner {
             java.security.Principal hostPrincipal) {
         ServerHandshake.Accepted handshake = accepted.handshake();
         WsConnection connection = new WsConnection(transport, setup(accepted.match().route()),
-                RetainedHandshakeRequest.keep(accepted.request()), accepted.extras(hostPrincipal),
+                RetainedHandshakeRequest.keep(accepted.request(), accepted.match().route()), accepted.extras(hostPrincipal),
                 handshake.subprotocol(), settings.maxLifetime());
         accepted.interception().attributes.forEach(connection::attribute);
         ProtocolEngine engine = handshake.version() == WebSocketVersion.HIXIE_76

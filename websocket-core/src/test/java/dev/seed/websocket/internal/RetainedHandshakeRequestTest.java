@@ -35,7 +35,7 @@ class RetainedHandshakeRequestTest {
         Map<String, String> variables = Map.of("id", "7");
         DefaultHandshakeRequest expected = DefaultHandshakeRequest.ofServerRequest(request(), variables, remote);
         Router.Route route = new Router.Route(PathTemplate.parse("/rooms/{id}"), new WebSocketHandler() { }, List.of());
-        RetainedHandshakeRequest retained = new RetainedHandshakeRequest(RetainedHandshakeRequest.keep(request()),
+        RetainedHandshakeRequest retained = new RetainedHandshakeRequest(RetainedHandshakeRequest.keep(request(), route),
                 route, remote, null);
 
         assertThat(retained.uri()).isEqualTo(expected.uri());
@@ -57,7 +57,7 @@ class RetainedHandshakeRequestTest {
     }
 
     private static RetainedHandshakeRequest retain(HttpRequest request) {
-        return new RetainedHandshakeRequest(RetainedHandshakeRequest.keep(request), null, null, null);
+        return new RetainedHandshakeRequest(RetainedHandshakeRequest.keep(request, null), null, null, null);
     }
 
     /** Every field, in order and byte for byte, whether kept as a code or as it came. */
@@ -139,5 +139,26 @@ class RetainedHandshakeRequestTest {
         }
         HttpRequest request = new HttpRequest("GET", "/k", new HttpHeaders().add("Sec-WebSocket-Key", canonical));
         assertThat(retain(request).headBytes()).isEqualTo(3 + 1 + 16);
+    }
+
+    @Test
+    void aTargetThatIsTheExactRoutesPathIsOneByte() {
+        Router.Route exact = new Router.Route(PathTemplate.parse("/idle"), new WebSocketHandler() { }, List.of());
+        Router.Route template = new Router.Route(PathTemplate.parse("/{room}"), new WebSocketHandler() { }, List.of());
+        HttpHeaders fields = new HttpHeaders().add("Host", "h").add("Upgrade", "websocket");
+        for (String target : List.of("/idle", "/idle?x=1", "/idle/")) {
+            HttpRequest request = new HttpRequest("GET", target, fields);
+            for (Router.Route route : java.util.Arrays.asList(exact, template, null)) {
+                RetainedHandshakeRequest retained = new RetainedHandshakeRequest(
+                        RetainedHandshakeRequest.keep(request, route), route, null, null);
+                assertThat(retained.uri()).isEqualTo(DefaultHandshakeRequest.ofServerRequest(request, Map.of(), null).uri());
+                assertThat(retained.path()).isEqualTo(request.path());
+                assertThat(retained.query()).isEqualTo(request.query());
+                assertSameFields(retained, request);
+                boolean coded = route == exact && target.equals("/idle");
+                // the target (or one byte), then Host's code, "h" and LF, then Upgrade's line code
+                assertThat(retained.headBytes()).isEqualTo((coded ? 1 : target.length() + 1) + 3 + 1);
+            }
+        }
     }
 }
