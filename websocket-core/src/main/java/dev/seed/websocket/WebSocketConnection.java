@@ -232,7 +232,11 @@ public interface WebSocketConnection {
     /** Whether the connection runs over TLS. */
     boolean isSecure();
 
-    /** Server side: the handshake request; client side: the request the client sent. */
+    /**
+     * Server side: the handshake request; client side: the request the client sent. A server
+     * connection keeps the request compactly and gives a view of it, made on each call (cheap,
+     * but read what you need once rather than per message).
+     */
     HandshakeRequest request();
 
     /** A variable of the route's path template, or null. */
