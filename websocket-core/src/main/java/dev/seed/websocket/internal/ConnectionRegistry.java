@@ -16,7 +16,9 @@ import java.util.NoSuchElementException;
  * <p>Thread safe. Adding and removing take one lock (a connection opens and ends once; a loop
  * holds it for a few nanoseconds); iterating takes none and is weakly consistent, as a concurrent
  * set's: it sees every connection that was in the set for the whole iteration, and may or may not
- * see one added or removed meanwhile. A connection may be in one registry at a time.
+ * see one added or removed meanwhile. A connection may be in one registry at a time. Once three
+ * quarters of the slots are free the rest move together into a smaller array, so that a spike of
+ * connections leaves neither the memory nor a long scan for each broadcast behind.
  */
 final class ConnectionRegistry extends AbstractCollection<WsConnection> {
 
@@ -72,7 +74,33 @@ final class ConnectionRegistry extends AbstractCollection<WsConnection> {
             }
             free[freeCount++] = slot;
             size--;
+            if (slots.length > FIRST_CAPACITY && size < slots.length / 4) {
+                compact();
+            }
             return true;
+        }
+    }
+
+    /**
+     * Moves the connections into the first slots of an array twice their number (at least the
+     * first capacity). Under the lock. An iteration under way goes on over the old array, which keeps them.
+     */
+    private void compact() {
+        WsConnection[] dense = new WsConnection[Math.max(FIRST_CAPACITY, size * 2)];
+        int n = 0;
+        for (int i = 0; i < used; i++) {
+            WsConnection c = slots[i];
+            if (c != null) {
+                c.registrySlot = n;
+                dense[n++] = c;
+            }
+        }
+        // the array is published by the volatile write: a reader that sees it sees its slots
+        slots = dense;
+        used = n;
+        freeCount = 0;
+        if (free.length > dense.length) {
+            free = new int[dense.length];
         }
     }
 
@@ -85,6 +113,11 @@ final class ConnectionRegistry extends AbstractCollection<WsConnection> {
             int slot = c.registrySlot;
             return slot >= 0 && slots[slot] == c;
         }
+    }
+
+    /** The number of slots (tests). */
+    int capacity() {
+        return slots.length;
     }
 
     @Override

@@ -56,6 +56,34 @@ class ConnectionRegistryTest {
     }
 
     @Test
+    void aSpikeLeavesNoLargeArrayBehind() {
+        ConnectionRegistry registry = new ConnectionRegistry();
+        List<WsConnection> all = connections(4_000);
+        all.forEach(registry::add);
+        assertThat(registry.capacity()).isGreaterThanOrEqualTo(4_000);
+        List<WsConnection> stay = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (i % 40 == 7) {
+                stay.add(all.get(i));
+            } else {
+                registry.remove(all.get(i));
+            }
+        }
+        assertThat(registry.capacity()).isLessThanOrEqualTo(256);
+        assertThat(registry).hasSize(100).containsExactlyInAnyOrderElementsOf(stay);
+        for (WsConnection c : stay) {
+            assertThat(registry.contains(c)).isTrue();
+        }
+        List<WsConnection> more = connections(50);
+        more.forEach(registry::add);
+        assertThat(registry).hasSize(150);
+        stay.forEach(registry::remove);
+        more.forEach(registry::remove);
+        assertThat(registry).isEmpty();
+        assertThat(registry.capacity()).isLessThanOrEqualTo(32);
+    }
+
+    @Test
     void anIterationSeesEveryConnectionThatStaysWhileOthersComeAndGoOnOtherThreads() throws Exception {
         ConnectionRegistry registry = new ConnectionRegistry();
         List<WsConnection> stay = connections(500);
