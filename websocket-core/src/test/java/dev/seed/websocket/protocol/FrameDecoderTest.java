@@ -322,7 +322,7 @@ class FrameDecoderTest {
         assertThat(seen).hasSize(1);
         assertThat(handler.takeFrame()).isEqualTo(new Frame(0x9, true, 0, payload));
 
-        // The gathering buffer is reused, reset, for the next split control frame.
+        // The next split control frame gathers into a buffer of its own (the last one was dropped once delivered).
         byte[] again = TestFrames.encode(Frame.of(0xA, true, 0, "01 02 03"), true, 0x12345678);
         server.decode(ByteBuffer.wrap(again, 0, 7), spy);
         server.decode(ByteBuffer.wrap(again, 7, 2), spy);
