@@ -42,7 +42,7 @@ public final class ContainerBench {
     private static final int LARGE_IN_FLIGHT = 4;
     static final int HANDSHAKE_CONCURRENCY = 32;
     private static final long CONNECT_TIMEOUT_MILLIS = 60_000;
-    private static final long STALL_MILLIS = 10_000;
+    static final long STALL_MILLIS = 10_000;
 
     /** A server of the comparison: the {@link BenchServer} kind and the table's name for it. */
     record Server(String kind, String label) {
@@ -187,7 +187,7 @@ public final class ContainerBench {
     }
 
     /** Server CPU seconds at the window's start and end in cpu[0..1], this process's (the generator's) in cpu[2..3]. */
-    private static void measureCpu(LoadGenerator gen, ServerProcess server, double[] cpu) {
+    static void measureCpu(LoadGenerator gen, ServerProcess server, double[] cpu) {
         gen.onMeasuredWindow(() -> {
             cpu[0] = server.cpuSeconds();
             cpu[2] = ownCpuSeconds();
@@ -207,7 +207,7 @@ public final class ContainerBench {
                 (cpu[1] - cpu[0]) / seconds, (cpu[3] - cpu[2]) / seconds);
     }
 
-    private static double ownCpuSeconds() {
+    static double ownCpuSeconds() {
         return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 

@@ -26,7 +26,8 @@ import java.util.Locale;
  *
  * <p>Usage: {@code LoadBench [--quick] [--rounds N] [--idle N] [--deflate-connections N]
  * [--only name,name] [--histogram] [--jfr] [--baseline websocket-core.jar]}; scenario names: small,
- * deflate, large16k, large1m, latency, broadcast, idle, deflate-memory. {@code --idle} and
+ * deflate, large16k, large1m, latency, broadcast, idle, handshake, deflate-memory. The handshake
+ * scenario is the one {@link ContainerBench} runs against the web servers, here against Netty. {@code --idle} and
  * {@code --deflate-connections} are lowered to fit the open-files limit. {@code --histogram}
  * prints what each idle (and each compressed) connection holds, class by class; {@code --jfr} records each server with
  * Java Flight Recorder (profile settings) into {@code target/bench-logs/*.jfr}, for {@link JfrTop}.
@@ -140,7 +141,7 @@ public final class LoadBench {
         log.printf("load benchmark, %s mode: %d rounds per server, %d ms warm-up + %d ms measured per round%n",
                 config.quick() ? "quick" : "full", config.rounds(), config.warmupMillis(), config.measureMillis());
         if (wanted("small") || wanted("large16k") || wanted("large1m") || wanted("latency")
-                || wanted("broadcast") || wanted("idle")) {
+                || wanted("broadcast") || wanted("idle") || wanted("handshake")) {
             try (ServerProcess ours = ServerProcess.start("ours", false, config);
                     ServerProcess netty = other(false)) {
                 log.println("servers: " + ours + ", " + netty);
@@ -214,6 +215,33 @@ public final class LoadBench {
             compare("idle: " + config.idleConnections() + " open connections", ours, netty,
                     List.of("heap B/conn", "native B/conn"), false, "heap <= 0.5x", idleRound());
         }
+        if (wanted("handshake")) {
+            compare("handshakes: connect, upgrade, close; " + ContainerBench.HANDSHAKE_CONCURRENCY + " at a time",
+                    ours, netty, List.of("handshakes/s", "hs/CPU-s"), true, ">= 1.0x", handshakeRound());
+        }
+    }
+
+    /**
+     * Handshake cycles (connect, upgrade, Close both ways, the server's TCP close) per second, and
+     * per second of the server's CPU: with both servers faster than this one generator core, the
+     * second figure is what tells them apart. The generator's own CPU is logged with each round.
+     */
+    private Round handshakeRound() {
+        return (server, gen, warmup) -> {
+            double[] cpu = new double[4];
+            ContainerBench.measureCpu(gen, server, cpu);
+            LoadGenerator.Cycles c = gen.handshakes(server.port, "/echo", ContainerBench.HANDSHAKE_CONCURRENCY,
+                    warmup ? config.warmupMillis() * 2 : config.warmupMillis() / 2,
+                    warmup ? 1 : config.measureMillis(), ContainerBench.STALL_MILLIS);
+            double seconds = config.measureMillis() / 1000.0;
+            if (!warmup) {
+                log.printf(Locale.ROOT, "      %s: %d handshakes, cycle p50 %.0f us, p99 %.0f us; CPU in the window"
+                        + " (cores): server %.2f, generator %.2f%n", server, c.completed(), c.p50Micros(),
+                        c.p99Micros(), (cpu[1] - cpu[0]) / seconds, (cpu[3] - cpu[2]) / seconds);
+            }
+            double cpuSeconds = Math.max(0.01, cpu[1] - cpu[0]);
+            return new double[] {c.perSecond(), c.perSecond() * seconds / cpuSeconds};
+        };
     }
 
     // ------------------------------------------------------------------ rounds
