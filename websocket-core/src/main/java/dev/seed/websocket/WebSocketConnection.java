@@ -233,6 +233,16 @@ public interface WebSocketConnection {
     boolean isSecure();
 
     /**
+     * Server side: the path template of the route that accepted the connection ({@code /rooms/{id}}),
+     * a bounded value for metrics and traces; null on a client. Unlike {@code request().routeTemplate()},
+     * it makes no request view: cheap enough for every message.
+     */
+    default String routeTemplate() {
+        HandshakeRequest r = request();
+        return r == null ? null : r.routeTemplate();
+    }
+
+    /**
      * Server side: the handshake request; client side: the request the client sent. A server
      * connection keeps the request compactly and gives a view of it, made on each call (cheap,
      * but read what you need once rather than per message).

@@ -1321,6 +1321,12 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
     }
 
     @Override
+    public String routeTemplate() {
+        Router.Route route = setup.route();
+        return route == null ? null : route.path().pattern();
+    }
+
+    @Override
     public HandshakeRequest request() {
         if (retainedHead == null) {
             ConnectionExtras x = extras;

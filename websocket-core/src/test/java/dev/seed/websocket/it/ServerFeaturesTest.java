@@ -50,14 +50,16 @@ class ServerFeaturesTest {
                     @Override
                     public void onOpen(WebSocketConnection c) {
                         c.sendText(c.pathVariable("id") + "/" + c.pathVariable("user") + "?"
-                                + c.request().queryParameters().get("q"));
+                                + c.request().queryParameters().get("q") + " " + c.routeTemplate() + " "
+                                + c.request().routeTemplate());
                     }
                 })
                 .route("/rooms", new EchoHandler())
                 .build().start();
         RecordingHandler h = new RecordingHandler();
-        client.connect(uri("/rooms/42/users/ann%20b?q=x"), h).get(5, TimeUnit.SECONDS);
-        assertThat(h.nextText()).isEqualTo("42/ann b?[x]");
+        WebSocketConnection clientSide = client.connect(uri("/rooms/42/users/ann%20b?q=x"), h).get(5, TimeUnit.SECONDS);
+        assertThat(h.nextText()).isEqualTo("42/ann b?[x] /rooms/{id}/users/{user} /rooms/{id}/users/{user}");
+        assertThat(clientSide.routeTemplate()).isNull();
         try (RawPeer raw = new RawPeer(server.port())) {
             assertThat(raw.handshake("/rooms/42").status()).isEqualTo(404);
         }

@@ -72,7 +72,7 @@ public final class WebSocketMetrics implements MeterBinder {
     }
 
     private List<RegistryMeters> meters(WebSocketConnection c) {
-        return meters(c.request() == null ? null : c.request().routeTemplate());
+        return meters(c.routeTemplate()); // (per message: no request view made)
     }
 
     /** The listener to add to a server ({@link Side#SERVER}) or client builder. */
