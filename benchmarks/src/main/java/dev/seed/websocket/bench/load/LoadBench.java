@@ -25,7 +25,8 @@ import java.util.Locale;
  * WebSocketServerCompressionHandler, each in a fresh server process per round.
  *
  * <p>Usage: {@code LoadBench [--quick] [--rounds N] [--idle N] [--deflate-connections N]
- * [--only name,name] [--histogram] [--jfr] [--baseline websocket-core.jar]}; scenario names: small,
+ * [--only name,name] [--histogram] [--jfr] [--baseline websocket-core.jar] [--server-jvm OPTION]...};
+ * {@code --server-jvm} adds an option to both servers' JVMs (a GC setting, say); scenario names: small,
  * deflate, large16k, large1m, latency, broadcast, idle, handshake, deflate-memory. The handshake
  * scenario is the one {@link ContainerBench} runs against the web servers, here against Netty. {@code --idle} and
  * {@code --deflate-connections} are lowered to fit the open-files limit. {@code --histogram}
@@ -79,6 +80,7 @@ public final class LoadBench {
         boolean histogram = false;
         boolean jfr = false;
         Path baseline = null;
+        List<String> serverJvm = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -89,9 +91,11 @@ public final class LoadBench {
                 case "--histogram" -> histogram = true;
                 case "--jfr" -> jfr = true;
                 case "--baseline" -> baseline = Path.of(args[++i]);
+                case "--server-jvm" -> serverJvm.add(args[++i]);
                 default -> {
                     System.err.println("usage: LoadBench [--quick] [--rounds N] [--idle N] [--deflate-connections N]"
-                            + " [--only a,b] [--histogram] [--jfr] [--baseline websocket-core.jar]");
+                            + " [--only a,b] [--histogram] [--jfr] [--baseline websocket-core.jar]"
+                            + " [--server-jvm OPTION]...");
                     System.exit(2);
                 }
             }
@@ -109,6 +113,9 @@ public final class LoadBench {
         }
         if (jfr) {
             config = config.withFlightRecording();
+        }
+        for (String option : serverJvm) {
+            config = config.withServerJvmOption(option); // both servers alike
         }
         long files = MachineFacts.openFilesLimit();
         if (files > 0 && files < config.idleConnections() + 512) {
