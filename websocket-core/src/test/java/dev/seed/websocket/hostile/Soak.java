@@ -254,12 +254,11 @@ public final class Soak {
             Peer p = new Peer(i);
             peers.add(p);
             inFlight.acquire();
-            CompletableFuture<WebSocketConnection> f = client.connect(uri, p);
-            f.whenComplete((c, e) -> {
+            // wait for the callback, not only the connect: the callback is what sets the connection
+            all.add(client.connect(uri, p).whenComplete((c, e) -> {
                 p.connection = c;
                 inFlight.release();
-            });
-            all.add(f);
+            }));
         }
         CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(2, TimeUnit.MINUTES);
     }
