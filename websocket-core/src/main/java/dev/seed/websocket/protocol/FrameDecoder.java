@@ -329,17 +329,25 @@ public final class FrameDecoder {
         // Hot path: a view of the caller's bytes (one small object, no copy), unmasked in place.
         int start = in.position();
         ByteBuffer chunk = in.slice(start, n);
+        boolean frameEnd = n == left;
+        int key = maskKey;
+        boolean unmaskedByHandler = masked && n > 0 && handler.copiesNextChunk(frameEnd);
         if (masked) {
-            Masking.mask(chunk, maskKey, 0);
-            maskKey = Masking.alignKey(maskKey, n);
+            if (!unmaskedByHandler) {
+                Masking.mask(chunk, key, 0);
+            }
+            maskKey = Masking.alignKey(key, n);
         }
         in.position(start + n);
         payloadLeft = left - n;
-        boolean frameEnd = payloadLeft == 0;
         if (frameEnd) {
             state = READING_FIRST;
         }
-        handler.onDataFramePayload(chunk, frameEnd);
+        if (unmaskedByHandler) {
+            handler.onMaskedDataFramePayload(chunk, key, frameEnd);
+        } else {
+            handler.onDataFramePayload(chunk, frameEnd);
+        }
         return true;
     }
 

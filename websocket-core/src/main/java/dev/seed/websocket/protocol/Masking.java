@@ -72,6 +72,34 @@ public final class Masking {
         }
     }
 
+    /**
+     * Unmasks while copying: writes the bytes of {@code src} from its position to its limit, XORed
+     * with {@code maskKey} (its most significant byte applies to the first of them), to
+     * {@code dst} from {@code off}. One pass where masking in place and then copying take two.
+     * Heap or direct; does not move {@code src}'s position.
+     */
+    public static void maskInto(ByteBuffer src, byte[] dst, int off, int maskKey) {
+        int i = src.position();
+        int len = src.limit() - i;
+        Objects.checkFromIndexSize(off, len, dst.length);
+        int o = off;
+        int end = off + len;
+        if (len >= Long.BYTES) {
+            long key64 = ((long) maskKey << 32) | (maskKey & 0xFFFF_FFFFL);
+            // read in the buffer's byte order, write big-endian: turn what was read big-endian first
+            boolean little = src.order() == ByteOrder.LITTLE_ENDIAN;
+            for (int last = end - Long.BYTES; o <= last; o += Long.BYTES, i += Long.BYTES) {
+                long v = src.getLong(i);
+                LONG_BIG_ENDIAN.set(dst, o, (little ? Long.reverseBytes(v) : v) ^ key64);
+            }
+        }
+        int key = maskKey;
+        for (; o < end; o++, i++) {
+            dst[o] = (byte) (src.get(i) ^ (key >>> 24));
+            key = Integer.rotateLeft(key, 8);
+        }
+    }
+
     /** The key rotated so that its most significant byte applies to payload byte {@code payloadOffset}. */
     static int alignKey(int maskKey, long payloadOffset) {
         return Integer.rotateLeft(maskKey, 8 * (int) (payloadOffset & 3));

@@ -427,6 +427,34 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
     }
 
     /**
+     * Whether the next chunk goes only into the message's array ({@link #append}): a binary
+     * message, whole, not transformed, not observed, not the one chunk of a one-frame message
+     * (that one is delivered as it is). Then the decoder leaves it masked and {@link
+     * #onMaskedDataFramePayload} unmasks it as it copies: one pass over a large message, not two.
+     */
+    @Override
+    public boolean copiesNextChunk(boolean frameEnd) {
+        if (messageOpcode != OPCODE_BINARY || closeReceived || messageExtension != null || extras != null
+                && (extras.incoming != null || extras.frameObserver != null && extras.frameObserver.wantsPayload())) {
+            return false;
+        }
+        return !(frameEnd && frameFin && frameStartChunk && messageFrames == 1);
+    }
+
+    @Override
+    public void onMaskedDataFramePayload(ByteBuffer maskedChunk, int maskKey, boolean frameEnd)
+            throws ProtocolException {
+        frameStartChunk = false;
+        int n = maskedChunk.remaining();
+        reserve(n);
+        Masking.maskInto(maskedChunk, messageBuffer, messageLength, maskKey);
+        messageLength += n;
+        if (frameEnd && frameFin) {
+            deliverAssembled();
+        }
+    }
+
+    /**
      * Streaming: a chunk of the current message goes to the listener as a part, decoded by the
      * message's extension first. A compressed message's last part is the (often empty) output of
      * its final chunk: whether an inflated chunk is the last is known only once the message ends.
@@ -528,6 +556,13 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
         if (n == 0) {
             return;
         }
+        reserve(n);
+        chunk.get(chunk.position(), messageBuffer, messageLength, n);
+        messageLength += n;
+    }
+
+    /** Makes room for {@code n} (> 0) more bytes in the message's array. */
+    private void reserve(int n) {
         if (messageBuffer == null) {
             // Sized by the frame when it is not compressed: one allocation for a frame split
             // across reads; the frame length was checked against the limits already.
@@ -540,8 +575,6 @@ public final class WebSocketProtocol implements ProtocolEngine, FrameHandler {
             System.arraycopy(messageBuffer, 0, grown, 0, messageLength);
             messageBuffer = grown;
         }
-        chunk.get(chunk.position(), messageBuffer, messageLength, n);
-        messageLength += n;
     }
 
     private void releaseMessage() {

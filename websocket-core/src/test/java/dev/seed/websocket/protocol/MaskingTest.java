@@ -143,6 +143,35 @@ class MaskingTest {
         return result;
     }
 
+    @Test
+    void unmaskingWhileCopyingGivesWhatMaskingInPlaceThenCopyingGives() {
+        Random random = new Random(7);
+        for (int length = 0; length <= 40; length++) {
+            byte[] payload = new byte[length];
+            random.nextBytes(payload);
+            int key = random.nextInt();
+            for (int offset : new int[] {0, 1, 2, 3, 5}) {
+                byte[] expected = payload.clone();
+                Masking.mask(expected, 0, length, key, offset);
+                for (boolean direct : new boolean[] {false, true}) {
+                    for (ByteOrder order : new ByteOrder[] {ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN}) {
+                        ByteBuffer src = (direct ? ByteBuffer.allocateDirect(length + 3) : ByteBuffer.allocate(length + 3))
+                                .order(order);
+                        src.position(3);
+                        src.put(payload).flip().position(3);
+                        byte[] dst = new byte[length + 6];
+                        Masking.maskInto(src, dst, 4, Masking.alignKey(key, offset));
+                        assertThat(java.util.Arrays.copyOfRange(dst, 4, 4 + length))
+                                .as("length %d, offset %d, %s %s", length, offset, direct ? "direct" : "heap", order)
+                                .isEqualTo(expected);
+                        assertThat(src.position()).isEqualTo(3);
+                        assertThat(dst[0] | dst[1] | dst[2] | dst[3] | dst[length + 4] | dst[length + 5]).isZero();
+                    }
+                }
+            }
+        }
+    }
+
     private static byte[] randomBytes(Random random, int n) {
         byte[] bytes = new byte[n];
         random.nextBytes(bytes);

@@ -22,6 +22,7 @@ class WebSocketProtocolTest {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         int transportCloses;
         boolean lastBinaryDirect;
+        byte[] lastBinary;
 
         @Override
         public void onText(String text) {
@@ -31,6 +32,8 @@ class WebSocketProtocolTest {
         @Override
         public void onBinary(ByteBuffer data) {
             lastBinaryDirect = data.isDirect();
+            lastBinary = new byte[data.remaining()];
+            data.duplicate().get(lastBinary);
             events.add("binary:" + data.remaining());
         }
 
@@ -489,5 +492,39 @@ class WebSocketProtocolTest {
         p.receive(unmasked(0xC8, new byte[] {0x03, (byte) 0xe8}));
         assertThat(rec.events).containsExactly("error:1002:Reserved bits set on a control frame.");
         assertThat(rec.sentFrames(Role.SERVER)).containsExactly("close:1002:Reserved bits set on a control frame.");
+    }
+
+    /**
+     * A binary message copied into its array is unmasked as it is copied (one pass): the bytes the
+     * listener gets are the same whatever the frames and however the reads split them, through
+     * both paths (the one chunk of a one-frame message is unmasked in place and lent).
+     */
+    @Test
+    void aBinaryMessageUnmaskedWhileCopiedArrivesIntactWhateverTheSplits() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        for (int round = 0; round < 200; round++) {
+            int length = random.nextInt(3000);
+            byte[] message = new byte[length];
+            random.nextBytes(message);
+            List<TestFrames.Frame> frames = new ArrayList<>();
+            int at = 0;
+            do {
+                int n = Math.min(length - at, random.nextInt(700));
+                frames.add(new TestFrames.Frame(frames.isEmpty() ? 0x2 : 0x0, at + n == length,
+                        0, java.util.Arrays.copyOfRange(message, at, at + n)));
+                at += n;
+            } while (at < length);
+            byte[] wire = TestFrames.encode(frames, true, random::nextInt);
+            Recorder rec = new Recorder();
+            WebSocketProtocol p = new WebSocketProtocol(Role.SERVER, ProtocolConfig.defaults(), List.of(), rec, rec);
+            for (int from = 0; from < wire.length; ) {
+                int n = Math.min(wire.length - from, 1 + random.nextInt(round % 2 == 0 ? 9 : 2000));
+                ByteBuffer read = ByteBuffer.allocateDirect(n);
+                read.put(wire, from, n).flip();
+                p.receive(read);
+                from += n;
+            }
+            assertThat(rec.lastBinary).as("round %d, %d frames, events %s", round, frames.size(), rec.events).isEqualTo(message);
+        }
     }
 }
