@@ -315,7 +315,7 @@ final class ClientUpgrade implements Transport.Handler {
             return;
         }
         WsConnection connection = new WsConnection(transport, ConnectionSetup.client(client.config(), handler, client),
-                null, new ConnectionExtras(null, null, view), accepted.subprotocol(), null);
+                null, new ConnectionExtras(null, null, Map.of(), view), accepted.subprotocol(), null);
         view.response(answer);
         ProtocolEngine engine = handshake.version() == WebSocketVersion.HIXIE_76
                 ? new Hixie76Protocol(connection, connection, client.config().protocol().maxMessageSize())

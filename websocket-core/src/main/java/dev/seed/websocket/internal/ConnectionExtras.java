@@ -5,10 +5,10 @@ import java.util.Map;
 
 /**
  * What few connections use, kept apart so that an idle connection that uses none of it carries
- * one null reference: topics, application attributes, the authenticated user, and a client's view
- * of its handshake. Made under the connection's lock when first needed (see
- * {@link WsConnection#extras()}); a server connection with a user id or a principal, and every
- * client connection, has one from the start.
+ * one null reference: topics, application attributes, the authenticated user, the variables of a
+ * template route's path, and a client's view of its handshake. Made under the connection's lock when first needed (see
+ * {@link WsConnection#extras()}); a server connection with a user id, a principal or path
+ * variables, and every client connection, has one from the start.
  */
 final class ConnectionExtras {
 
@@ -24,12 +24,19 @@ final class ConnectionExtras {
     final String userId;
     /** Who is authenticated (the web server's user, or an interceptor's); null when anonymous. */
     final Principal principal;
+    /**
+     * The variables of the route's path as the router matched them, unmodifiable; empty for an
+     * exact route. Kept, not matched again: {@code pathVariable(name)} may be asked per message.
+     */
+    final Map<String, String> pathVariables;
     /** A client connection's view of its upgrade request, which keeps the 101 answer; null on a server. */
     final DefaultHandshakeRequest clientRequest;
 
-    ConnectionExtras(String userId, Principal principal, DefaultHandshakeRequest clientRequest) {
+    ConnectionExtras(String userId, Principal principal, Map<String, String> pathVariables,
+            DefaultHandshakeRequest clientRequest) {
         this.userId = userId;
         this.principal = principal;
+        this.pathVariables = pathVariables;
         this.clientRequest = clientRequest;
     }
 }

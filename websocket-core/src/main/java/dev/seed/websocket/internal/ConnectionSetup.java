@@ -20,6 +20,8 @@ final class ConnectionSetup {
     private final Router.Route route;
     /** Whether the handler takes messages in parts (asked once). */
     private final boolean handlerTakesParts;
+    /** The endpoint's connection listeners, asked on every message: one hop from the connection. */
+    private final ConnectionListeners listeners;
 
     private ConnectionSetup(EndpointConfig config, Side side, WebSocketHandler handler, ConnectionOwner owner,
             Router.Route route) {
@@ -29,6 +31,7 @@ final class ConnectionSetup {
         this.owner = owner;
         this.route = route;
         this.handlerTakesParts = handler.receivesParts();
+        this.listeners = config.connectionListeners();
     }
 
     /** The setup of the connections a server accepts on {@code route}. */
@@ -69,6 +72,6 @@ final class ConnectionSetup {
 
     /** The endpoint's connection listeners (metrics), each call guarded; never null. */
     ConnectionListeners listeners() {
-        return config.connectionListeners();
+        return listeners;
     }
 }

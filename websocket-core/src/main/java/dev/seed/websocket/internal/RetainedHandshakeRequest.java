@@ -15,8 +15,8 @@ import java.util.Map;
  * made on each {@code request()} and read back into a {@link DefaultHandshakeRequest} on each call.
  * An idle connection so holds one array about the size of the request head instead of a map,
  * lists and strings for every header, the URI and the cookies (about 1.5 KB for a small request),
- * or a view object. The route's template, its path variables (matched again from the kept target)
- * and the remote address (the socket's own object) come from what the connection has anyway.
+ * or a view object. The route's template, its path variables and the remote address (the socket's
+ * own object) come from what the connection has anyway.
  * Immutable.
  *
  * <p>The array: the target, LF, then each field in order. A target that is an exact route's path
@@ -99,19 +99,22 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
     private final InetSocketAddress remoteAddress;
     /** Who is authenticated (the web server's user, or an interceptor's); null when anonymous. */
     private final java.security.Principal principal;
+    private final Map<String, String> pathVariables;
 
     /**
      * A view of a kept request.
      *
      * @param head what {@link #keep} made of the request
-     * @param route the route that took it: its template, and the path variables matched again from the target
+     * @param route the route that took it (its template; its path, when {@link #keep} wrote it as one byte)
+     * @param pathVariables the variables the router matched in the path
      */
     RetainedHandshakeRequest(byte[] head, Router.Route route, InetSocketAddress remoteAddress,
-            java.security.Principal principal) {
+            java.security.Principal principal, Map<String, String> pathVariables) {
         this.head = head;
         this.route = route;
         this.remoteAddress = remoteAddress;
         this.principal = principal;
+        this.pathVariables = pathVariables;
     }
 
     @Override
@@ -182,16 +185,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
     /** The full view, parsed again from {@link #head}. */
     DefaultHandshakeRequest expand() {
         HttpRequest request = new HttpRequest("GET", target(), fields());
-        return DefaultHandshakeRequest.ofServerRequest(request, pathVariables(request), remoteAddress, principal);
-    }
-
-    /** The route's variables in the request's path, as the router matched them (none for an exact route). */
-    private Map<String, String> pathVariables(HttpRequest request) {
-        if (route == null || route.path().isExact()) {
-            return Map.of();
-        }
-        Map<String, String> variables = route.path().match(request.path());
-        return variables == null ? Map.of() : java.util.Collections.unmodifiableMap(variables);
+        return DefaultHandshakeRequest.ofServerRequest(request, pathVariables, remoteAddress, principal);
     }
 
     /** The request's target. */
@@ -306,10 +300,7 @@ final class RetainedHandshakeRequest implements HandshakeRequest {
 
     @Override
     public Map<String, String> pathVariables() {
-        if (route == null || route.path().isExact()) {
-            return Map.of();
-        }
-        return pathVariables(new HttpRequest("GET", target(), new HttpHeaders()));
+        return pathVariables;
     }
 
     @Override

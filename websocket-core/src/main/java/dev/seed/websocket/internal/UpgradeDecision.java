@@ -46,13 +46,18 @@ final class UpgradeDecision {
 
         /**
          * What the open connection keeps besides the request ({@link RetainedHandshakeRequest#keep}): the
-         * user and principal, or null when there are none (as for most connections).
+         * user, the principal and the path's variables, or null when there are none (as for most connections).
          */
         ConnectionExtras extras(Principal hostPrincipal) {
             Principal principal = interception.principal != null ? interception.principal : hostPrincipal;
             String userId = interception.userId != null ? interception.userId
                     : principal != null ? principal.getName() : null;
-            return userId == null && principal == null ? null : new ConnectionExtras(userId, principal, null);
+            Map<String, String> variables = match.variables();
+            if (userId == null && principal == null && variables.isEmpty()) {
+                return null;
+            }
+            return new ConnectionExtras(userId, principal,
+                    variables.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(variables), null);
         }
     }
 

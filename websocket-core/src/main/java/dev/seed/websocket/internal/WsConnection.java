@@ -1201,7 +1201,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
             synchronized (this) {
                 x = extras;
                 if (x == null) {
-                    x = new ConnectionExtras(null, null, null);
+                    x = new ConnectionExtras(null, null, Map.of(), null);
                     extras = x;
                 }
             }
@@ -1289,15 +1289,7 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
         if (!(engine instanceof WebSocketProtocol p)) {
             return List.of();
         }
-        List<Extension> negotiated = p.extensions();
-        if (negotiated.isEmpty()) {
-            return List.of();
-        }
-        List<String> names = new java.util.ArrayList<>(negotiated.size());
-        for (Extension e : negotiated) {
-            names.add(e.parameters().toString());
-        }
-        return List.copyOf(names);
+        return p.extensions().stream().map(e -> e.parameters().toString()).toList();
     }
 
     @Override
@@ -1328,13 +1320,18 @@ public final class WsConnection implements WebSocketConnection, ProtocolListener
 
     @Override
     public HandshakeRequest request() {
+        ConnectionExtras x = extras;
         if (retainedHead == null) {
-            ConnectionExtras x = extras;
             return x == null ? null : x.clientRequest;
         }
-        ConnectionExtras x = extras;
-        return new RetainedHandshakeRequest(retainedHead, setup.route(), remoteAddress(),
-                x == null ? null : x.principal);
+        return x == null ? new RetainedHandshakeRequest(retainedHead, setup.route(), remoteAddress(), null, Map.of())
+                : new RetainedHandshakeRequest(retainedHead, setup.route(), remoteAddress(), x.principal, x.pathVariables);
+    }
+
+    @Override
+    public String pathVariable(String name) {
+        ConnectionExtras x = extras; // (no request view: handlers may ask per message)
+        return x == null ? null : x.pathVariables.get(name);
     }
 
     @Override

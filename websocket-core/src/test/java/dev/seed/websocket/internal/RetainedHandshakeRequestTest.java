@@ -36,7 +36,7 @@ class RetainedHandshakeRequestTest {
         DefaultHandshakeRequest expected = DefaultHandshakeRequest.ofServerRequest(request(), variables, remote);
         Router.Route route = new Router.Route(PathTemplate.parse("/rooms/{id}"), new WebSocketHandler() { }, List.of());
         RetainedHandshakeRequest retained = new RetainedHandshakeRequest(RetainedHandshakeRequest.keep(request(), route),
-                route, remote, null);
+                route, remote, null, variables);
 
         assertThat(retained.uri()).isEqualTo(expected.uri());
         assertThat(retained.path()).isEqualTo("/rooms/7").isEqualTo(expected.path());
@@ -50,14 +50,14 @@ class RetainedHandshakeRequestTest {
         assertThat(retained.cookies()).isEqualTo(expected.cookies()).containsEntry("theme", "dark");
         assertThat(retained.origin()).isEqualTo("https://example.com");
         assertThat(retained.subprotocols()).isEqualTo(expected.subprotocols());
-        assertThat(retained.pathVariables()).isEqualTo(variables); // matched again from the kept target
+        assertThat(retained.pathVariables()).isEqualTo(variables);
         assertThat(retained.routeTemplate()).isEqualTo("/rooms/{id}");
         assertThat(retained.remoteAddress()).isSameAs(remote);
         assertThat(retained.toString()).isEqualTo("HandshakeRequest[/rooms/7]");
     }
 
     private static RetainedHandshakeRequest retain(HttpRequest request) {
-        return new RetainedHandshakeRequest(RetainedHandshakeRequest.keep(request, null), null, null, null);
+        return new RetainedHandshakeRequest(RetainedHandshakeRequest.keep(request, null), null, null, null, Map.of());
     }
 
     /** Every field, in order and byte for byte, whether kept as a code or as it came. */
@@ -150,7 +150,7 @@ class RetainedHandshakeRequestTest {
             HttpRequest request = new HttpRequest("GET", target, fields);
             for (Router.Route route : java.util.Arrays.asList(exact, template, null)) {
                 RetainedHandshakeRequest retained = new RetainedHandshakeRequest(
-                        RetainedHandshakeRequest.keep(request, route), route, null, null);
+                        RetainedHandshakeRequest.keep(request, route), route, null, null, Map.of());
                 assertThat(retained.uri()).isEqualTo(DefaultHandshakeRequest.ofServerRequest(request, Map.of(), null).uri());
                 assertThat(retained.path()).isEqualTo(request.path());
                 assertThat(retained.query()).isEqualTo(request.query());
